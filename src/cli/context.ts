@@ -1,0 +1,29 @@
+// Flags -> loaded stack, shared by the commands that read one.
+import type { Problem } from '../errors.js';
+import { loadStack } from '../stack/load.js';
+import type { Stack } from '../stack/model.js';
+import { resolveStackFile } from '../stack/resolve.js';
+import { statePaths, type StatePaths } from '../state/paths.js';
+import type { StackFlags } from './program.js';
+
+export interface StackContext {
+  stack: Stack;
+  warnings: Problem[];
+  paths: StatePaths;
+}
+
+export function openStack(flags: StackFlags): StackContext {
+  const file = resolveStackFile({ stack: flags.stack });
+  const { stack, warnings } = loadStack(file, { portOffset: flags.portOffset });
+  return { stack, warnings, paths: statePaths(stack) };
+}
+
+export function splitList(v: string | undefined): string[] | undefined {
+  return v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const print = (line = ''): void => void process.stdout.write(`${line}\n`);
+export const printJson = (value: unknown): void => print(JSON.stringify(value, null, 2));

@@ -1,0 +1,80 @@
+// The command line: each command parses its flags, then lazily imports the code
+// that does the work, so `devnet --help` never pays for YAML, listr2 or execa.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { execute } from './exit.js';
+
+export interface StackFlags {
+  stack?: string;
+  portOffset: number;
+}
+
+function integer(name: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || n < min) throw new InvalidArgumentError(`expected ${name} to be an integer >= ${min}, got \`${v}\``);
+    return n;
+  };
+}
+
+function stackOptions(cmd: Command): Command {
+  return cmd
+    .option('-s, --stack <file|name>', 'stack file, or a name in ./stacks/ or the shipped stacks (default: $DEVNET_STACK, ./devnet.yaml, demo)')
+    .option('--port-offset <n>', 'shift every port of the stack by n, with its own state (a second copy beside the first)', integer('--port-offset', -65535), 0);
+}
+
+export async function runCli(argv: string[], version: string): Promise<void> {
+  const program = new Command('devnet')
+    .description('Orchestrate local multi-service development networks: stack files, port preflight, ordered launch, clean teardown.')
+    .version(version, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  stackOptions(program.command('up'))
+    .description('preflight the ports, then start the stack in dependency order and wait until each service is ready')
+    .option('-d, --detach', 'return once every service is ready and leave them running')
+    .option('--remap', 'replace busy ports by free ones; the new values flow into every command and env that references them')
+    .option('--only <services>', 'start only these services (comma-separated) and their dependencies')
+    .option('--profile <name...>', 'also start the services of these profiles')
+    .option('--json', 'print the final state as JSON (implies plain output)')
+    .action((o) => execute(async () => (await import('./commands/up.js')).up(o)));
+
+  stackOptions(program.command('down'))
+    .description('stop every service of the stack in reverse order, whole process trees, and prove the ports free')
+    .option('-t, --timeout <seconds>', 'grace period before SIGKILL, overriding each stop_timeout', integer('--timeout', 0))
+    .option('--json', 'print what was stopped as JSON')
+    .action((o) => execute(async () => (await import('./commands/down.js')).down(o)));
+
+  stackOptions(program.command('status').alias('ps'))
+    .description('show the services of the stack: state, pid, ports, URL, uptime')
+    .option('--json', 'print as JSON')
+    .action((o) => execute(async () => (await import('./commands/status.js')).status(o)));
+
+  stackOptions(program.command('logs'))
+    .description('print the log lines of the stack services')
+    .argument('[services...]', 'only these services')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('-n, --tail <lines>', 'lines per service from the end', integer('--tail', 0))
+    .action((services: string[], o) => execute(async () => (await import('./commands/logs.js')).logs(services, o)));
+
+  stackOptions(program.command('doctor'))
+    .description('report what will go wrong before it does: stack, ports, programs, env files, stale state')
+    .option('--strict', 'fail on warnings too')
+    .option('--profile <name...>', 'also check the services of these profiles')
+    .option('--json', 'print the report as JSON')
+    .action((o) => execute(async () => (await import('./commands/doctor.js')).doctor(o)));
+
+  stackOptions(program.command('ports'))
+    .description('print the port plan of the stack')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'markdown', 'json', 'nftables', 'prometheus']).default('table'))
+    .option('--check <file>', 'exit 1 when the port table in this markdown file differs from the stack (docs drift)')
+    .action((o) => execute(async () => (await import('./commands/ports.js')).ports(o)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // help and version exit 0; everything else commander rejects is bad usage
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  }
+}

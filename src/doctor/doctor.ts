@@ -1,0 +1,43 @@
+// devnet doctor: one report of what will go wrong before it does.
+import type { Problem } from '../errors.js';
+import { formatProblem } from '../errors.js';
+import { worst, type Check } from '../ports/check.js';
+import { preflight } from '../ports/preflight.js';
+import type { Stack } from '../stack/model.js';
+import { staleStateChecks } from './stale-state.js';
+import { programChecks } from './programs.js';
+
+export interface DoctorReport {
+  ok: boolean;
+  stack: string;
+  checks: Check[];
+}
+
+export interface DoctorOptions {
+  services: readonly string[];
+  warnings: readonly Problem[];
+  stackId: string;
+  stateFile: string;
+  lockFile: string;
+  strict?: boolean;
+  processEnv?: Record<string, string | undefined>;
+}
+
+export async function runDoctor(stack: Stack, o: DoctorOptions): Promise<DoctorReport> {
+  const launchable = Object.values(stack.services).filter((s) => s.status !== 'planned').length;
+  const checks: Check[] = [
+    { id: 'stack.valid', level: 'ok', message: `stack ${stack.name} is valid: ${launchable} services, ${o.services.length} selected` },
+    ...o.warnings.map((w): Check => ({ id: 'stack.warning', level: 'warn', message: formatProblem(w) })),
+  ];
+  const { checks: portChecks } = await preflight(stack, { services: o.services, selfStackId: o.stackId });
+  checks.push(...portChecks);
+  checks.push(...programChecks(stack, o.services, o.processEnv ?? process.env));
+  checks.push(...staleStateChecks(o.stateFile, o.lockFile));
+  const level = worst(checks);
+  return { ok: level === 'ok' || (level === 'warn' && !o.strict), stack: stack.name, checks };
+}
+
+export function doctorExitCode(report: DoctorReport): number {
+  if (report.checks.some((c) => c.level === 'error' && (c.id.startsWith('port.') || c.id.startsWith('range.')))) return 3;
+  return report.ok ? 0 : 1;
+}

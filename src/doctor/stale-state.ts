@@ -1,0 +1,26 @@
+// State left by an `up` whose devnet is gone: its services may still hold ports.
+import type { Check } from '../ports/check.js';
+import { readLock } from '../state/lock.js';
+import { isSameProcess } from '../state/proc.js';
+import { readState } from '../state/store.js';
+
+export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
+  const state = readState(stateFile);
+  const lock = readLock(lockFile);
+  if (!state && !lock) return [{ id: 'state.clean', level: 'ok', message: 'no devnet state: the stack is not up' }];
+  const supervisorAlive = state ? isSameProcess(state.supervisor) : false;
+  const alive = state ? Object.values(state.services).filter((s) => s.pid && s.startTime && isSameProcess({ pid: s.pid, startTime: s.startTime })) : [];
+  if (supervisorAlive)
+    return [{ id: 'state.running', level: 'ok', message: `the stack is up (devnet pid ${state!.supervisor.pid}, ${alive.length} services running)` }];
+  if (alive.length)
+    return [
+      {
+        id: 'state.stale',
+        level: 'warn',
+        message: `stale devnet state: its devnet is gone but ${alive.map((s) => `${s.name} (pid ${s.pid})`).join(', ')} still run; stop them with devnet down`,
+      },
+    ];
+  if (lock && !isSameProcess(lock))
+    return [{ id: 'state.stale', level: 'warn', message: `stale devnet lock of pid ${lock.pid} (gone); the next devnet up or down clears it` }];
+  return [{ id: 'state.stale', level: 'ok', message: 'leftover state of an earlier run; nothing of it runs' }];
+}

@@ -1,0 +1,81 @@
+// Typed errors of the core. The core throws these; only src/cli/ turns them
+// into messages and exit codes, so every command reports failures the same way.
+
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  preflight: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface Problem {
+  message: string;
+  /** dotted path inside the stack, e.g. services.api.depends_on[0] */
+  path?: string;
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.file ? `${p.file}${p.line ? `:${p.line}:${p.col ?? 1}` : ''}: ` : '';
+  const path = p.path ? `${p.path}: ` : '';
+  return `${where}${path}${p.message}`;
+}
+
+export class DevnetError extends Error {
+  readonly exitCode: ExitCode = ExitCode.failed;
+  readonly hint: string | undefined;
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+  }
+}
+
+export class UsageError extends DevnetError {
+  override readonly exitCode = ExitCode.usage;
+}
+
+/** An invalid stack: carries every problem found, so the user sees them all at once. */
+export class StackError extends DevnetError {
+  override readonly exitCode = ExitCode.usage;
+  readonly problems: Problem[];
+  constructor(problems: Problem[], options: { hint?: string } = {}) {
+    super(problems.map(formatProblem).join('\n'), options);
+    this.problems = problems;
+  }
+}
+
+/** Preflight refused: a port is busy or claimed twice. Nothing was started. */
+export class PreflightError extends DevnetError {
+  override readonly exitCode = ExitCode.preflight;
+  readonly lines: string[];
+  constructor(lines: string[], options: { hint?: string } = {}) {
+    super(lines.join('\n'), options);
+    this.lines = lines;
+  }
+}
+
+/** Another devnet already runs this stack. */
+export class LockError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
+}
+
+/** A service exited early or was not ready in time; carries its last log lines. */
+export class ServiceFailedError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
+  readonly service: string;
+  readonly logTail: string[];
+  constructor(service: string, message: string, logTail: string[], options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.service = service;
+    this.logTail = logTail;
+  }
+}
+
+/** down could not free something (a process that would not die, a port still held). */
+export class StopError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
+}

@@ -1,0 +1,87 @@
+// Who holds a socket: the kernel table gives an inode; /proc/PID/fd links name the process.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+export interface Owner {
+  pid: number;
+  command: string;
+  /** set when the process is a service started by devnet (found in its environment) */
+  devnet?: { stack: string; service: string; run?: string };
+}
+
+export function listPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+}
+
+export function commandLine(pid: number): string | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter(Boolean).join(' ') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const MARKER = { stack: 'DEVNET_STACK_ID', service: 'DEVNET_SERVICE_NAME', run: 'DEVNET_RUN_ID' } as const;
+
+/** The devnet marker variables a process carries; devnet sets them on every service it starts. */
+export function devnetMarker(pid: number): Owner['devnet'] {
+  let raw: string;
+  try {
+    raw = readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const vars = new Map<string, string>();
+  for (const entry of raw.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0 && entry.startsWith('DEVNET_')) vars.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  const stack = vars.get(MARKER.stack);
+  const service = vars.get(MARKER.service);
+  return stack && service ? { stack, service, run: vars.get(MARKER.run) } : undefined;
+}
+
+/**
+ * Finds the processes holding the given socket inodes. Inodes nobody could be found for
+ * are absent from the map: another user's process, which the kernel will not show us.
+ */
+export function findOwners(inodes: Iterable<number>): Map<number, Owner> {
+  const wanted = new Set(inodes);
+  const found = new Map<number, Owner>();
+  if (!wanted.size) return found;
+  for (const pid of listPids()) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link: string;
+      try {
+        link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (!m) continue;
+      const inode = Number(m[1]);
+      // several processes may share a socket (a forked worker): keep the first, the lowest pid
+      if (wanted.has(inode) && !found.has(inode)) found.set(inode, { pid, command: commandLine(pid) ?? '?', devnet: devnetMarker(pid) });
+    }
+    if (found.size === wanted.size) break;
+  }
+  return found;
+}
+
+export function describeOwner(o: Owner | undefined): string {
+  if (!o) return 'owner unknown (the kernel does not say: another user or namespace)';
+  const svc = o.devnet ? `, service ${o.devnet.service} of devnet stack ${o.devnet.stack}` : '';
+  return `pid ${o.pid} (${truncate(o.command, 120)})${svc}`;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

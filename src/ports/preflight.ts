@@ -1,0 +1,158 @@
+// Port preflight: before anything starts, every port and range of the services that
+// would run is checked against the kernel's listener table, the kernel's port policy,
+// and the other stacks beside this one. Returns checks; `up` refuses on any error.
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { loadStack } from '../stack/load.js';
+import { isLaunchable, type Service, type Stack } from '../stack/model.js';
+import { ownerField, type Check } from './check.js';
+import { inEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
+import { describeOwner, findOwners, type Owner } from './owners.js';
+import { readSocketTable, type Listener, type SocketTable } from './socket-table.js';
+import { suggestPorts } from './suggest.js';
+
+export interface PreflightOptions {
+  /** services that would run (default: every launchable one) */
+  services?: readonly string[];
+  table?: SocketTable;
+  kernel?: KernelPorts;
+  /** the marker of this stack's own running services, which may hold its ports */
+  selfStackId?: string;
+  /** look for the same ports in the other stack files of the stack's folder */
+  siblings?: boolean;
+  suggestions?: boolean;
+}
+
+export interface PreflightResult {
+  checks: Check[];
+  table: SocketTable;
+  kernel: KernelPorts;
+}
+
+interface Want {
+  port: number;
+  service?: Service;
+  label: string;
+}
+
+export async function preflight(stack: Stack, options: PreflightOptions = {}): Promise<PreflightResult> {
+  const table = options.table ?? readSocketTable();
+  const kernel = options.kernel ?? readKernelPorts();
+  const names = options.services ?? Object.values(stack.services).filter(isLaunchable).map((s) => s.name);
+  const services = names.map((n) => stack.services[n]!);
+  const wants: Want[] = services.flatMap((s) =>
+    Object.entries(s.ports).map(([pname, port]) => ({ port, service: s, label: pname === 'default' ? s.name : `${s.name}.${pname}` })),
+  );
+
+  const busy = new Map<number, Listener[]>();
+  for (const w of wants) if (table.on(w.port).length) busy.set(w.port, table.on(w.port));
+  const rangeBusy = stack.ranges.map((r) => table.listeners.filter((l) => l.port >= r.from && l.port <= r.to));
+  const inodes = [...busy.values(), ...rangeBusy].flat().map((l) => l.inode);
+  const owners = inodes.length ? findOwners(inodes) : new Map<number, Owner>();
+  const ownerOf = (ls: Listener[]) => ls.map((l) => owners.get(l.inode)).find(Boolean);
+  const isSelf = (o: Owner | undefined) => !!o?.devnet && o.devnet.stack === options.selfStackId;
+  const claimed = new Set(Object.values(stack.services).flatMap((s) => Object.values(s.ports)));
+  const inRange = (p: number) => stack.ranges.some((r) => p >= r.from && p <= r.to);
+
+  const checks: Check[] = [];
+  for (const w of wants) {
+    const ls = busy.get(w.port);
+    const owner = ls && ownerOf(ls);
+    if (!ls) checks.push({ id: 'port.free', level: 'ok', service: w.service?.name, port: w.port, message: `port ${w.port} (${w.label}) is free` });
+    else if (isSelf(owner))
+      checks.push({ id: 'port.own', level: 'ok', service: w.service?.name, port: w.port, owner: ownerField(owner), message: `port ${w.port} (${w.label}) is held by this stack's running service ${owner!.devnet!.service}` });
+    else {
+      const suggestions =
+        options.suggestions === false ? [] : await suggestPorts(w.port, { table, kernel, taken: (p) => claimed.has(p) || inRange(p) });
+      const alt = suggestions.length ? ` (free: ${suggestions.join(', ')})` : '';
+      checks.push({
+        id: 'port.busy',
+        level: 'error',
+        service: w.service?.name,
+        port: w.port,
+        owner: ownerField(owner),
+        suggestions,
+        message: `port ${w.port} (${w.label}) is held by ${describeOwner(owner)} on ${addresses(ls)}; free it or run with --remap${alt}`,
+      });
+    }
+    checks.push(...policyChecks(w, kernel));
+  }
+  stack.ranges.forEach((r, i) => checks.push(...rangeChecks(r, rangeBusy[i]!, owners, kernel)));
+  for (const s of services) checks.push(...lintCommand(s));
+  if (options.siblings !== false) checks.push(...siblingClaims(stack, wants));
+  return { checks, table, kernel };
+}
+
+function addresses(ls: Listener[]): string {
+  return [...new Set(ls.map((l) => (l.family === 6 ? `[${l.address}]` : l.address)))].join(', ');
+}
+
+function policyChecks(w: Want, kernel: KernelPorts): Check[] {
+  const out: Check[] = [];
+  const base = { service: w.service?.name, port: w.port };
+  if (inEphemeral(kernel, w.port))
+    out.push({
+      ...base,
+      id: 'port.ephemeral',
+      level: 'warn',
+      message: `port ${w.port} (${w.label}) is inside the kernel's ephemeral range ${kernel.ephemeral.join('-')}: an outgoing connection may take it first; move it below ${kernel.ephemeral[0]} or add it to net.ipv4.ip_local_reserved_ports`,
+    });
+  if (w.port < kernel.unprivilegedStart && !kernel.isRoot)
+    out.push({ ...base, id: 'port.privileged', level: 'warn', message: `port ${w.port} (${w.label}) is privileged (< ${kernel.unprivilegedStart}) and this user cannot bind it; use a port >= ${kernel.unprivilegedStart}` });
+  return out;
+}
+
+function rangeChecks(r: Stack['ranges'][number], ls: Listener[], owners: Map<number, Owner>, kernel: KernelPorts): Check[] {
+  const size = r.to - r.from + 1;
+  const out: Check[] = [];
+  if (!ls.length) out.push({ id: 'range.free', level: 'ok', port: r.from, message: `range ${r.name} ${r.from}-${r.to}: all ${size} ports free` });
+  for (const l of ls) {
+    const o = owners.get(l.inode);
+    out.push({ id: 'range.busy', level: 'error', port: l.port, owner: ownerField(o), message: `port ${l.port} in range ${r.name} (${r.from}-${r.to}) is held by ${describeOwner(o)}; free it or move the range` });
+  }
+  const [lo, hi] = kernel.ephemeral;
+  if (r.from <= hi && r.to >= lo)
+    out.push({ id: 'range.ephemeral', level: 'warn', port: r.from, message: `range ${r.name} ${r.from}-${r.to} overlaps the kernel's ephemeral range ${lo}-${hi}; reserve it with net.ipv4.ip_local_reserved_ports` });
+  return out;
+}
+
+const VITE = /(^|[\s/])vite(\s|$)/;
+
+/** Vite moves to the next free port when its own is busy, so the plan silently lies. */
+export function lintCommand(s: Service): Check[] {
+  const cmd = Array.isArray(s.command) ? s.command.join(' ') : (s.command ?? '');
+  if (VITE.test(cmd) && !/--strictPort\b/.test(cmd))
+    return [{ id: 'lint.vite-strict-port', level: 'warn', service: s.name, message: `service ${s.name} runs vite without --strictPort: when its port is busy Vite silently takes the next one; add --strictPort` }];
+  return [];
+}
+
+function siblingClaims(stack: Stack, wants: Want[]): Check[] {
+  let files: string[];
+  try {
+    files = readdirSync(stack.dir).filter((f) => /\.ya?ml$/.test(f) && join(stack.dir, f) !== stack.file);
+  } catch {
+    return [];
+  }
+  const out: Check[] = [];
+  for (const f of files) {
+    const other = loadSibling(join(stack.dir, f));
+    if (!other || other.name === stack.name) continue;
+    for (const w of wants) {
+      const theirs = Object.values(other.services).find((s) => Object.values(s.ports).includes(w.port));
+      const range = other.ranges.find((r) => w.port >= r.from && w.port <= r.to);
+      const who = theirs ? `service ${theirs.name}` : range ? `range ${range.name}` : undefined;
+      if (who)
+        out.push({ id: 'port.shared', level: 'warn', service: w.service?.name, port: w.port, message: `port ${w.port} (${w.label}) is also claimed by stack ${other.name} (${who}, ${basename(other.file)}); the two cannot run at once without --port-offset` });
+    }
+  }
+  return out;
+}
+
+/** Another stack file of the same folder, or nothing when it does not load (doctor of that stack says why). */
+function loadSibling(file: string): Stack | undefined {
+  try {
+    return loadStack(file).stack;
+  } catch {
+    return undefined;
+  }
+}

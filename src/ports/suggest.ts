@@ -1,0 +1,39 @@
+// Free alternatives for a busy port: near it, unclaimed by the stack, outside the kernel's
+// ephemeral range (the kernel could hand those out any moment), not listening, and bindable.
+import { inEphemeral, type KernelPorts } from './kernel.js';
+import type { SocketTable } from './socket-table.js';
+
+export interface SuggestOptions {
+  table: SocketTable;
+  kernel: KernelPorts;
+  /** ports the stack claims or that were already handed out */
+  taken: (port: number) => boolean;
+  count?: number;
+}
+
+/** Candidate ports in order of preference: just above the wanted one, then just below. */
+export function candidatePorts(wanted: number, { table, kernel, taken }: SuggestOptions, limit = 200): number[] {
+  const low = kernel.isRoot ? 1 : kernel.unprivilegedStart;
+  const out: number[] = [];
+  for (let d = 1; out.length < limit && d < 65535; d++) {
+    for (const p of [wanted + d, wanted - d]) {
+      if (p < low || p > 65535 || taken(p) || inEphemeral(kernel, p) || table.on(p).length) continue;
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+export async function suggestPorts(wanted: number, options: SuggestOptions): Promise<number[]> {
+  const { default: getPort } = await import('get-port');
+  const want = options.count ?? 3;
+  const candidates = candidatePorts(wanted, options, want * 10);
+  const picked: number[] = [];
+  for (const c of candidates) {
+    if (picked.length >= want) break;
+    // get-port binds the port on every local address; it falls back to a random port when
+    // the one asked for is busy, so anything other than c means c is not free.
+    if ((await getPort({ port: c, exclude: picked })) === c) picked.push(c);
+  }
+  return picked;
+}

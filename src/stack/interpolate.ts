@@ -1,0 +1,84 @@
+// ${...} interpolation: a pure function from a template and a context to a string.
+// References: ${port} ${ports.NAME} ${host} ${services.S.port} ${services.S.ports.NAME}
+// ${services.S.host} ${env.VAR} ${env.VAR:-default}. `$${` is a literal `${`.
+
+export interface PortsOf {
+  host: string;
+  ports: Record<string, number>;
+}
+
+export interface InterpolationContext {
+  /** the service being interpolated; absent for stack-level values */
+  self?: PortsOf;
+  services: Record<string, PortsOf>;
+  env: Record<string, string | undefined>;
+  host: string;
+}
+
+export class InterpolationError extends Error {
+  constructor(
+    readonly reference: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const REF = /\$\$\{|\$\{([^}]*)\}/g;
+
+/** Every ${...} reference in a template, in order. */
+export function references(template: string): string[] {
+  return [...template.matchAll(REF)].filter((m) => m[1] !== undefined).map((m) => m[1]!.trim());
+}
+
+export function interpolate(template: string, ctx: InterpolationContext, quote: (value: string) => string = (v) => v): string {
+  return template.replace(REF, (_whole, ref: string | undefined) => (ref === undefined ? '${' : quote(resolveReference(ref.trim(), ctx))));
+}
+
+export function resolveReference(ref: string, ctx: InterpolationContext): string {
+  const [head, ...rest] = ref.split('.');
+  if (head === 'env') {
+    const expr = rest.join('.');
+    const sep = expr.indexOf(':-');
+    const name = sep === -1 ? expr : expr.slice(0, sep);
+    const value = ctx.env[name];
+    if (value !== undefined && value !== '') return value;
+    if (sep !== -1) return expr.slice(sep + 2);
+    throw new InterpolationError(ref, `\${${ref}}: environment variable ${name} is not set (set it, add it to env:, or give a default: \${env.${name}:-value})`);
+  }
+  if (head === 'host' && rest.length === 0) return ctx.self?.host ?? ctx.host;
+  if (head === 'port' || head === 'ports') {
+    if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service can use its own port; use \${services.NAME.port}`);
+    return portOf(ctx.self, head, rest, ref, 'this service');
+  }
+  if (head === 'services' && rest.length >= 2) {
+    const [svc, field, ...more] = rest;
+    const target = ctx.services[svc!];
+    if (!target) throw new InterpolationError(ref, `\${${ref}}: unknown service "${svc}"`);
+    if (field === 'host' && more.length === 0) return target.host;
+    if (field === 'port' || field === 'ports') return portOf(target, field, more, ref, `service "${svc}"`);
+  }
+  throw new InterpolationError(ref, `\${${ref}}: unknown reference (use port, ports.NAME, host, services.S.port, services.S.ports.NAME or env.VAR)`);
+}
+
+function portOf(target: PortsOf, field: string, rest: string[], ref: string, who: string): string {
+  const names = Object.keys(target.ports);
+  if (field === 'port' && rest.length === 0) {
+    if (!names.length) throw new InterpolationError(ref, `\${${ref}}: ${who} declares no port`);
+    return String(target.ports[names[0]!]);
+  }
+  if (field === 'ports' && rest.length === 1) {
+    const port = target.ports[rest[0]!];
+    if (port === undefined) {
+      const has = names.length === 1 && names[0] === 'default' ? ' (it has a single port: use port)' : names.length ? ` (it has ${names.join(', ')})` : '';
+      throw new InterpolationError(ref, `\${${ref}}: ${who} has no port named "${rest[0]}"${has}`);
+    }
+    return String(port);
+  }
+  throw new InterpolationError(ref, `\${${ref}}: unknown reference`);
+}
+
+/** Single-quotes a value for /bin/sh, so an interpolated value stays one word. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

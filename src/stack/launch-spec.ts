@@ -1,0 +1,75 @@
+// What exactly runs for a service: argv (or a shell line), cwd and env, all interpolated.
+import { delimiter, join, resolve } from 'node:path';
+import { MARKER } from '../ports/owners.js';
+import { splitCommand } from './argv.js';
+import { interpolate, shellQuote } from './interpolate.js';
+import type { Service, Stack } from './model.js';
+import { interpolationContext } from './rules.js';
+
+export interface LaunchSpec {
+  service: string;
+  /** program and arguments; with shell, a single /bin/sh -c line */
+  file: string;
+  args: string[];
+  shell: boolean;
+  cwd: string;
+  env: Record<string, string>;
+  /** the readiness URL for http probes, interpolated */
+  readyUrl?: string;
+}
+
+export interface LaunchOptions {
+  processEnv?: Record<string, string | undefined>;
+  stackId?: string;
+  runId?: string;
+}
+
+/** node_modules/.bin of the stack root and the service cwd come first on PATH, as npm scripts do. */
+export function servicePath(stack: Stack, cwd: string, basePath: string | undefined): string {
+  const bins = [...new Set([join(cwd, 'node_modules', '.bin'), join(stack.root, 'node_modules', '.bin'), join(stack.dir, 'node_modules', '.bin')])];
+  return [...bins, basePath ?? ''].filter(Boolean).join(delimiter);
+}
+
+export function launchSpec(stack: Stack, name: string, { processEnv = process.env, stackId = stack.name, runId }: LaunchOptions = {}): LaunchSpec {
+  const s = stack.services[name]!;
+  const ctx = interpolationContext(stack, name, processEnv);
+  const fill = (t: string) => interpolate(t, ctx);
+  const cwd = s.cwd ? resolve(stack.root, fill(s.cwd)) : stack.root;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) env[k] = v;
+  Object.assign(env, stack.fileEnv, mapValues(stack.env, fill), s.fileEnv, mapValues(s.env, fill));
+  env.PATH = servicePath(stack, cwd, env.PATH);
+  env[MARKER.stack] = stackId;
+  env[MARKER.service] = name;
+  if (runId) env[MARKER.run] = runId;
+  const { file, args, shell } = commandOf(s, (t) => interpolate(t, ctx, s.shell ? shellQuote : undefined));
+  return { service: name, file, args, shell, cwd, env, readyUrl: readyUrlOf(s, fill) };
+}
+
+function commandOf(s: Service, fill: (t: string) => string): { file: string; args: string[]; shell: boolean } {
+  const cmd = s.command!;
+  if (s.shell) return { file: typeof cmd === 'string' ? fill(cmd) : cmd.map(fill).join(' '), args: [], shell: true };
+  // split first, then interpolate each word: a value with spaces or quotes stays one argument
+  const words = typeof cmd === 'string' ? splitCommand(cmd) : cmd;
+  const [file, ...args] = words.map(fill);
+  return { file: file!, args, shell: false };
+}
+
+function readyUrlOf(s: Service, fill: (t: string) => string): string | undefined {
+  if (s.ready.kind !== 'http') return undefined;
+  const target = fill(s.ready.target!);
+  if (/^https?:\/\//.test(target)) return target;
+  const port = s.ready.port ? s.ports[s.ready.port] : Object.values(s.ports)[0];
+  return `http://${urlHost(s.host)}:${port}${target.startsWith('/') ? '' : '/'}${target}`;
+}
+
+/** A host to connect to for a bind address: wildcard binds are reached on loopback. */
+export function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function mapValues(o: Record<string, string>, f: (v: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+}

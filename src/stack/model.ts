@@ -1,0 +1,91 @@
+// The normalized stack: what the rest of devnet works with after load.
+
+export type ServiceStatus = 'active' | 'planned' | 'deprecated';
+export type Condition = 'ready' | 'started' | 'completed';
+export type Exposure = 'internal' | 'external';
+export type ReadyKind = 'http' | 'tcp' | 'log' | 'exit' | 'none';
+
+export interface ReadySpec {
+  kind: ReadyKind;
+  /** http: path or URL template; log: regex source */
+  target?: string;
+  /** name of the port the probe uses */
+  port?: string;
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+export interface Service {
+  name: string;
+  description?: string;
+  command?: string | string[];
+  shell: boolean;
+  /** cwd template, relative to the stack root */
+  cwd?: string;
+  host: string;
+  /** named ports after --port-offset; `${port}` is the first */
+  ports: Record<string, number>;
+  env: Record<string, string>;
+  /** env from the service's own env files, already read */
+  fileEnv: Record<string, string>;
+  dependsOn: Record<string, Condition>;
+  ready: ReadySpec;
+  profiles: string[];
+  status: ServiceStatus;
+  migration?: string;
+  location?: string;
+  notes?: string;
+  protocol?: string;
+  group?: string;
+  exposure: Exposure;
+  metrics?: string;
+  url?: string;
+  setup?: string;
+  stopTimeoutMs: number;
+}
+
+export interface PortSpan {
+  name: string;
+  from: number;
+  to: number;
+  purpose?: string;
+  description?: string;
+  exposure: Exposure;
+  protocol?: string;
+}
+
+export interface Stack {
+  name: string;
+  description?: string;
+  /** absolute path of the stack file */
+  file: string;
+  /** directory of the stack file */
+  dir: string;
+  /** absolute directory services run from (root: key, default the stack file's directory) */
+  root: string;
+  host: string;
+  /** env read from the stack's env files (literal values) */
+  fileEnv: Record<string, string>;
+  /** the stack's env: values (may use ${...}, resolved per service) */
+  env: Record<string, string>;
+  /** env keys whose values came from env files and look secret: redacted in output */
+  secretValues: string[];
+  services: Record<string, Service>;
+  ranges: PortSpan[];
+  groups: PortSpan[];
+  portOffset: number;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_READY_TIMEOUT_MS = 60_000;
+export const DEFAULT_READY_INTERVAL_MS = 100;
+export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+
+export function firstPort(s: Service): number | undefined {
+  const names = Object.keys(s.ports);
+  return names.length ? s.ports[names[0]!] : undefined;
+}
+
+export function isLaunchable(s: Service): boolean {
+  return s.status !== 'planned' && s.command !== undefined;
+}

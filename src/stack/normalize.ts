@@ -1,0 +1,98 @@
+// Raw (schema-valid) YAML values -> the Stack model. Pure: env files are read by load.
+import {
+  DEFAULT_HOST,
+  DEFAULT_READY_INTERVAL_MS,
+  DEFAULT_READY_TIMEOUT_MS,
+  DEFAULT_STOP_TIMEOUT_MS,
+  type Condition,
+  type Exposure,
+  type PortSpan,
+  type ReadySpec,
+  type Service,
+  type ServiceStatus,
+} from './model.js';
+
+// Values the schema has already checked; `any` here saves restating the schema as types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Raw = Record<string, any>;
+
+export function parseDuration(v: number | string | undefined, fallbackMs: number): number {
+  if (v === undefined) return fallbackMs;
+  if (typeof v === 'number') return v * 1000;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(v)!;
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+/** `8080` or `"30000-32767"` -> [from, to] (unchecked: rules report bad ones). */
+export function parseSpan(v: number | string): [number, number] {
+  if (typeof v === 'number') return [v, v];
+  const [a, b] = v.split('-').map((s) => Number(s.trim()));
+  return [a!, b!];
+}
+
+export function envStrings(env: Raw | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+export function normalizeService(name: string, raw: Raw, stackHost: string, offset: number, fileEnv: Record<string, string>): Service {
+  const ports: Record<string, number> = {};
+  if (raw.port !== undefined) ports.default = raw.port + offset;
+  for (const [k, v] of Object.entries((raw.ports ?? {}) as Record<string, number>)) ports[k] = v + offset;
+  const dependsOn: Record<string, Condition> = Array.isArray(raw.depends_on)
+    ? Object.fromEntries((raw.depends_on as string[]).map((d) => [d, 'ready' as Condition]))
+    : Object.fromEntries(Object.entries((raw.depends_on ?? {}) as Record<string, { condition?: Condition }>).map(([d, c]) => [d, c.condition ?? 'ready']));
+  return {
+    name,
+    description: raw.description,
+    command: raw.command,
+    shell: raw.shell ?? false,
+    cwd: raw.cwd,
+    host: raw.host ?? stackHost,
+    ports,
+    env: envStrings(raw.env),
+    fileEnv,
+    dependsOn,
+    ready: normalizeReady(raw.ready, Object.keys(ports).length > 0),
+    profiles: raw.profiles ?? [],
+    status: (raw.status ?? 'active') as ServiceStatus,
+    migration: raw.migration,
+    location: raw.location,
+    notes: raw.notes,
+    protocol: raw.protocol,
+    group: raw.group,
+    exposure: (raw.exposure ?? 'external') as Exposure,
+    metrics: raw.metrics,
+    url: raw.url,
+    setup: raw.setup,
+    stopTimeoutMs: parseDuration(raw.stop_timeout, DEFAULT_STOP_TIMEOUT_MS),
+  };
+}
+
+function normalizeReady(raw: Raw | undefined, hasPort: boolean): ReadySpec {
+  const timeoutMs = parseDuration(raw?.timeout, DEFAULT_READY_TIMEOUT_MS);
+  const intervalMs = parseDuration(raw?.interval, DEFAULT_READY_INTERVAL_MS);
+  const base = { timeoutMs, intervalMs, port: raw?.port as string | undefined };
+  if (raw?.http !== undefined) return { kind: 'http', target: raw.http, ...base };
+  if (raw?.log !== undefined) return { kind: 'log', target: raw.log, ...base };
+  if (raw?.exit) return { kind: 'exit', ...base };
+  if (raw?.tcp || hasPort) return { kind: 'tcp', ...base };
+  return { kind: 'none', ...base };
+}
+
+export function normalizeSpans(raw: Raw[] | undefined, offset: number): PortSpan[] {
+  return (raw ?? []).map((r) => {
+    const [from, to] = parseSpan(r.ports);
+    return {
+      name: r.name,
+      from: from + offset,
+      to: to + offset,
+      purpose: r.purpose,
+      description: r.description,
+      exposure: (r.exposure ?? 'external') as Exposure,
+      protocol: r.protocol,
+    };
+  });
+}
+
+export { DEFAULT_HOST };

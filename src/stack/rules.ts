@@ -1,0 +1,167 @@
+// Cross-field rules on a normalized stack. Each rule pushes every problem it finds,
+// so the user sees them all at once; positions are added by load from the paths.
+import type { Problem } from '../errors.js';
+import { findCycle } from './graph.js';
+import { InterpolationError, interpolate, references, type InterpolationContext } from './interpolate.js';
+import { isLaunchable, type PortSpan, type Stack } from './model.js';
+import { didYouMean, type PathSegment } from './schema-dsl.js';
+
+export interface RuleProblem extends Problem {
+  segments: PathSegment[];
+  atKey?: boolean;
+}
+
+type Push = (segments: PathSegment[], message: string, atKey?: boolean) => void;
+
+export function checkStack(stack: Stack, processEnv: Record<string, string | undefined>): { errors: RuleProblem[]; warnings: RuleProblem[] } {
+  const errors: RuleProblem[] = [];
+  const warnings: RuleProblem[] = [];
+  const err: Push = (segments, message, atKey) => errors.push({ segments, message, atKey });
+  const warn: Push = (segments, message, atKey) => warnings.push({ segments, message, atKey });
+  checkCommands(stack, err);
+  checkDependencies(stack, err);
+  checkPortBounds(stack, err);
+  checkClaims(stack, err);
+  checkGroups(stack, err);
+  checkReady(stack, err);
+  checkInterpolation(stack, processEnv, err);
+  checkLifecycle(stack, warn);
+  return { errors, warnings };
+}
+
+const svcPath = (name: string, ...rest: PathSegment[]): PathSegment[] => ['services', name, ...rest];
+
+function checkCommands(stack: Stack, err: Push) {
+  for (const s of Object.values(stack.services))
+    if (s.status !== 'planned' && s.command === undefined) err(svcPath(s.name), 'missing "command" (add one, or mark the service status: planned)');
+}
+
+function checkDependencies(stack: Stack, err: Push) {
+  const names = Object.keys(stack.services);
+  for (const s of Object.values(stack.services)) {
+    Object.keys(s.dependsOn).forEach((dep, i) => {
+      if (!stack.services[dep]) err(svcPath(s.name, 'depends_on', i), `unknown service "${dep}"${didYouMean(dep, names)}`);
+      else if (stack.services[dep]!.status === 'planned') err(svcPath(s.name, 'depends_on', i), `depends on "${dep}", which is planned and never launched`);
+    });
+  }
+  const cycle = findCycle(Object.fromEntries(Object.values(stack.services).map((s) => [s.name, Object.keys(s.dependsOn)])));
+  if (cycle) err(svcPath(cycle[0]!, 'depends_on'), `dependency cycle: ${cycle.join(' -> ')}`);
+}
+
+function checkPortBounds(stack: Stack, err: Push) {
+  const offset = stack.portOffset ? ` (with --port-offset ${stack.portOffset})` : '';
+  for (const s of Object.values(stack.services))
+    for (const [name, port] of Object.entries(s.ports))
+      if (port < 1 || port > 65535) err(svcPath(s.name, name === 'default' ? 'port' : 'ports'), `port ${port}${offset} is outside 1-65535`);
+  const spans = (kind: 'ranges' | 'groups', list: PortSpan[]) =>
+    list.forEach((r, i) => {
+      if (!Number.isInteger(r.from) || !Number.isInteger(r.to) || r.from > r.to)
+        err([kind, i, 'ports'], `malformed range ${r.from}-${r.to} in "${r.name}": write LOW-HIGH with LOW <= HIGH`);
+      else if (r.from < 1 || r.to > 65535) err([kind, i, 'ports'], `range ${r.from}-${r.to}${offset} of "${r.name}" is outside 1-65535`);
+    });
+  spans('ranges', stack.ranges);
+  spans('groups', stack.groups);
+}
+
+interface Claim {
+  from: number;
+  to: number;
+  who: string;
+  path: PathSegment[];
+}
+
+/** Every port a stack claims: service ports (planned ones too: they are reserved) and ranges. */
+export function claimsOf(stack: Stack): Claim[] {
+  const claims: Claim[] = [];
+  for (const s of Object.values(stack.services))
+    for (const [name, port] of Object.entries(s.ports))
+      claims.push({ from: port, to: port, who: name === 'default' ? `service "${s.name}"` : `service "${s.name}" (${name})`, path: svcPath(s.name, name === 'default' ? 'port' : 'ports') });
+  stack.ranges.forEach((r, i) => claims.push({ from: r.from, to: r.to, who: `range "${r.name}" (${r.from}-${r.to})`, path: ['ranges', i, 'ports'] }));
+  return claims;
+}
+
+function checkClaims(stack: Stack, err: Push) {
+  const claims = claimsOf(stack).sort((a, b) => a.from - b.from);
+  for (let i = 0; i < claims.length; i++)
+    for (let j = i + 1; j < claims.length && claims[j]!.from <= claims[i]!.to; j++) {
+      const [a, b] = [claims[i]!, claims[j]!];
+      const port = Math.max(a.from, b.from);
+      err(b.path, `port ${port} is claimed by both ${a.who} and ${b.who}; give one of them another port`);
+    }
+}
+
+function checkGroups(stack: Stack, err: Push) {
+  const names = stack.groups.map((g) => g.name);
+  for (const s of Object.values(stack.services)) {
+    if (!s.group) continue;
+    const g = stack.groups.find((x) => x.name === s.group);
+    if (!g) {
+      err(svcPath(s.name, 'group'), `unknown group "${s.group}"${didYouMean(s.group, names)}`);
+      continue;
+    }
+    for (const [name, port] of Object.entries(s.ports))
+      if (port < g.from || port > g.to)
+        err(svcPath(s.name, name === 'default' ? 'port' : 'ports'), `port ${port} is outside its group "${g.name}" (${g.from}-${g.to})`);
+  }
+}
+
+function checkReady(stack: Stack, err: Push) {
+  for (const s of Object.values(stack.services)) {
+    const r = s.ready;
+    const at = svcPath(s.name, 'ready');
+    if (r.port !== undefined && s.ports[r.port] === undefined)
+      err([...at, 'port'], `unknown port "${r.port}"${didYouMean(r.port, Object.keys(s.ports))}`);
+    if ((r.kind === 'http' && !/^https?:\/\//.test(r.target!)) || (r.kind === 'tcp' && !r.port))
+      if (!Object.keys(s.ports).length) err(at, `a ${r.kind} readiness check needs a port: add port: to the service`);
+    if (r.kind === 'log') {
+      try {
+        new RegExp(r.target!);
+      } catch (e) {
+        err([...at, 'log'], `invalid regular expression: ${(e as Error).message}`);
+      }
+    }
+  }
+}
+
+export function interpolationContext(stack: Stack, serviceName: string | undefined, processEnv: Record<string, string | undefined>): InterpolationContext {
+  const s = serviceName ? stack.services[serviceName] : undefined;
+  return {
+    self: s && { host: s.host, ports: s.ports },
+    services: Object.fromEntries(Object.values(stack.services).map((x) => [x.name, { host: x.host, ports: x.ports }])),
+    env: { ...processEnv, ...stack.fileEnv, ...stack.env, ...s?.fileEnv, ...s?.env },
+    host: stack.host,
+  };
+}
+
+function checkInterpolation(stack: Stack, processEnv: Record<string, string | undefined>, err: Push) {
+  const seen = new Set<string>();
+  const check = (template: string | undefined, ctx: InterpolationContext, path: PathSegment[]) => {
+    if (template === undefined || !references(template).length) return;
+    try {
+      interpolate(template, ctx);
+    } catch (e) {
+      if (!(e instanceof InterpolationError)) throw e;
+      const key = `${path.join('.')}|${e.message}`;
+      if (!seen.has(key)) err(path, e.message);
+      seen.add(key);
+    }
+  };
+  for (const s of Object.values(stack.services)) {
+    if (!isLaunchable(s)) continue;
+    const ctx = interpolationContext(stack, s.name, processEnv);
+    const cmd = s.command!;
+    if (typeof cmd === 'string') check(cmd, ctx, svcPath(s.name, 'command'));
+    else cmd.forEach((c, i) => check(c, ctx, svcPath(s.name, 'command', i)));
+    check(s.cwd, ctx, svcPath(s.name, 'cwd'));
+    if (s.ready.kind === 'http') check(s.ready.target, ctx, svcPath(s.name, 'ready', 'http'));
+    for (const [k, v] of Object.entries(s.env)) check(v, ctx, svcPath(s.name, 'env', k));
+    for (const [k, v] of Object.entries(stack.env)) check(v, ctx, ['env', k]);
+  }
+}
+
+function checkLifecycle(stack: Stack, warn: Push) {
+  for (const s of Object.values(stack.services)) {
+    if (s.status === 'deprecated' && !s.migration) warn(svcPath(s.name, 'status'), 'deprecated without a migration: note: say where the service moved');
+    if (s.migration && s.status !== 'deprecated') warn(svcPath(s.name, 'migration'), 'migration: is only shown for status: deprecated');
+  }
+}

@@ -1,0 +1,88 @@
+// The stack file format. The validator (stack/validate) and the published JSON
+// Schema (schema/stack.schema.json) are both generated from this one definition.
+import { arr, bool, int, obj, record, str, union, type Schema } from './schema-dsl.js';
+
+const NAME = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
+const port = (description: string): Schema => int({ min: 1, max: 65535, description });
+const duration = (description: string): Schema =>
+  union([int({ min: 0, description: 'seconds' }), str({ pattern: '^\\d+(\\.\\d+)?(ms|s|m)$', patternHint: 'a duration such as 500ms, 30s or 2m' })], { description });
+const portSpan = (description: string): Schema =>
+  union([port('a single port'), str({ pattern: '^\\s*\\d+\\s*-\\s*\\d+\\s*$', patternHint: 'a port range such as 30000-32767' })], { description });
+const envMap = record(union([str(), int(), bool()]), { description: 'environment variables; values may use ${...} interpolation', keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
+const envFiles = union(
+  [
+    str(),
+    arr(union([str(), obj({ path: str({ description: 'path relative to the stack file' }), optional: bool({ description: 'a missing file is skipped, not an error' }) }, { required: ['path'] })])),
+  ],
+  { description: 'dotenv files, relative to the stack file; later files win; a missing file is an error unless optional' },
+);
+const exposure = str({ enum: ['internal', 'external'], description: 'internal: only for this host (firewalled from outside); external: reachable by clients' });
+
+export const readySchema: Schema = obj(
+  {
+    http: str({ description: 'HTTP path (or full URL) that must answer 2xx or 3xx, e.g. /health' }),
+    tcp: bool({ description: 'ready when the port accepts connections' }),
+    log: str({ description: 'regular expression matched against each output line' }),
+    exit: bool({ description: 'a one-shot task: ready when it exits with code 0' }),
+    port: str({ description: 'which named port the probe uses (default: the first)' }),
+    timeout: duration('how long to wait for readiness (default 60s)'),
+    interval: duration('time between probes (default 100ms)'),
+  },
+  { description: 'readiness check; a service with a port and no ready gets tcp' },
+);
+
+export const serviceSchema: Schema = obj({
+  description: str({ description: 'what the service is, shown in the port plan' }),
+  command: union([str(), arr(str(), { minItems: 1 })], { description: 'program and arguments; split into argv and run without a shell unless shell: true' }),
+  shell: bool({ description: 'run command through /bin/sh (interpolated values are quoted)' }),
+  cwd: str({ description: 'working directory, relative to the stack root' }),
+  host: str({ description: 'address the service binds; default: the stack host (127.0.0.1)' }),
+  port: port('the service port, available as ${port}'),
+  ports: record(port('a named port'), { keyPattern: NAME, description: 'named ports, available as ${ports.NAME}' }),
+  env: envMap,
+  env_file: envFiles,
+  depends_on: union(
+    [
+      arr(str()),
+      record(obj({ condition: str({ enum: ['ready', 'started', 'completed'] }) }), { keyPattern: NAME }),
+    ],
+    { description: 'services to start first; condition ready (default), started or completed' },
+  ),
+  ready: readySchema,
+  profiles: arr(str({ pattern: NAME, patternHint: 'a profile name' }), { description: 'launched only with --profile; none: always launched' }),
+  status: str({ enum: ['active', 'planned', 'deprecated'], description: 'planned: reserved in the plan, never launched; deprecated: carries migration' }),
+  migration: str({ description: 'for deprecated ports: where the service moved and how' }),
+  location: str({ description: 'where the service lives, for the port plan' }),
+  notes: str({ description: 'free text for the port plan' }),
+  protocol: str({ description: 'e.g. HTTP, gRPC/TLS; for the port plan' }),
+  group: str({ description: 'name of a group whose range must contain the service ports' }),
+  exposure,
+  metrics: str({ description: 'HTTP path of Prometheus metrics, e.g. /metrics' }),
+  url: str({ description: 'path shown in the URL table when up, e.g. / or /docs' }),
+  setup: str({ description: 'how to get what the service needs (a checkout, a program); doctor shows it when missing' }),
+  stop_timeout: duration('grace period between SIGTERM and SIGKILL (default 10s)'),
+});
+
+export const stackSchema: Schema = obj(
+  {
+    name: str({ pattern: NAME, patternHint: 'a name of letters, digits, "-", "_" or "."', description: 'stack name; names the state directory' }),
+    description: str(),
+    root: str({ description: 'directory services run from, relative to the stack file; ${env.VAR} allowed' }),
+    host: str({ description: 'default bind address of services (default 127.0.0.1, loopback)' }),
+    env_file: envFiles,
+    env: envMap,
+    services: record(serviceSchema, { keyPattern: NAME, description: 'the services of the stack' }),
+    ranges: arr(
+      obj(
+        { name: str({ pattern: NAME }), ports: portSpan('ports reserved, e.g. 30000-32767'), purpose: str(), exposure, protocol: str() },
+        { required: ['name', 'ports'] },
+      ),
+      { description: 'port ranges reserved by the stack' },
+    ),
+    groups: arr(
+      obj({ name: str({ pattern: NAME }), ports: portSpan('the range of the group'), description: str() }, { required: ['name', 'ports'] }),
+      { description: 'port groups; a service with group: NAME must use ports inside it' },
+    ),
+  },
+  { required: ['name', 'services'] },
+);

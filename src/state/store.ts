@@ -1,0 +1,59 @@
+// The state file: written before each process starts, so down can find every process
+// even after the CLI that started them was killed. Atomic: temp file, then rename.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ProcessIdentity } from './proc.js';
+
+export const STATE_VERSION = 1;
+
+export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'stopping' | 'stopped' | 'exited' | 'failed';
+
+export interface ServiceRecord {
+  name: string;
+  state: ServiceState;
+  pid?: number;
+  pgid?: number;
+  startTime?: number;
+  ports: Record<string, number>;
+  url?: string;
+  logFile: string;
+  startedAt?: string;
+  readyAt?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+  stopTimeoutMs: number;
+}
+
+export interface StackState {
+  version: number;
+  stack: string;
+  stackId: string;
+  stackFile: string;
+  runId: string;
+  /** the devnet process that supervises the services (the foreground CLI or the detached supervisor) */
+  supervisor: ProcessIdentity;
+  startedAt: string;
+  /** start order; down goes in reverse */
+  order: string[];
+  services: Record<string, ServiceRecord>;
+}
+
+export function readState(file: string): StackState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const state = JSON.parse(text) as StackState;
+  if (state.version !== STATE_VERSION) throw new Error(`state file ${file} has version ${state.version}; this devnet reads version ${STATE_VERSION}`);
+  return state;
+}
+
+export function writeState(file: string, state: StackState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2));
+  renameSync(tmp, file);
+}
