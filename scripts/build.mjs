@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', 'json-schema': 'src/stack/json-schema.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', supervisor: 'src/run/supervisor-main.ts', 'json-schema': 'src/stack/json-schema.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -79,3 +79,52 @@ export class ServiceFailedError extends DevnetError {
 export class StopError extends DevnetError {
   override readonly exitCode = ExitCode.failed;
 }
+
+/** Errors cross from the detached supervisor to the CLI over IPC as plain data. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  hint?: string;
+  problems?: Problem[];
+  lines?: string[];
+  service?: string;
+  logTail?: string[];
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (!(e instanceof DevnetError)) return { name: 'Error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  return {
+    name: e.name,
+    message: e.message,
+    hint: e.hint,
+    problems: e instanceof StackError ? e.problems : undefined,
+    lines: e instanceof PreflightError ? e.lines : undefined,
+    service: e instanceof ServiceFailedError ? e.service : undefined,
+    logTail: e instanceof ServiceFailedError ? e.logTail : undefined,
+  };
+}
+
+export function deserializeError(s: SerializedError): Error {
+  const o = { hint: s.hint };
+  switch (s.name) {
+    case 'StackError':
+      return new StackError(s.problems ?? [], o);
+    case 'PreflightError':
+      return new PreflightError(s.lines ?? [s.message], o);
+    case 'ServiceFailedError':
+      return new ServiceFailedError(s.service ?? '?', s.message, s.logTail ?? [], o);
+    case 'LockError':
+      return new LockError(s.message, o);
+    case 'UsageError':
+      return new UsageError(s.message, o);
+    case 'Error':
+      return new Error(s.message);
+    default:
+      return new DevnetError(s.message, o);
+  }
+}
+
+/** The stack was stopped on request (Ctrl-C, SIGTERM, devnet down) before it was up. */
+export class InterruptedError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
+}

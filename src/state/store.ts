@@ -22,6 +22,8 @@ export interface ServiceRecord {
   exitCode?: number | null;
   signal?: string | null;
   stopTimeoutMs: number;
+  /** services this one depends on: down stops dependents first */
+  dependsOn: string[];
 }
 
 export interface StackState {

@@ -1,5 +1,26 @@
-import { DevnetError } from '../../errors.js';
+import { StopError } from '../../errors.js';
+import { createReporter } from '../../report/reporter.js';
+import { colorEnabled } from '../../report/style.js';
+import { downStack } from '../../run/down.js';
+import { openStack, print, printJson } from '../context.js';
+import type { StackFlags } from '../program.js';
 
-export async function down(..._args: unknown[]): Promise<number> {
-  throw new DevnetError('devnet down comes next');
+interface Flags extends StackFlags {
+  timeout?: number;
+  json?: boolean;
+}
+
+export async function down(flags: Flags): Promise<number> {
+  const { stack, paths } = openStack(flags);
+  const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: Object.keys(stack.services), showLogs: false, color: colorEnabled() });
+  const result = await downStack(paths, { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit });
+  if (flags.json) printJson({ stack: paths.stackId, ...result, held: result.held.map((h) => ({ service: h.service, port: h.port, owner: h.owner && { pid: h.owner.pid, command: h.owner.command } })) });
+  else if (!result.wasUp) print(`stack ${paths.stackId} is not up; nothing to stop`);
+  const problems = [...result.survivors.map((s) => `service ${s.service}: pid ${s.pid} survived SIGKILL`), ...result.held.map((h) => h.message)];
+  if (problems.length) {
+    if (flags.json) return 1;
+    throw new StopError(problems.join('\n'));
+  }
+  if (!flags.json && result.wasUp) print(`stack ${paths.stackId} is down; all ports free`);
+  return 0;
 }

@@ -1,5 +1,28 @@
-import { DevnetError } from '../../errors.js';
+import { formatColumns } from '../../plan/table.js';
+import { stackStatus } from '../../run/status.js';
+import { openStack, print, printJson } from '../context.js';
+import type { StackFlags } from '../program.js';
 
-export async function status(..._args: unknown[]): Promise<number> {
-  throw new DevnetError('devnet status comes next');
+interface Flags extends StackFlags {
+  json?: boolean;
+}
+
+export async function status(flags: Flags): Promise<number> {
+  const { stack, paths } = openStack(flags);
+  const st = stackStatus(paths, stack.name);
+  if (flags.json) {
+    printJson({ stack: st.stack, services: st.services.map((s) => ({ name: s.name, state: s.state, pid: s.pid ?? null, ports: s.ports, ...(s.url ? { url: s.url } : {}), uptime: s.uptimeSeconds ?? null })) });
+    return 0;
+  }
+  if (!st.services.length) {
+    print(`stack ${paths.stackId} is not up`);
+    return 0;
+  }
+  const rows = st.services.map((s) => [s.name, s.state + (s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : ''), s.pid ? String(s.pid) : '-', Object.values(s.ports).join(',') || '-', s.url ?? '-', s.uptimeSeconds !== undefined ? uptime(s.uptimeSeconds) : '-']);
+  process.stdout.write(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME'], ...rows]));
+  return 0;
+}
+
+function uptime(s: number): string {
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${s % 60}s` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
 }

@@ -1,5 +1,54 @@
-import { DevnetError } from '../../errors.js';
+import { createReporter } from '../../report/reporter.js';
+import { colorEnabled } from '../../report/style.js';
+import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
+import { upStack } from '../../run/up.js';
+import { selectServices } from '../../stack/select.js';
+import { openStack, printJson, splitList } from '../context.js';
+import type { StackFlags } from '../program.js';
 
-export async function up(..._args: unknown[]): Promise<number> {
-  throw new DevnetError('devnet up comes next');
+interface Flags extends StackFlags {
+  detach?: boolean;
+  remap?: boolean;
+  only?: string;
+  profile?: string[];
+  json?: boolean;
+}
+
+export async function up(flags: Flags): Promise<number> {
+  const { stack, paths } = openStack(flags);
+  const services = selectServices(stack, { only: splitList(flags.only), profiles: flags.profile });
+  const color = colorEnabled();
+  const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';
+  const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
+  const printStatus = async () => {
+    if (flags.json) printJson((await import('../../run/status.js')).stackStatus(paths, stack.name));
+  };
+
+  if (flags.detach) {
+    const { upDetached } = await import('../../run/detach.js');
+    try {
+      await upDetached({ file: stack.file, portOffset: stack.portOffset, services, remap: !!flags.remap }, paths, reporter.emit);
+    } finally {
+      await reporter.startupDone();
+    }
+    await printStatus();
+    return 0;
+  }
+
+  const controller = new AbortController();
+  const removeHandlers = abortOnStopSignals(controller);
+  try {
+    const handle = await upStack({ stack, services, paths, remap: flags.remap, emit: reporter.emit, signal: controller.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
+      () => reporter.startupDone(),
+    );
+    await printStatus();
+    const stoppedOnRequest = new Promise<true>((resolve) => controller.signal.addEventListener('abort', () => resolve(true), { once: true }));
+    const byItself = await Promise.race([stoppedOnRequest, handle.supervisor.allExited.promise.then(() => false as const)]);
+    await handle.stop(readStopRequest(paths));
+    if (byItself === true) return 0;
+    // every service exited on its own: success only if each exited cleanly
+    return Object.values(handle.supervisor.state.services).every((s) => s.exitCode === 0) ? 0 : 1;
+  } finally {
+    removeHandlers();
+  }
 }

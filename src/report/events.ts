@@ -1,0 +1,26 @@
+// What the core tells the outside while it runs a stack. Reporters map each kind to output;
+// the core never prints.
+import type { Check } from '../ports/check.js';
+
+export type RunEvent =
+  | { kind: 'preflight'; checks: Check[] }
+  | { kind: 'remap'; service: string; portName: string; from: number; to: number }
+  | { kind: 'service:starting'; service: string; pid: number; command: string }
+  | { kind: 'service:waiting'; service: string; probe: string }
+  | { kind: 'service:ready'; service: string; ms: number; url?: string }
+  | { kind: 'service:failed'; service: string; reason: string; logTail: string[] }
+  | { kind: 'service:exited'; service: string; code: number | null; signal: string | null; expected: boolean }
+  | { kind: 'service:log'; service: string; stream: 'out' | 'err'; line: string }
+  | { kind: 'service:stopping'; service: string }
+  | { kind: 'service:stopped'; service: string; forced: boolean; ms: number }
+  | { kind: 'stack:ready'; stack: string; ms: number; services: ReadyService[] }
+  | { kind: 'stack:stopped'; stack: string };
+
+export interface ReadyService {
+  name: string;
+  url?: string;
+  ports: Record<string, number>;
+  pid?: number;
+}
+
+export type Emit = (event: RunEvent) => void;

@@ -1,0 +1,90 @@
+// The live task list in a terminal: one task per service, starting -> waiting -> ready.
+// Log lines are held back while the list redraws and stream once it is done.
+import { Listr } from 'listr2';
+import { deferred, type Deferred } from '../run/deferred.js';
+import type { RunEvent } from './events.js';
+import { prefixer } from './prefix.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
+import { painter } from './style.js';
+import { urlTable } from './urls.js';
+
+type Outcome = { ok: true; title: string } | { ok: false; reason: string } | { skipped: true };
+
+export function listrReporter(o: ReporterOptions): Reporter {
+  const paint = painter(o.color);
+  const write = o.write ?? ((s: string) => void process.stdout.write(s));
+  const prefix = prefixer(o.services, paint);
+  const outcomes = new Map<string, Deferred<Outcome>>(o.services.map((s) => [s, deferred<Outcome>()]));
+  const titles = new Map<string, (t: string) => void>();
+  const held: string[] = [];
+  let list: Promise<unknown> | undefined;
+  let after = '';
+
+  const start = () =>
+    (list ??= new Listr(
+      o.services.map((name) => ({
+        title: `${name}: pending`,
+        task: async (_ctx: unknown, task: { title: string; skip(m: string): void }) => {
+          titles.set(name, (t) => (task.title = `${name}: ${t}`));
+          const r = await outcomes.get(name)!.promise;
+          if ('skipped' in r) return task.skip(`${name}: not started`);
+          if (!r.ok) throw new Error(`${name}: ${r.reason}`);
+          task.title = r.title;
+        },
+      })),
+      { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false } },
+    )
+      .run()
+      .catch(() => {}));
+
+  const emit = (e: RunEvent) => {
+    switch (e.kind) {
+      case 'preflight':
+        for (const c of e.checks) if (c.level === 'warn') write(`${paint('yellow', 'warn')}  ${c.message}\n`);
+        return;
+      case 'remap':
+        return write(`${paint('yellow', 'remap')} ${e.service} port ${e.from} is busy: using ${e.to}\n`);
+      case 'service:starting':
+        start();
+        return titles.get(e.service)?.(`starting (pid ${e.pid})`);
+      case 'service:waiting':
+        return titles.get(e.service)?.(`waiting for ${e.probe}`);
+      case 'service:ready':
+        return outcomes.get(e.service)?.resolve({ ok: true, title: `${e.service}: ${paint('green', 'ready')} in ${(e.ms / 1000).toFixed(1)}s${e.url ? `  ${e.url}` : ''}` });
+      case 'service:failed':
+        start();
+        return outcomes.get(e.service)?.resolve({ ok: false, reason: e.reason });
+      case 'service:log':
+        if (!o.showLogs) return;
+        if (list && !after) held.push(prefix(e.service, e.line));
+        else write(`${prefix(e.service, e.line)}\n`);
+        return;
+      case 'service:exited':
+        if (after) write(`${paint(e.expected ? 'dim' : 'red', 'exited')} ${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}\n`);
+        return;
+      case 'service:stopping':
+        return;
+      case 'service:stopped':
+        if (after) write(`stop   ${e.service}${e.forced ? ' (killed after its grace period)' : ''}\n`);
+        return;
+      case 'stack:ready':
+        after = `${paint('green', 'up')} stack ${e.stack}: ${e.services.length} services ready in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;
+        return;
+      case 'stack:stopped':
+        for (const d of outcomes.values()) d.resolve({ skipped: true });
+        if (after) write(`down   stack ${e.stack} stopped\n`);
+        after ||= ' ';
+        return;
+    }
+  };
+
+  return {
+    emit,
+    async startupDone() {
+      if (list) await list;
+      if (after.trim()) write(after);
+      after ||= ' ';
+      for (const l of held.splice(0)) write(`${l}\n`);
+    },
+  };
+}

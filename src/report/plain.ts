@@ -1,0 +1,46 @@
+// Plain lines for CI, pipes and NO_COLOR: one line per event, nothing redrawn.
+import type { RunEvent } from './events.js';
+import { prefixer } from './prefix.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
+import { painter } from './style.js';
+import { urlTable } from './urls.js';
+
+export function plainReporter(o: ReporterOptions): Reporter {
+  const paint = painter(o.color);
+  const write = o.write ?? ((s: string) => void process.stdout.write(s));
+  const prefix = prefixer(o.services, paint);
+  const line = (tag: string, text: string) => write(`${tag.padEnd(6)} ${text}\n`);
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+  const emit = (e: RunEvent) => {
+    switch (e.kind) {
+      case 'preflight':
+        for (const c of e.checks) if (c.level === 'warn') line(paint('yellow', 'warn'), c.message);
+        break;
+      case 'remap':
+        return line(paint('yellow', 'remap'), `${e.service}${e.portName === 'default' ? '' : `.${e.portName}`} port ${e.from} is busy: using ${e.to}`);
+      case 'service:starting':
+        return line('start', `${e.service} (pid ${e.pid}): ${e.command}`);
+      case 'service:waiting':
+        return line('wait', `${e.service}: ${e.probe}`);
+      case 'service:ready':
+        return line(paint('green', 'ready'), `${e.service} in ${secs(e.ms)}${e.url ? `  ${e.url}` : ''}`);
+      case 'service:failed':
+        return line(paint('red', 'failed'), `${e.service}: ${e.reason}`);
+      case 'service:exited':
+        return line(e.expected ? 'done' : paint('red', 'exited'), `${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}`);
+      case 'service:log':
+        if (o.showLogs) write(`${prefix(e.service, e.line)}\n`);
+        return;
+      case 'service:stopping':
+        return;
+      case 'service:stopped':
+        return line('stop', `${e.service}${e.forced ? ' (killed after its grace period)' : ''}`);
+      case 'stack:ready':
+        line(paint('green', 'up'), `stack ${e.stack}: ${e.services.length} services ready in ${secs(e.ms)}`);
+        return write(urlTable(e.services));
+      case 'stack:stopped':
+        return line('down', `stack ${e.stack} stopped`);
+    }
+  };
+  return { emit, startupDone: async () => {} };
+}

@@ -1,0 +1,86 @@
+// devnet down, the core: ask the supervisor (foreground CLI or detached) to stop the stack;
+// then stop, from the state file alone, whatever is still running (the supervisor may have
+// been killed with SIGKILL); then prove each port free.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeOwner, findOwners, type Owner } from '../ports/owners.js';
+import { readSocketTable } from '../ports/socket-table.js';
+import type { Emit } from '../report/events.js';
+import { readLock, releaseLock } from '../state/lock.js';
+import type { StatePaths } from '../state/paths.js';
+import { isSameProcess } from '../state/proc.js';
+import { readState, writeState } from '../state/store.js';
+import { stopService } from './stop.js';
+import { stopWaves } from './waves.js';
+
+export interface HeldPort {
+  service: string;
+  port: number;
+  owner?: Owner;
+  message: string;
+}
+
+export interface DownResult {
+  wasUp: boolean;
+  stopped: string[];
+  held: HeldPort[];
+  survivors: { service: string; pid: number }[];
+}
+
+export const stopRequestFile = (paths: StatePaths) => join(paths.dir, 'stop-request.json');
+
+export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeoutMs?: number; emit: Emit }): Promise<DownResult> {
+  const state = readState(paths.stateFile);
+  if (!state) return { wasUp: false, stopped: [], held: [], survivors: [] };
+  const recs = Object.values(state.services);
+  const running = recs.filter((r) => r.pid !== undefined && r.startTime !== undefined);
+  const supervisorAlive = isSameProcess(state.supervisor);
+  const aliveAtStart = running.filter((r) => isSameProcess({ pid: r.pid!, startTime: r.startTime! })).map((r) => r.name);
+  const anyAlive = supervisorAlive || aliveAtStart.length > 0;
+
+  if (supervisorAlive) {
+    writeFileSync(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
+    try {
+      process.kill(state.supervisor.pid, 'SIGTERM');
+    } catch {
+      // exited meanwhile
+    }
+    const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
+    const until = Date.now() + budget;
+    while (isSameProcess(state.supervisor) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  // whatever the supervisor did, verify from the state file and finish the job
+  const stopped = new Set(aliveAtStart);
+  const survivors: DownResult['survivors'] = [];
+  const byName = new Map(recs.map((r) => [r.name, r]));
+  for (const wave of stopWaves(Object.fromEntries(recs.map((r) => [r.name, r.dependsOn])))) {
+    await Promise.all(
+      wave.map(async (name) => {
+        const r = byName.get(name)!;
+        if (r.pid === undefined || r.startTime === undefined) return;
+        const res = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId: state.runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs);
+        if (res.signalled) stopped.add(name);
+        if (stopped.has(name)) emit({ kind: 'service:stopped', service: name, forced: res.forced, ms: 0 });
+        survivors.push(...res.survivors.map((p) => ({ service: name, pid: p.pid })));
+        if (r.state !== 'exited' && r.state !== 'failed') r.state = 'stopped';
+      }),
+    );
+  }
+  writeState(paths.stateFile, state);
+  const lock = readLock(paths.lockFile);
+  if (lock && !isSameProcess(lock)) releaseLock(paths.lockFile, lock);
+  return { wasUp: anyAlive, stopped: [...stopped], held: heldPorts(recs), survivors };
+}
+
+/** Ports of the stopped services that something still listens on. */
+export function heldPorts(recs: { name: string; ports: Record<string, number> }[]): HeldPort[] {
+  const table = readSocketTable();
+  const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, port, ls: table.on(port) }))).filter((w) => w.ls.length);
+  if (!wanted.length) return [];
+  const owners = findOwners(wanted.flatMap((w) => w.ls.map((l) => l.inode)));
+  return wanted.map((w) => {
+    const owner = w.ls.map((l) => owners.get(l.inode)).find(Boolean);
+    return { service: w.service, port: w.port, owner, message: `port ${w.port} (${w.service}) is still held by ${describeOwner(owner)}: it escaped its process group; stop it by hand (kill ${owner?.pid ?? 'PID'})` };
+  });
+}

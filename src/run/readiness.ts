@@ -1,0 +1,124 @@
+// Readiness probes: http (2xx/3xx), tcp, a log line, or a clean exit. For http and tcp the
+// listener must also belong to the service's own process tree, so a stray process already
+// answering on the port never passes for the service.
+import { connect } from 'node:net';
+import type { ReadySpec } from '../stack/model.js';
+import { listenerOwnedByTree } from './listener-owner.js';
+
+export interface ProbeTarget {
+  spec: ReadySpec;
+  host: string;
+  port?: number;
+  url?: string;
+  pid: number;
+  pgid: number;
+}
+
+export type ProbeResult = { ok: true } | { ok: false; reason: string };
+
+export function describeProbe(t: ProbeTarget): string {
+  switch (t.spec.kind) {
+    case 'http':
+      return `http ${t.url}`;
+    case 'tcp':
+      return `tcp ${t.host}:${t.port}`;
+    case 'log':
+      return `log /${t.spec.target}/`;
+    case 'exit':
+      return 'exit 0';
+    case 'none':
+      return 'started';
+  }
+}
+
+export async function probeOnce(t: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
+  if (t.spec.kind === 'http') {
+    const r = await httpProbe(t.url!, signal);
+    if (!r.ok) return r;
+  } else if (t.spec.kind === 'tcp') {
+    const r = await tcpProbe(t.host, t.port!, signal);
+    if (!r.ok) return r;
+  } else {
+    return { ok: false, reason: 'not a polled probe' };
+  }
+  if (t.port !== undefined && !listenerOwnedByTree(t.port, t.pid, t.pgid))
+    return { ok: false, reason: `port ${t.port} answers, but not from this service's processes (a stray listener?)` };
+  return { ok: true };
+}
+
+/** A signal for one probe: aborted by the outer signal or after ms; the listener is removed after. */
+async function withProbeSignal<T>(outer: AbortSignal, ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const local = new AbortController();
+  const abort = () => local.abort();
+  const timer = setTimeout(abort, ms);
+  outer.addEventListener('abort', abort, { once: true });
+  try {
+    return await fn(local.signal);
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', abort);
+  }
+}
+
+function httpProbe(url: string, outer: AbortSignal): Promise<ProbeResult> {
+  return withProbeSignal(outer, 2000, async (signal) => {
+    try {
+      const res = await fetch(url, { redirect: 'manual', signal });
+      await res.body?.cancel();
+      return res.status >= 200 && res.status < 400 ? { ok: true } : { ok: false, reason: `HTTP ${res.status}` };
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause;
+      return { ok: false, reason: cause?.code ?? (e as Error).message };
+    }
+  });
+}
+
+function tcpProbe(host: string, port: number, outer: AbortSignal): Promise<ProbeResult> {
+  return withProbeSignal(outer, 1000, (signal) => new Promise((resolve) => {
+    const socket = connect({ host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port });
+    const done = (r: ProbeResult) => {
+      socket.destroy();
+      resolve(r);
+    };
+    socket.once('connect', () => done({ ok: true }));
+    socket.once('error', (e: NodeJS.ErrnoException) => done({ ok: false, reason: e.code ?? e.message }));
+    signal.addEventListener('abort', () => done({ ok: false, reason: 'timeout' }), { once: true });
+  }));
+}
+
+/**
+ * Polls until ready, the deadline, or `stop` (the process exited). Log and exit probes are
+ * satisfied from outside through `resolveExternally`.
+ */
+export function waitReady(t: ProbeTarget, signal: AbortSignal): { promise: Promise<ProbeResult>; resolveExternally: (r: ProbeResult) => void } {
+  let settle!: (r: ProbeResult) => void;
+  const promise = new Promise<ProbeResult>((resolve) => (settle = resolve));
+  let settled = false;
+  const onAbort = () => finish({ ok: false, reason: 'aborted' });
+  const finish = (r: ProbeResult) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(deadline);
+    signal.removeEventListener('abort', onAbort);
+    settle(r);
+  };
+  let last = 'no answer yet';
+  const deadline = setTimeout(() => finish({ ok: false, reason: `not ready after ${t.spec.timeoutMs / 1000}s (${describeProbe(t)}: ${last})` }), t.spec.timeoutMs);
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (t.spec.kind === 'http' || t.spec.kind === 'tcp') {
+    void (async () => {
+      // probe quickly at first: most services are up within tens of milliseconds
+      let wait = 10;
+      while (!settled) {
+        const r = await probeOnce(t, signal);
+        if (r.ok) return finish(r);
+        last = r.reason;
+        await new Promise((res) => setTimeout(res, wait));
+        wait = Math.min(wait * 2, t.spec.intervalMs);
+      }
+    })();
+  } else if (t.spec.kind === 'none') {
+    finish({ ok: true });
+  }
+  return { promise, resolveExternally: finish };
+}

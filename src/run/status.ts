@@ -1,0 +1,44 @@
+// devnet status: the state file checked against the living processes.
+import type { StatePaths } from '../state/paths.js';
+import { isSameProcess } from '../state/proc.js';
+import { readState, type ServiceState } from '../state/store.js';
+
+export interface ServiceStatus {
+  name: string;
+  state: ServiceState;
+  pid?: number;
+  ports: Record<string, number>;
+  url?: string;
+  uptimeSeconds?: number;
+  exitCode?: number | null;
+}
+
+export interface StackStatus {
+  stack: string;
+  up: boolean;
+  services: ServiceStatus[];
+}
+
+export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
+  const state = readState(paths.stateFile);
+  if (!state) return { stack: paths.stackId || stackName, up: false, services: [] };
+  const services = state.services;
+  const names = [...state.order, ...Object.keys(services).filter((n) => !state.order.includes(n))];
+  const list = names.map((name): ServiceStatus => {
+    const r = services[name]!;
+    const alive = r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime });
+    let st = r.state;
+    // the record says running but the process is gone: it died while nobody watched
+    if (!alive && (st === 'running' || st === 'ready' || st === 'starting' || st === 'stopping')) st = 'exited';
+    return {
+      name,
+      state: st,
+      pid: alive ? r.pid : undefined,
+      ports: r.ports,
+      url: alive ? r.url : undefined,
+      uptimeSeconds: alive && r.startedAt ? Math.round((Date.now() - Date.parse(r.startedAt)) / 1000) : undefined,
+      exitCode: r.exitCode,
+    };
+  });
+  return { stack: state.stackId, up: list.some((s) => s.pid !== undefined), services: list };
+}

@@ -1,0 +1,25 @@
+// Ctrl-C, SIGTERM (devnet down) and SIGHUP stop the stack, in reverse order, once.
+// devnet down leaves its --timeout in a stop request beside the state.
+import { readFileSync, rmSync } from 'node:fs';
+import type { StatePaths } from '../state/paths.js';
+import { stopRequestFile } from './down.js';
+
+export function readStopRequest(paths: StatePaths): number | undefined {
+  try {
+    const { timeoutMs } = JSON.parse(readFileSync(stopRequestFile(paths), 'utf8')) as { timeoutMs?: number };
+    rmSync(stopRequestFile(paths), { force: true });
+    return timeoutMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Aborts the controller on the first stop signal; returns a function that removes the handlers. */
+export function abortOnStopSignals(controller: AbortController, proc: Pick<NodeJS.Process, 'on' | 'off'> = process): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handler = () => controller.abort();
+  for (const s of signals) proc.on(s, handler);
+  return () => {
+    for (const s of signals) proc.off(s, handler);
+  };
+}

@@ -1,0 +1,74 @@
+// Stopping one service: SIGTERM to its process group, SIGKILL after the grace period.
+// Only processes devnet can prove are its own are signalled: the recorded leader with its
+// recorded start time (so a reused pid is never hit), its group and descendants while it
+// lives, and anything carrying the run's marker in its environment.
+import type { ProcStat } from '../state/proc.js';
+import { isSameProcess } from '../state/proc.js';
+import { processTree, processesWithMarker, scanProcesses } from '../state/proc-scan.js';
+
+export interface StopTarget {
+  name: string;
+  pid: number;
+  pgid: number;
+  startTime: number;
+  runId: string;
+  stopTimeoutMs: number;
+}
+
+export interface StopResult {
+  /** processes that were running and were signalled */
+  signalled: number;
+  forced: boolean;
+  /** still alive after SIGKILL: should never happen but for processes in uninterruptible sleep */
+  survivors: ProcStat[];
+}
+
+/** Every live process that is provably part of the service. */
+export function ownedProcesses(t: StopTarget, procs: ProcStat[] = scanProcesses()): { leaderAlive: boolean; owned: ProcStat[] } {
+  const leaderAlive = isSameProcess({ pid: t.pid, startTime: t.startTime });
+  const owned = new Map<number, ProcStat>();
+  if (leaderAlive) for (const p of processTree(t.pid, t.pgid, procs)) owned.set(p.pid, p);
+  for (const p of processesWithMarker(t.runId, t.name, procs)) owned.set(p.pid, p);
+  owned.delete(process.pid);
+  return { leaderAlive, owned: [...owned.values()] };
+}
+
+function signal(t: StopTarget, sig: NodeJS.Signals): number {
+  const { leaderAlive, owned } = ownedProcesses(t);
+  if (leaderAlive) tryKill(-t.pgid, sig);
+  for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
+  return owned.length;
+}
+
+function tryKill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+const alive = (list: ProcStat[]) => list.filter((p) => isSameProcess(p));
+
+async function waitGone(list: ProcStat[], ms: number): Promise<ProcStat[]> {
+  const until = Date.now() + ms;
+  let left = alive(list);
+  while (left.length && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = alive(left);
+  }
+  return left;
+}
+
+export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs): Promise<StopResult> {
+  const before = ownedProcesses(t).owned;
+  if (!before.length) return { signalled: 0, forced: false, survivors: [] };
+  signal(t, 'SIGTERM');
+  let left = await waitGone(before, timeoutMs);
+  // a child may have been forked during the grace period: look again before giving up
+  const late = ownedProcesses(t).owned;
+  if (!left.length && !late.length) return { signalled: before.length, forced: false, survivors: [] };
+  signal(t, 'SIGKILL');
+  left = await waitGone([...left, ...late], 2000);
+  return { signalled: before.length, forced: true, survivors: left };
+}

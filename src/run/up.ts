@@ -1,0 +1,72 @@
+// devnet up, the core: lock, preflight (and remap), then the supervisor.
+import { randomUUID } from 'node:crypto';
+import { PreflightError } from '../errors.js';
+import { preflight } from '../ports/preflight.js';
+import type { Emit } from '../report/events.js';
+import type { Stack } from '../stack/model.js';
+import { acquireLock, releaseLock } from '../state/lock.js';
+import type { StatePaths } from '../state/paths.js';
+import { identityOf } from '../state/proc.js';
+import { applyRemap, planRemap } from './remap.js';
+import { Supervisor } from './supervisor.js';
+
+export interface UpOptions {
+  stack: Stack;
+  services: readonly string[];
+  paths: StatePaths;
+  remap?: boolean;
+  emit: Emit;
+  /** aborting stops the stack, during start-up too */
+  signal?: AbortSignal;
+  /** stop timeout to use when stopped through the signal */
+  stopTimeoutMs?: () => number | undefined;
+}
+
+export interface UpHandle {
+  supervisor: Supervisor;
+  /** stops the stack (idempotent) and releases the lock */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export async function upStack(o: UpOptions): Promise<UpHandle> {
+  const runId = randomUUID();
+  const me = identityOf(process.pid)!;
+  const lock = acquireLock(o.paths.lockFile, o.paths.stackId, runId);
+  let released = false;
+  const release = () => {
+    if (!released) releaseLock(o.paths.lockFile, lock);
+    released = true;
+  };
+  try {
+    let stack = o.stack;
+    const first = await preflight(stack, { services: o.services, siblings: false, suggestions: true });
+    let checks = first.checks;
+    if (o.remap && checks.some((c) => c.id === 'port.busy')) {
+      const changes = await planRemap(stack, checks, first.table, first.kernel);
+      for (const ch of changes) o.emit({ kind: 'remap', ...ch });
+      stack = applyRemap(stack, changes);
+      checks = (await preflight(stack, { services: o.services, siblings: false })).checks;
+    }
+    o.emit({ kind: 'preflight', checks });
+    const errors = checks.filter((c) => c.level === 'error');
+    if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'nothing was started; free the ports, or run devnet up --remap to use free ones' });
+    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit });
+    const stop = async (timeoutMs?: number) => {
+      await supervisor.stopAll(timeoutMs);
+      release();
+    };
+    o.signal?.addEventListener('abort', () => void stop(o.stopTimeoutMs?.()), { once: true });
+    try {
+      if (o.signal?.aborted) await stop(o.stopTimeoutMs?.());
+      await supervisor.start();
+    } catch (e) {
+      await stop();
+      throw e;
+    }
+    void supervisor.allExited.promise.then(release);
+    return { supervisor, stop };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}

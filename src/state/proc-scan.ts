@@ -1,0 +1,41 @@
+// One pass over /proc: every process with its group, parent and start time. Used to find a
+// service's whole tree, the members of its process group, and processes that carry a run's marker.
+import { listPids, devnetMarker } from '../ports/owners.js';
+import { readStat, type ProcStat } from './proc.js';
+
+export function scanProcesses(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const pid of listPids()) {
+    const s = readStat(pid);
+    if (s && s.state !== 'Z') out.push(s);
+  }
+  return out;
+}
+
+/** The process group plus every descendant of its leader (children that left the group included). */
+export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = scanProcesses()): ProcStat[] {
+  const children = new Map<number, ProcStat[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const tree = new Map<number, ProcStat>();
+  for (const p of procs) if (p.pgid === pgid) tree.set(p.pid, p);
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      if (tree.has(c.pid) && c.pgid !== pgid) continue;
+      tree.set(c.pid, c);
+      walk(c.pid);
+    }
+  };
+  const root = procs.find((p) => p.pid === rootPid);
+  if (root) tree.set(root.pid, root);
+  [...tree.keys()].forEach(walk);
+  return [...tree.values()];
+}
+
+/** Processes started for a service of a run: they carry its marker in their environment. */
+export function processesWithMarker(runId: string, service: string | undefined, procs: ProcStat[] = scanProcesses()): ProcStat[] {
+  return procs.filter((p) => {
+    if (p.pid === process.pid) return false;
+    const m = devnetMarker(p.pid);
+    return m?.run === runId && (service === undefined || m.service === service);
+  });
+}
