@@ -181,8 +181,9 @@ export class Supervisor {
     } else {
       rec.state = r.code === 0 ? 'exited' : 'failed';
     }
-    if (!expected) {
-      this.save();
+    if (!expected) this.save();
+    // an exit before readiness is reported as the service's failure, not twice
+    if (!expected && (wasReady || s.ready.kind === 'exit')) {
       this.o.emit({ kind: 'service:exited', service: name, code: r.code, signal: r.signal, expected: s.ready.kind === 'exit' && r.code === 0 });
     }
     const running = Object.values(this.state.services).some((x) => x.state === 'running' || x.state === 'ready' || x.state === 'starting');

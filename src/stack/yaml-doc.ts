@@ -13,9 +13,10 @@ export interface ParsedYaml {
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntaxErrors: Problem[] = doc.errors.map((e) => {
-    const pos = e.linePos?.[0];
-    return { file, line: pos?.line, col: pos?.col, message: firstLine(e.message) };
+  // the first syntax error only: the ones after it are usually its echoes
+  const syntaxErrors: Problem[] = doc.errors.slice(0, 1).map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return { file, line: pos.line, col: pos.col, message: firstLine(e.message) };
   });
   const toPos = (offset: number) => {
     const p = lineCounter.linePos(offset);

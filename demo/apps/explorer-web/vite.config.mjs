@@ -1,0 +1,9 @@
+// The node's port comes from the stack through NODE_RPC_URL, so the proxy follows a --remap.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  clearScreen: false,
+  logLevel: 'info',
+  cacheDir: process.env.VITE_CACHE_DIR ?? 'node_modules/.vite',
+  server: { proxy: { '/rpc': process.env.NODE_RPC_URL ?? 'http://127.0.0.1:8080' } },
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseReservedPorts } from './kernel.js';
+import { parseProcNetTcp } from './socket-table.js';
+
+const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0000000000000000 100 0 0 10 0
+   1: 00000000:1F9A 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 222 1 0000000000000000 100 0 0 10 0
+   2: 0100007F:1F90 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 333 1 0000000000000000 20 4 30 10 -1`;
+const TCP6 = `  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 444 1 0000000000000000 100 0 0 10 0
+   1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 555 1 0000000000000000 100 0 0 10 0
+   2: 0000000000000000FFFF00000100007F:0051 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 666 1 0000000000000000 100 0 0 10 0`;
+
+describe('the kernel socket table', () => {
+  it('reads IPv4 listeners and skips connections', () => {
+    expect(parseProcNetTcp(TCP, 4)).toEqual([
+      { address: '127.0.0.1', port: 8080, inode: 111, family: 4, uid: 0 },
+      { address: '0.0.0.0', port: 8090, inode: 222, family: 4, uid: 1000 },
+    ]);
+  });
+
+  it('reads IPv6 listeners: ::1, ::, and mapped IPv4', () => {
+    expect(parseProcNetTcp(TCP6, 6).map((l) => [l.address, l.port])).toEqual([
+      ['::1', 8080],
+      ['::', 80],
+      ['::ffff:127.0.0.1', 81],
+    ]);
+  });
+
+  it('reads reserved port lists', () => {
+    expect(parseReservedPorts('8080,30000-32767\n')).toEqual([
+      [8080, 8080],
+      [30000, 32767],
+    ]);
+    expect(parseReservedPorts('')).toEqual([]);
+  });
+});

@@ -1,0 +1,105 @@
+// Shared by the integration tests: temporary stacks, the built CLI, real port holders.
+import { execa, type ResultPromise } from 'execa';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = join(ROOT, 'bin', 'devnet.js');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+export const fixture = (name: string) => join(FIXTURES, 'services', name);
+
+export interface TmpStack {
+  dir: string;
+  file: string;
+  stateDir: string;
+  env: Record<string, string>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A stack in a fresh directory; disposing runs devnet down on it and removes the directory. */
+export function tmpStack(yaml: string, files: Record<string, string> = {}, name = 'devnet.yaml'): TmpStack {
+  const dir = mkdtempSync(join(tmpdir(), 'devnet-test-'));
+  const file = join(dir, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, yaml);
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+  const stateDir = join(dir, '.state');
+  const env = { DEVNET_STATE_DIR: stateDir };
+  return {
+    dir,
+    file,
+    stateDir,
+    env,
+    async [Symbol.asyncDispose]() {
+      await devnet(['down', '--stack', file, '--timeout', '2'], { cwd: dir, env }).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeout?: number;
+}
+
+export function devnetProcess(args: string[], { cwd = ROOT, env = {}, timeout = 60_000 }: CliOptions = {}): ResultPromise<{ reject: false; all: true }> {
+  return execa(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { FORCE_COLOR: '0', NO_COLOR: '1', DEVNET_STACK: '', ...env },
+    reject: false,
+    all: true,
+    timeout,
+    stdin: 'ignore',
+  }) as ResultPromise<{ reject: false; all: true }>;
+}
+
+export async function devnet(args: string[], options: CliOptions = {}) {
+  const r = await devnetProcess(args, options);
+  return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), all: String(r.all) };
+}
+
+export async function freePort(): Promise<number> {
+  const { default: getPort } = await import('get-port');
+  return getPort();
+}
+
+export async function freePorts(n: number): Promise<number[]> {
+  const { default: getPort } = await import('get-port');
+  const out: number[] = [];
+  while (out.length < n) out.push(await getPort({ exclude: out }));
+  return out;
+}
+
+/** Holds a port in this process until disposed. */
+export async function holdPort(port: number, host = '127.0.0.1'): Promise<Server & AsyncDisposable> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen({ port, host, ipv6Only: host === '::' }, resolve));
+  return Object.assign(server, { [Symbol.asyncDispose]: () => new Promise<void>((r) => server.close(() => r())) });
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${ms}ms waiting for ${what}`);
+}
+
+export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
