@@ -120,8 +120,11 @@ export function validate(s: Schema, v: unknown, path: PathSegment[] = []): Schem
     }
     case 'boolean':
       return [];
-    case 'array':
-      return (v as unknown[]).flatMap((item, i) => validate(s.items, item, [...path, i]));
+    case 'array': {
+      const list = v as unknown[];
+      if (s.minItems && list.length < s.minItems) return [{ path, message: `expected a list of at least ${s.minItems} item${s.minItems > 1 ? 's' : ''}, got an empty list` }];
+      return list.flatMap((item, i) => validate(s.items, item, [...path, i]));
+    }
     case 'object': {
       const o = v as Record<string, unknown>;
       const issues: SchemaIssue[] = [];

@@ -1,0 +1,63 @@
+// devnet doctor end to end: the built CLI on temporary stacks, real port holders.
+import { describe, expect, it } from 'vitest';
+import { devnet, freePorts, holdPort, tmpStack } from '../helpers.js';
+
+const node = process.execPath;
+
+describe('devnet doctor', () => {
+  it('passes a healthy stack with exit 0', async () => {
+    const [a, b] = await freePorts(2);
+    await using s = tmpStack(`name: ok\nservices:\n  a: { command: "${node} a.js", port: ${a} }\n  b: { command: "${node} b.js", port: ${b}, depends_on: [a] }\n`);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.stdout).toContain(`ok    port ${a} (a) is free`);
+    expect(r.stdout).toContain('0 errors');
+    expect(r.code).toBe(0);
+  });
+
+  it('exits 3 for a busy port and names the holder in --json', async () => {
+    const [a] = await freePorts(1);
+    await using _h = await holdPort(a!);
+    await using s = tmpStack(`name: busy\nservices:\n  a: { command: "${node} a.js", port: ${a} }\n`);
+    const r = await devnet(['doctor', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(3);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ ok: false, stack: 'busy' });
+    const busy = report.checks.find((c: { id: string }) => c.id === 'port.busy');
+    expect(busy).toMatchObject({ level: 'error', service: 'a', port: a, owner: { pid: process.pid } });
+    expect(busy.suggestions.length).toBeGreaterThan(0);
+  });
+
+  it('reports a missing program and cwd with exit 1, and the setup hint', async () => {
+    await using s = tmpStack(`name: prog\nservices:\n  a: { command: no-such-program-xyz, setup: "pip install xyz" }\n  b: { command: "${node} b.js", cwd: missing/dir }\n`);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('service a: program no-such-program-xyz not found on PATH');
+    expect(r.stdout).toContain('to get it: pip install xyz');
+    expect(r.stdout).toMatch(/service b: working directory .*missing\/dir does not exist/);
+  });
+
+  it('finds programs in node_modules/.bin first, as npm scripts do', async () => {
+    await using s = tmpStack(`name: bin\nservices:\n  a: { command: my-tool --x }\n`, { 'node_modules/.bin/my-tool': '#!/bin/sh\n' });
+    const { chmodSync } = await import('node:fs');
+    chmodSync(`${s.dir}/node_modules/.bin/my-tool`, 0o755);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.stdout).toContain('service a: my-tool found (node_modules/.bin/my-tool)');
+  });
+
+  it('fails warnings only under --strict, and warns about a port another stack claims', async () => {
+    const [a] = await freePorts(1);
+    await using s = tmpStack(`name: one\nservices:\n  web: { command: "vite --port \${port}", port: ${a} }\n`, { 'stacks/other.yaml': `name: other\nservices:\n  api: { command: x, port: ${a} }\n` }, 'stacks/one.yaml');
+    const plain = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(plain.stdout).toContain(`warn  port ${a} (web) is also claimed by stack other (service api, other.yaml)`);
+    expect(plain.stdout).toContain('runs vite without --strictPort');
+    const strict = await devnet(['doctor', '--strict', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(strict.code).toBe(1);
+  });
+
+  it('prints invalid stacks as JSON with exit 2 under --json', async () => {
+    await using s = tmpStack('name: x\nservices:\n  a: { comand: x }\n');
+    const r = await devnet(['doctor', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).checks[0]).toMatchObject({ id: 'stack.invalid', level: 'error' });
+  });
+});

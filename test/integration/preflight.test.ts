@@ -1,0 +1,83 @@
+// Port preflight against real sockets held by real processes.
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { preflight } from '../../src/ports/preflight.js';
+import { readSocketTable } from '../../src/ports/socket-table.js';
+import { loadStackText } from '../../src/stack/load.js';
+import { fixture, freePort, holdPort, waitFor } from '../helpers.js';
+
+/** A separate process listening on host:port, so the holder's pid is not the test's own. */
+async function holder(port: number, host: string) {
+  const child = execa(process.execPath, [fixture('http.mjs'), String(port), '--host', host], { reject: false, stdout: 'pipe' });
+  await waitFor(() => readSocketTable().on(port).length > 0, 10_000, `a listener on ${host}:${port}`);
+  // not the subprocess itself: it is a promise, and awaiting it would wait for the exit
+  return {
+    pid: child.pid!,
+    async [Symbol.asyncDispose]() {
+      child.kill('SIGKILL');
+      await child;
+    },
+  };
+}
+
+const stackWith = (port: number, extra = '') => loadStackText(`name: pf\nservices:\n  api:\n    command: node api.js\n    port: ${port}\n${extra}`, '/tmp/pf/devnet.yaml').stack;
+
+describe('port preflight', () => {
+  it.each(['127.0.0.1', '::1', '0.0.0.0', '::'])('finds a listener on %s and names its pid and command line', async (host) => {
+    const port = await freePort();
+    await using h = await holder(port, host);
+    const { checks } = await preflight(stackWith(port), { siblings: false });
+    const busy = checks.find((c) => c.id === 'port.busy')!;
+    expect(busy).toBeDefined();
+    expect(busy.level).toBe('error');
+    expect(busy.owner).toEqual({ pid: h.pid, command: `${process.execPath} ${fixture('http.mjs')} ${port} --host ${host}` });
+    expect(busy.message).toContain(`port ${port} (api) is held by pid ${h.pid}`);
+    expect(busy.message).toContain('free it or run with --remap');
+  });
+
+  it('suggests ports that are really free and not claimed by the stack', async () => {
+    const port = await freePort();
+    await using _h = await holdPort(port);
+    const stack = stackWith(port, `  web:\n    command: node web.js\n    port: ${port + 1}\n`);
+    const { checks } = await preflight(stack, { siblings: false });
+    const { suggestions } = checks.find((c) => c.id === 'port.busy')!;
+    expect(suggestions!.length).toBeGreaterThan(0);
+    expect(suggestions).not.toContain(port + 1);
+    for (const s of suggestions!) {
+      await using _free = await holdPort(s, '::').catch(async () => holdPort(s, '0.0.0.0'));
+    }
+  });
+
+  it('reports a free port as ok and a busy range port with its holder', async () => {
+    const port = await freePort();
+    await using _h = await holdPort(port);
+    const stack = loadStackText(`name: r\nservices: {}\nranges:\n  - { name: slice, ports: ${port - 5}-${port + 5} }\n`, '/tmp/r/devnet.yaml').stack;
+    const { checks } = await preflight(stack, { siblings: false });
+    const busy = checks.find((c) => c.id === 'range.busy')!;
+    expect(busy.port).toBe(port);
+    expect(busy.owner!.pid).toBe(process.pid);
+  });
+
+  it('reads the socket tables once for a 2,768-port range', async () => {
+    const stack = loadStackText('name: r\nservices: {}\nranges:\n  - { name: slice, ports: 30000-32767 }\n', '/tmp/r/devnet.yaml').stack;
+    const table = readSocketTable();
+    let lookups = 0;
+    const counting = { ...table, on: (p: number) => (lookups++, table.on(p)) };
+    const { checks } = await preflight(stack, { siblings: false, table: counting });
+    expect(checks.some((c) => c.id.startsWith('range.'))).toBe(true);
+    expect(lookups).toBe(0); // the range is checked with one pass over the listeners
+  });
+
+  it('warns about the ephemeral range, privileged ports and vite without --strictPort', async () => {
+    const stack = loadStackText(
+      'name: w\nservices:\n  eph: { command: a, port: 40000 }\n  low: { command: b, port: 80 }\n  web: { command: "vite --port ${port}", port: 18173 }\n',
+      '/tmp/w/devnet.yaml',
+    ).stack;
+    const kernel = { ephemeral: [32768, 60999] as [number, number], reserved: () => false, unprivilegedStart: 1024, isRoot: false };
+    const { checks } = await preflight(stack, { siblings: false, kernel, suggestions: false });
+    const ids = checks.filter((c) => c.level === 'warn').map((c) => `${c.id}:${c.service}`);
+    expect(ids).toEqual(expect.arrayContaining(['port.ephemeral:eph', 'port.privileged:low', 'lint.vite-strict-port:web']));
+    const reserved = await preflight(stack, { siblings: false, kernel: { ...kernel, reserved: (p) => p === 40000 }, suggestions: false });
+    expect(reserved.checks.some((c) => c.id === 'port.ephemeral')).toBe(false);
+  });
+});
