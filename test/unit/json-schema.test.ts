@@ -1,6 +1,6 @@
 // The published JSON Schema and devnet's validator come from one definition; these tests
 // prove they agree, on every shipped stack and on a corpus of broken ones.
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';

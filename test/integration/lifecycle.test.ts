@@ -1,0 +1,254 @@
+// devnet up / down / status / logs with real processes: order, readiness, rollback,
+// and nothing left behind.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { readState, writeState } from '../../src/state/store.js';
+import { devnet, devnetProcess, fixture, freePorts, holdPort, pidAlive, tmpStack, waitFor } from '../helpers.js';
+
+const node = process.execPath;
+const http = (port: string, extra = '') => `"${node} ${fixture('http.mjs')} ${port}${extra}"`;
+interface Echo {
+  pid: number;
+  started: number;
+  listening: number;
+  argv: string[];
+  env: Record<string, string>;
+}
+const getJson = async (port: number): Promise<Echo> => (await fetch(`http://127.0.0.1:${port}/`)).json() as Promise<Echo>;
+const stateOf = (stateDir: string, stack: string) => readState(join(stateDir, stack, 'state.json'))!;
+
+describe('devnet up and down', () => {
+  it('starts a dependency chain in order and independent services at once', async () => {
+    const [a, b, c] = await freePorts(3);
+    await using s = tmpStack(`name: order
+services:
+  a: { command: ${http('${port}', ' --delay 600')}, port: ${a}, ready: { http: /health } }
+  b: { command: ${http('${port}', ' --delay 600')}, port: ${b}, ready: { http: /health } }
+  c: { command: ${http('${port}')}, port: ${c}, depends_on: [a, b], ready: { http: /health } }
+`);
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+    const [ja, jb, jc] = await Promise.all([getJson(a!), getJson(b!), getJson(c!)]);
+    // a and b overlap: each started before the other was listening
+    expect(ja.started).toBeLessThan(jb.listening);
+    expect(jb.started).toBeLessThan(ja.listening);
+    // c started only after both were ready
+    expect(jc.started).toBeGreaterThanOrEqual(Math.max(ja.listening, jb.listening));
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+    for (const j of [ja, jb, jc]) expect(pidAlive(j.pid)).toBe(false);
+  });
+
+  it('stops a service and the child it spawned', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: tree\nservices:\n  parent: { command: "${node} ${fixture('spawn-child.mjs')} \${port}", port: ${p} }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const child = (await getJson(p!)).pid as number;
+    const parent = stateOf(s.stateDir, 'tree').services.parent!.pid!;
+    expect(pidAlive(child) && pidAlive(parent)).toBe(true);
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+    expect(down.stdout).toContain('all ports free');
+    expect(pidAlive(child)).toBe(false);
+    expect(pidAlive(parent)).toBe(false);
+  });
+
+  it('rolls everything back when a service fails, showing its last log lines', async () => {
+    const [a] = await freePorts(1);
+    await using s = tmpStack(`name: fail
+services:
+  a: { command: ${http('${port}')}, port: ${a} }
+  b: { command: "${node} ${fixture('exit-early.mjs')}", depends_on: [a], ready: { log: never } }
+`);
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain('service b exited with code 3 before it was ready');
+    expect(up.stderr).toContain('last 20 log lines of b');
+    expect(up.stderr).toContain('fatal: cannot open database');
+    expect(up.stderr).not.toContain('boot line 5\n');
+    const st = stateOf(s.stateDir, 'fail');
+    expect(pidAlive(st.services.a!.pid!)).toBe(false);
+    expect(st.services.a!.state).toBe('stopped');
+  });
+
+  it('leaves nothing behind when the foreground up was killed with SIGKILL', async () => {
+    const [a, b] = await freePorts(2);
+    await using s = tmpStack(`name: k9
+services:
+  a: { command: "${node} ${fixture('spawn-child.mjs')} \${port}", port: ${a} }
+  b: { command: ${http('${port}')}, port: ${b}, depends_on: [a] }
+`);
+    const fg = devnetProcess(['up', '--stack', s.file], { cwd: s.dir, env: s.env });
+    await waitFor(() => existsReady(s.stateDir, 'k9', ['a', 'b']), 20_000, 'both services ready');
+    const pids = [(await getJson(a!)).pid, (await getJson(b!)).pid, ...Object.values(stateOf(s.stateDir, 'k9').services).map((r) => r.pid!)];
+    fg.kill('SIGKILL');
+    await fg;
+    expect(pids.every(pidAlive)).toBe(true); // the services outlive their CLI...
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+    expect(pids.filter(pidAlive)).toEqual([]); // ...until devnet down
+  });
+
+  it('refuses a second up of a running stack, naming the running one', async () => {
+    const [a] = await freePorts(1);
+    await using s = tmpStack(`name: twice\nservices:\n  a: { command: ${http('${port}')}, port: ${a} }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const again = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/stack twice is already up \(devnet pid \d+/);
+  });
+
+  it('never signals a pid whose start time differs from the state', async () => {
+    await using s = tmpStack('name: reuse\nservices:\n  a: { command: x }\n');
+    // an unrelated process whose pid the state claims, with another start time: a reused pid
+    const stranger = execa('sleep', ['30'], { reject: false });
+    try {
+      const { identityOf } = await import('../../src/state/proc.js');
+      const id = identityOf(stranger.pid!)!;
+      const fake = { pid: id.pid, startTime: id.startTime + 1 };
+      writeState(join(s.stateDir, 'reuse', 'state.json'), {
+        version: 1, stack: 'reuse', stackId: 'reuse', stackFile: s.file, runId: 'old-run', supervisor: fake, startedAt: new Date().toISOString(), order: ['a'],
+        services: { a: { name: 'a', state: 'ready', ...fake, pgid: fake.pid, ports: {}, logFile: '/dev/null', stopTimeoutMs: 100, dependsOn: [] } },
+      });
+      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(down.code, down.all).toBe(0);
+      expect(down.stdout).toContain('not up');
+      expect(pidAlive(stranger.pid!)).toBe(true);
+    } finally {
+      stranger.kill('SIGKILL');
+      await stranger;
+    }
+  });
+
+  it('remaps a busy port and carries it into a dependent env', async () => {
+    const [a, b] = await freePorts(2);
+    await using _busy = await holdPort(a!);
+    await using s = tmpStack(`name: remap
+services:
+  a: { command: ${http('${port}')}, port: ${a} }
+  b:
+    command: ${http('${port}')}
+    port: ${b}
+    depends_on: [a]
+    env: { A_URL: "http://127.0.0.1:\${services.a.port}", ECHO_ENV: A_URL }
+`);
+    const refused = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`port ${a} (a) is held by pid ${process.pid}`);
+    expect(refused.stderr).toContain('--remap');
+    const up = await devnet(['up', '-d', '--remap', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+    const moved = stateOf(s.stateDir, 'remap').services.a!.ports.default!;
+    expect(moved).not.toBe(a);
+    expect(up.stdout).toContain(`a port ${a} is busy: using ${moved}`);
+    expect((await getJson(b!)).env.A_URL).toBe(`http://127.0.0.1:${moved}`);
+  });
+
+  it('does not take a stray listener on the port for the service being ready', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: stray\nservices:\n  a: { command: "${node} ${fixture('ignore-term.mjs')}", port: ${p}, ready: { tcp: true, timeout: 2s }, stop_timeout: 1 }\n`);
+    const fg = devnetProcess(['up', '--stack', s.file], { cwd: s.dir, env: s.env });
+    await waitFor(() => existsState(s.stateDir, 'stray') && stateOf(s.stateDir, 'stray').services.a!.state === 'running', 10_000, 'a running');
+    await using _stray = await holdPort(p!);
+    const r = await fg;
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stderr)).toContain(`port ${p} answers, but not from this service's processes`);
+  });
+
+  it('kills a service that ignores SIGTERM after its stop_timeout', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: stubborn\nservices:\n  a: { command: "${node} ${fixture('ignore-term.mjs')} \${port}", port: ${p}, stop_timeout: 500ms }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const pid = stateOf(s.stateDir, 'stubborn').services.a!.pid!;
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+    expect(pidAlive(pid)).toBe(false);
+  });
+
+  it('reports a port still held by a process that escaped, with exit 1', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: escape\nservices:\n  a: { command: "${node} ${fixture('escape-group.mjs')} \${port} --orphan", port: ${p}, ready: { log: escaped } }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${p}/`).catch(() => undefined))?.ok === true, 10_000, 'the escaped child listening');
+    const escaped = (await getJson(p!)).pid as number;
+    try {
+      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(down.code).toBe(1);
+      expect(down.stderr).toContain(`port ${p} (a) is still held by pid ${escaped}`);
+    } finally {
+      process.kill(escaped, 'SIGKILL');
+    }
+  });
+
+  it('stops an escaped child that still carries its run marker', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: marked\nservices:\n  a: { command: "${node} ${fixture('escape-group.mjs')} \${port}", port: ${p}, ready: { log: escaped } }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${p}/`).catch(() => undefined))?.ok === true, 10_000, 'the escaped child listening');
+    const escaped = (await getJson(p!)).pid as number;
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+    expect(pidAlive(escaped)).toBe(false);
+  });
+
+  it('runs a one-shot task to completion before its dependents, and reads readiness from a log line', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: oneshot
+services:
+  migrate: { command: "${node} -e \\"console.log('migrated')\\"", ready: { exit: true } }
+  api:
+    command: ${http('${port}')}
+    port: ${p}
+    depends_on: { migrate: { condition: completed } }
+    ready: { log: "listening on" }
+`);
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+    const st = stateOf(s.stateDir, 'oneshot');
+    expect(st.services.migrate).toMatchObject({ state: 'exited', exitCode: 0 });
+    expect(st.order).toEqual(['migrate', 'api']);
+  });
+
+  it('shows status as JSON and logs with prefixes, with secrets from env files redacted', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(
+      `name: look\nenv_file: .env\nservices:\n  a: { command: "${node} -e \\"console.log('token is', process.env.API_TOKEN); require('http').createServer((q,r)=>r.end('ok')).listen(${p}, '127.0.0.1')\\"", port: ${p}, url: / }\n`,
+      { '.env': 'API_TOKEN=s3cr3t-value-123\n' },
+    );
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const st = JSON.parse((await devnet(['status', '--json', '--stack', s.file], { cwd: s.dir, env: s.env })).stdout);
+    expect(st).toMatchObject({ stack: 'look', services: [{ name: 'a', state: 'ready', ports: { default: p }, url: `http://127.0.0.1:${p}/` }] });
+    expect(pidAlive(st.services[0].pid)).toBe(true);
+    await waitFor(() => readFileSync(join(s.stateDir, 'look', 'logs', 'a.log'), 'utf8').includes('token is'), 5000, 'the log line');
+    const logs = await devnet(['logs', '-n', '5', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(logs.stdout).toBe('a | token is ***');
+  });
+
+  it('passes interpolated values as one argument, never through a shell', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: inject\nenv: { NAME: "x; touch pwned" }\nservices:\n  a: { command: ${http('${port}', ' ${env.NAME}')}, port: ${p} }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    expect((await getJson(p!)).argv).toEqual([String(p), 'x; touch pwned']);
+  });
+
+  it('says so when down finds nothing running', async () => {
+    await using s = tmpStack('name: idle\nservices: {}\n');
+    const r = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('stack idle is not up; nothing to stop');
+  });
+});
+
+function existsState(stateDir: string, stack: string): boolean {
+  try {
+    return !!readState(join(stateDir, stack, 'state.json'));
+  } catch {
+    return false;
+  }
+}
+
+function existsReady(stateDir: string, stack: string, names: string[]): boolean {
+  return existsState(stateDir, stack) && names.every((n) => stateOf(stateDir, stack).services[n]?.state === 'ready');
+}
