@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI = join(ROOT, 'bin', 'devnet.js');
+export const CLI = join(ROOT, 'bin', 'devnet.cjs');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 export const fixture = (name: string) => join(FIXTURES, 'services', name);
 

@@ -12,9 +12,9 @@ export interface StackContext {
   paths: StatePaths;
 }
 
-export function openStack(flags: StackFlags): StackContext {
+export async function openStack(flags: StackFlags): Promise<StackContext> {
   const file = resolveStackFile({ stack: flags.stack });
-  const { stack, warnings } = loadStack(file, { portOffset: flags.portOffset });
+  const { stack, warnings } = await loadStack(file, { portOffset: flags.portOffset });
   return { stack, warnings, paths: statePaths(stack) };
 }
 

@@ -22,6 +22,12 @@ function stackOptions(cmd: Command): Command {
     .option('--port-offset <n>', 'shift every port of the stack by n, with its own state (a second copy beside the first)', integer('--port-offset', -65535), 0);
 }
 
+declare const DEVNET_VERSION: string;
+
+export function main(argv: string[]): void {
+  void runCli(argv, typeof DEVNET_VERSION === 'string' ? DEVNET_VERSION : 'dev');
+}
+
 export async function runCli(argv: string[], version: string): Promise<void> {
   const program = new Command('devnet')
     .description('Orchestrate local multi-service development networks: stack files, port preflight, ordered launch, clean teardown.')

@@ -79,7 +79,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
   }
   stack.ranges.forEach((r, i) => checks.push(...rangeChecks(r, rangeBusy[i]!, owners, kernel)));
   for (const s of services) checks.push(...lintCommand(s));
-  if (options.siblings !== false) checks.push(...siblingClaims(stack, wants));
+  if (options.siblings !== false) checks.push(...(await siblingClaims(stack, wants)));
   return { checks, table, kernel };
 }
 
@@ -126,7 +126,7 @@ export function lintCommand(s: Service): Check[] {
   return [];
 }
 
-function siblingClaims(stack: Stack, wants: Want[]): Check[] {
+async function siblingClaims(stack: Stack, wants: Want[]): Promise<Check[]> {
   let files: string[];
   try {
     files = readdirSync(stack.dir).filter((f) => /\.ya?ml$/.test(f) && join(stack.dir, f) !== stack.file);
@@ -135,7 +135,7 @@ function siblingClaims(stack: Stack, wants: Want[]): Check[] {
   }
   const out: Check[] = [];
   for (const f of files) {
-    const other = loadSibling(join(stack.dir, f));
+    const other = await loadSibling(join(stack.dir, f));
     if (!other || other.name === stack.name) continue;
     for (const w of wants) {
       const theirs = Object.values(other.services).find((s) => Object.values(s.ports).includes(w.port));
@@ -149,9 +149,9 @@ function siblingClaims(stack: Stack, wants: Want[]): Check[] {
 }
 
 /** Another stack file of the same folder, or nothing when it does not load (doctor of that stack says why). */
-function loadSibling(file: string): Stack | undefined {
+async function loadSibling(file: string): Promise<Stack | undefined> {
   try {
-    return loadStack(file).stack;
+    return (await loadStack(file)).stack;
   } catch {
     return undefined;
   }

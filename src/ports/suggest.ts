@@ -25,7 +25,9 @@ export function candidatePorts(wanted: number, { table, kernel, taken }: Suggest
 }
 
 export async function suggestPorts(wanted: number, options: SuggestOptions): Promise<number[]> {
-  const { default: getPort } = await import('get-port');
+  const mod = await import('get-port');
+  // in the CommonJS bundle the ES module's default export arrives one level down
+  const getPort = typeof mod.default === 'function' ? mod.default : (mod.default as unknown as { default: typeof mod.default }).default;
   const want = options.count ?? 3;
   const candidates = candidatePorts(wanted, options, want * 10);
   const picked: number[] = [];

@@ -20,7 +20,7 @@ export type SupervisorMessage = { type: 'event'; event: RunEvent } | { type: 're
 export async function upDetached(args: DetachedArgs, paths: StatePaths, emit: Emit): Promise<void> {
   mkdirSync(paths.dir, { recursive: true });
   const logFd = openSync(join(paths.dir, 'supervisor.log'), 'w');
-  const child = fork(join(packageRoot(), 'dist', 'supervisor.js'), [JSON.stringify(args)], {
+  const child = fork(join(packageRoot(), 'dist', 'supervisor.cjs'), [JSON.stringify(args)], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
   });

@@ -13,8 +13,9 @@ const send = (m: SupervisorMessage) => {
 const controller = new AbortController();
 abortOnStopSignals(controller);
 
+async function main(): Promise<void> {
 try {
-  const { stack } = loadStack(args.file, { portOffset: args.portOffset });
+  const { stack } = await loadStack(args.file, { portOffset: args.portOffset });
   const paths = statePaths(stack);
   const handle = await upStack({
     stack,
@@ -36,3 +37,6 @@ try {
   process.exitCode = e instanceof DevnetError ? e.exitCode : ExitCode.failed;
   if (process.connected) process.disconnect();
 }
+}
+
+void main();

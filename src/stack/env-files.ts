@@ -1,7 +1,7 @@
 // dotenv files of a stack or service: read, merged in order, secrets noted for redaction.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'dotenv';
+import { createRequire } from 'node:module';
 import type { PathSegment } from './schema-dsl.js';
 
 export interface EnvFileRef {
@@ -23,6 +23,10 @@ export interface EnvFilesResult {
   missing: EnvFileRef[];
 }
 
+// dotenv is loaded on first use: most stacks have no env files, and start-up time counts
+let dotenvParse: ((text: string) => Record<string, string>) | undefined;
+const parseDotenv = (text: string) => (dotenvParse ??= (createRequire(import.meta.url)('dotenv') as typeof import('dotenv')).parse)(text);
+
 export function readEnvFiles(refs: EnvFileRef[], baseDir: string): EnvFilesResult {
   const env: Record<string, string> = {};
   const missing: EnvFileRef[] = [];
@@ -35,7 +39,7 @@ export function readEnvFiles(refs: EnvFileRef[], baseDir: string): EnvFilesResul
       if (!ref.optional) missing.push(ref);
       continue;
     }
-    Object.assign(env, parse(text));
+    Object.assign(env, parseDotenv(text));
   }
   return { env, missing };
 }

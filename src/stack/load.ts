@@ -1,6 +1,6 @@
 // Loading a stack: read -> parse YAML -> schema -> env files -> normalize -> rules.
 // Returns the stack with its warnings, or throws one StackError carrying every problem.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { StackError, UsageError, type Problem } from '../errors.js';
 import { envFileRefs, readEnvFiles, secretValuesOf, type EnvFileRef } from './env-files.js';
@@ -10,7 +10,8 @@ import { envStrings, normalizeService, normalizeSpans, type Raw } from './normal
 import { checkStack } from './rules.js';
 import { stackSchema } from './schema.js';
 import { validate, type PathSegment } from './schema-dsl.js';
-import { parseYaml } from './yaml-doc.js';
+import type { ParsedYaml } from './yaml-doc.js';
+import { readCachedValue, writeCachedValue } from './yaml-cache.js';
 
 export interface LoadOptions {
   portOffset?: number;
@@ -24,38 +25,62 @@ export interface LoadResult {
   warnings: Problem[];
 }
 
-export function loadStack(file: string, options: LoadOptions = {}): LoadResult {
-  let text: string;
+export async function loadStack(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const path = resolve(file);
+  let st;
   try {
-    text = readFileSync(file, 'utf8');
+    st = statSync(path);
   } catch (e) {
     throw new UsageError(`cannot read stack file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, { cause: e });
   }
-  return loadStackText(text, resolve(file), options);
+  const cached = readCachedValue(path, st);
+  if (cached) return loadValue(cached.value, path, options, () => readFileSync(path, 'utf8'));
+  const text = readFileSync(path, 'utf8');
+  const result = await loadStackText(text, path, options);
+  writeCachedValue(path, st, result.value);
+  return result;
 }
 
-export function loadStackText(text: string, file: string, { portOffset = 0, env = process.env, displayName }: LoadOptions = {}): LoadResult {
-  const shown = displayName ?? (relative(process.cwd(), file) || file);
-  const parsed = parseYaml(text, shown);
+export async function loadStackText(text: string, file: string, options: LoadOptions = {}): Promise<LoadResult & { value: unknown }> {
+  const { parseYaml } = await import('./yaml-doc.js');
+  const parsed = parseYaml(text, shownName(file, options));
   if (parsed.syntaxErrors.length) throw new StackError(parsed.syntaxErrors);
-  const at = (segments: PathSegment[], message: string, atKey = false): Problem => {
-    const pos = parsed.positionOf(segments, atKey);
-    return { file: shown, line: pos?.line, col: pos?.col, path: formatPath(segments), message };
+  return { ...(await loadValue(parsed.value, file, options, () => text, parsed)), value: parsed.value };
+}
+
+const shownName = (file: string, o: LoadOptions) => o.displayName ?? (relative(process.cwd(), file) || file);
+
+/** Validates and builds the stack from the parsed value; positions are computed only for problems. */
+async function loadValue(value: unknown, file: string, options: LoadOptions, text: () => string, parsed?: ParsedYaml): Promise<LoadResult> {
+  const { portOffset = 0, env = process.env } = options;
+  const shown = shownName(file, options);
+  const pending: { segments: PathSegment[]; message: string; atKey: boolean }[] = [];
+  const at = (segments: PathSegment[], message: string, atKey = false) => void pending.push({ segments, message, atKey });
+  const resolvePositions = async (): Promise<Problem[]> => {
+    if (!pending.length) return [];
+    parsed ??= (await import('./yaml-doc.js')).parseYaml(text(), shown);
+    return pending.splice(0).map(({ segments, message, atKey }) => {
+      const pos = parsed!.positionOf(segments, atKey);
+      return { file: shown, line: pos?.line, col: pos?.col, path: formatPath(segments), message };
+    });
   };
-  if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value))
-    throw new StackError([at([], 'a stack file must be a mapping with name: and services:')]);
-
-  const issues = validate(stackSchema, parsed.value);
-  if (issues.length) throw new StackError(issues.map((i) => at(i.path, i.message, i.atKey)));
-
-  const raw = parsed.value as Raw;
-  const dir = dirname(file);
-  const problems: Problem[] = [];
-  const stack = buildStack(raw, file, dir, portOffset, env, problems, at);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    at([], 'a stack file must be a mapping with name: and services:');
+    throw new StackError(await resolvePositions());
+  }
+  const issues = validate(stackSchema, value);
+  if (issues.length) {
+    issues.forEach((i) => at(i.path, i.message, i.atKey));
+    throw new StackError(await resolvePositions());
+  }
+  const raw = value as Raw;
+  const stack = buildStack(raw, file, dirname(file), portOffset, env, at);
   const { errors, warnings } = checkStack(stack, env);
-  problems.push(...errors.map((e) => at(e.segments, e.message, e.atKey)));
+  errors.forEach((e) => at(e.segments, e.message, e.atKey));
+  const problems = await resolvePositions();
   if (problems.length) throw new StackError(problems);
-  return { stack, warnings: warnings.map((w) => at(w.segments, w.message, w.atKey)) };
+  warnings.forEach((w) => at(w.segments, w.message, w.atKey));
+  return { stack, warnings: await resolvePositions() };
 }
 
 function buildStack(
@@ -64,12 +89,11 @@ function buildStack(
   dir: string,
   portOffset: number,
   env: Record<string, string | undefined>,
-  problems: Problem[],
-  at: (segments: PathSegment[], message: string) => Problem,
+  at: (segments: PathSegment[], message: string) => void,
 ): Stack {
   const readFiles = (refs: EnvFileRef[]) => {
     const { env: values, missing } = readEnvFiles(refs, dir);
-    for (const m of missing) problems.push(at(m.at, `env file ${m.path} not found (create it, or mark it { path: ${m.path}, optional: true })`));
+    for (const m of missing) at(m.at, `env file ${m.path} not found (create it, or mark it { path: ${m.path}, optional: true })`);
     return values;
   };
   const fileEnv = readFiles(envFileRefs(raw.env_file, ['env_file']));
@@ -80,7 +104,7 @@ function buildStack(
       root = resolve(dir, interpolate(raw.root, { services: {}, env: { ...env, ...fileEnv, ...envStrings(raw.env) }, host }));
     } catch (e) {
       if (!(e instanceof InterpolationError)) throw e;
-      problems.push(at(['root'], e.message));
+      at(['root'], e.message);
     }
   }
   const services: Stack['services'] = {};

@@ -20,13 +20,13 @@ async function holder(port: number, host: string) {
   };
 }
 
-const stackWith = (port: number, extra = '') => loadStackText(`name: pf\nservices:\n  api:\n    command: node api.js\n    port: ${port}\n${extra}`, '/tmp/pf/devnet.yaml').stack;
+const stackWith = async (port: number, extra = '') => (await loadStackText(`name: pf\nservices:\n  api:\n    command: node api.js\n    port: ${port}\n${extra}`, '/tmp/pf/devnet.yaml')).stack;
 
 describe('port preflight', () => {
   it.each(['127.0.0.1', '::1', '0.0.0.0', '::'])('finds a listener on %s and names its pid and command line', async (host) => {
     const port = await freePort();
     await using h = await holder(port, host);
-    const { checks } = await preflight(stackWith(port), { siblings: false });
+    const { checks } = await preflight(await stackWith(port), { siblings: false });
     const busy = checks.find((c) => c.id === 'port.busy')!;
     expect(busy).toBeDefined();
     expect(busy.level).toBe('error');
@@ -38,7 +38,7 @@ describe('port preflight', () => {
   it('suggests ports that are really free and not claimed by the stack', async () => {
     const port = await freePort();
     await using _h = await holdPort(port);
-    const stack = stackWith(port, `  web:\n    command: node web.js\n    port: ${port + 1}\n`);
+    const stack = await stackWith(port, `  web:\n    command: node web.js\n    port: ${port + 1}\n`);
     const { checks } = await preflight(stack, { siblings: false });
     const { suggestions } = checks.find((c) => c.id === 'port.busy')!;
     expect(suggestions!.length).toBeGreaterThan(0);
@@ -51,7 +51,7 @@ describe('port preflight', () => {
   it('reports a free port as ok and a busy range port with its holder', async () => {
     const port = await freePort();
     await using _h = await holdPort(port);
-    const stack = loadStackText(`name: r\nservices: {}\nranges:\n  - { name: slice, ports: ${port - 5}-${port + 5} }\n`, '/tmp/r/devnet.yaml').stack;
+    const stack = (await loadStackText(`name: r\nservices: {}\nranges:\n  - { name: slice, ports: ${port - 5}-${port + 5} }\n`, '/tmp/r/devnet.yaml')).stack;
     const { checks } = await preflight(stack, { siblings: false });
     const busy = checks.find((c) => c.id === 'range.busy')!;
     expect(busy.port).toBe(port);
@@ -59,7 +59,7 @@ describe('port preflight', () => {
   });
 
   it('reads the socket tables once for a 2,768-port range', async () => {
-    const stack = loadStackText('name: r\nservices: {}\nranges:\n  - { name: slice, ports: 30000-32767 }\n', '/tmp/r/devnet.yaml').stack;
+    const stack = (await loadStackText('name: r\nservices: {}\nranges:\n  - { name: slice, ports: 30000-32767 }\n', '/tmp/r/devnet.yaml')).stack;
     const table = readSocketTable();
     let lookups = 0;
     const counting = { ...table, on: (p: number) => (lookups++, table.on(p)) };
@@ -69,10 +69,10 @@ describe('port preflight', () => {
   });
 
   it('warns about the ephemeral range, privileged ports and vite without --strictPort', async () => {
-    const stack = loadStackText(
+    const stack = (await loadStackText(
       'name: w\nservices:\n  eph: { command: a, port: 40000 }\n  low: { command: b, port: 80 }\n  web: { command: "vite --port ${port}", port: 18173 }\n',
       '/tmp/w/devnet.yaml',
-    ).stack;
+    )).stack;
     const kernel = { ephemeral: [32768, 60999] as [number, number], reserved: () => false, unprivilegedStart: 1024, isRoot: false };
     const { checks } = await preflight(stack, { siblings: false, kernel, suggestions: false });
     const ids = checks.filter((c) => c.level === 'warn').map((c) => `${c.id}:${c.service}`);

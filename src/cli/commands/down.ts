@@ -11,7 +11,7 @@ interface Flags extends StackFlags {
 }
 
 export async function down(flags: Flags): Promise<number> {
-  const { stack, paths } = openStack(flags);
+  const { stack, paths } = await openStack(flags);
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: Object.keys(stack.services), showLogs: false, color: colorEnabled() });
   const result = await downStack(paths, { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit });
   if (flags.json) printJson({ stack: paths.stackId, ...result, held: result.held.map((h) => ({ service: h.service, port: h.port, owner: h.owner && { pid: h.owner.pid, command: h.owner.command } })) });

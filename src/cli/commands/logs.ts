@@ -13,7 +13,7 @@ interface Flags extends StackFlags {
 }
 
 export async function logs(services: string[], flags: Flags): Promise<number> {
-  const { stack, paths } = openStack(flags);
+  const { stack, paths } = await openStack(flags);
   const known = Object.keys(stack.services);
   for (const s of services) if (!stack.services[s]) throw new UsageError(`unknown service "${s}"${didYouMean(s, known)}`);
   const names = services.length ? services : known;

@@ -13,7 +13,7 @@ interface Flags extends StackFlags {
 }
 
 export async function ports(flags: Flags): Promise<number> {
-  const { stack } = openStack(flags);
+  const { stack } = await openStack(flags);
   const rows = planRows(stack);
   if (flags.check) {
     let doc: string;

@@ -8,7 +8,7 @@ interface Flags extends StackFlags {
 }
 
 export async function status(flags: Flags): Promise<number> {
-  const { stack, paths } = openStack(flags);
+  const { stack, paths } = await openStack(flags);
   const st = stackStatus(paths, stack.name);
   if (flags.json) {
     printJson({ stack: st.stack, services: st.services.map((s) => ({ name: s.name, state: s.state, pid: s.pid ?? null, ports: s.ports, ...(s.url ? { url: s.url } : {}), uptime: s.uptimeSeconds ?? null })) });

@@ -15,7 +15,7 @@ interface Flags extends StackFlags {
 }
 
 export async function up(flags: Flags): Promise<number> {
-  const { stack, paths } = openStack(flags);
+  const { stack, paths } = await openStack(flags);
   const services = selectServices(stack, { only: splitList(flags.only), profiles: flags.profile });
   const color = colorEnabled();
   const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+'use strict';
+// CommonJS on purpose: Node starts it faster than ESM. `--version`, the command scripts
+// call most, is answered here before anything else is loaded.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else {
+  require('../dist/devnet.cjs').main(args);
+}

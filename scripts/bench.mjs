@@ -1,0 +1,63 @@
+// npm run bench: start-up and cycle times as ratios to a baseline measured in the same run.
+// Each figure is the median of several runs. A benchmark, not a test: it reports, never fails.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin', 'devnet.cjs');
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const node = process.execPath;
+const env = { ...process.env, NO_COLOR: '1', DEVNET_STACK: '' };
+
+function time(args, { cwd = root, expect = 0 } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== expect) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function median(args, opts, n = runs) {
+  time(args, opts); // warm the file cache
+  const xs = Array.from({ length: n }, () => time(args, opts)).sort((a, b) => a - b);
+  return xs[Math.floor(xs.length / 2)];
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'devnet-bench-'));
+try {
+  // a dozen ports and the 2,768-port Runink slice range
+  const base = 21000 + Math.floor(Math.random() * 1000) * 10;
+  const services = Array.from({ length: 12 }, (_, i) => `  svc${i}: { command: "${node} x.js", port: ${base + i} }`).join('\n');
+  writeFileSync(join(dir, 'doctor.yaml'), `name: bench-doctor\nservices:\n${services}\nranges:\n  - { name: slices, ports: 30000-32767, exposure: internal }\n`);
+  const ports = Array.from({ length: 5 }, (_, i) => base + 100 + i);
+  const cycle = ports.map((p, i) => `  web${i}: { command: "${node} ${join(root, 'test/fixtures/services/http.mjs')} \${port}", port: ${p}, ready: { http: /health } }`).join('\n');
+  writeFileSync(join(dir, 'cycle.yaml'), `name: bench-cycle\nservices:\n${cycle}\n`);
+  env.DEVNET_STATE_DIR = join(dir, 'state');
+
+  const baseline = median(['-e', '0']);
+  const rows = [
+    ['devnet --version', median([cli, '--version']), baseline, 1.3],
+    ['devnet --help', median([cli, '--help']), baseline, 1.5],
+    ['devnet doctor (12 ports + 2,768-port range)', median([cli, 'doctor', '--stack', join(dir, 'doctor.yaml')]), baseline, 2.0],
+  ];
+  const cycleRuns = Math.max(5, Math.floor(runs / 2));
+  const devnetCycle = () => time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]) + time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
+  const plainCycle = () => time([join(root, 'bench', 'baseline-cycle.mjs'), ...ports.map(String)]);
+  devnetCycle();
+  plainCycle();
+  const med = (f) => Array.from({ length: cycleRuns }, f).sort((a, b) => a - b)[Math.floor(cycleRuns / 2)];
+  rows.push(['up -d + down, 5 HTTP services', med(devnetCycle), med(plainCycle), 1.5]);
+
+  console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
+  console.log(`${'benchmark'.padEnd(46)} ${'ms'.padStart(8)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}  goal`);
+  for (const [name, ms, b, goal] of rows) {
+    const ratio = ms / b;
+    console.log(`${name.padEnd(46)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  <= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`);
+  }
+  console.log('baselines: node -e 0; for the cycle, bench/baseline-cycle.mjs (spawn 5, poll until they answer, stop)');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
