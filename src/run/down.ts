@@ -10,6 +10,7 @@ import { readLock, releaseLock } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
 import { isSameProcess } from '../state/proc.js';
 import { readState, writeState } from '../state/store.js';
+import { scanProcesses } from '../state/proc-scan.js';
 import { stopService } from './stop.js';
 import { stopWaves } from './waves.js';
 
@@ -47,7 +48,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
     }
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     const until = Date.now() + budget;
-    while (isSameProcess(state.supervisor) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (isSameProcess(state.supervisor) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
   }
 
   // whatever the supervisor did, verify from the state file and finish the job
@@ -55,11 +56,12 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   const survivors: DownResult['survivors'] = [];
   const byName = new Map(recs.map((r) => [r.name, r]));
   for (const wave of stopWaves(Object.fromEntries(recs.map((r) => [r.name, r.dependsOn])))) {
+    const procs = scanProcesses();
     await Promise.all(
       wave.map(async (name) => {
         const r = byName.get(name)!;
         if (r.pid === undefined || r.startTime === undefined) return;
-        const res = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId: state.runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs);
+        const res = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId: state.runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs, procs);
         if (res.signalled) stopped.add(name);
         if (stopped.has(name)) emit({ kind: 'service:stopped', service: name, forced: res.forced, ms: 0 });
         survivors.push(...res.survivors.map((p) => ({ service: name, pid: p.pid })));

@@ -16,8 +16,12 @@ export interface SpawnFailure {
   error: string;
 }
 
+// Loading execa takes tens of milliseconds: start it while the stack is checked.
+let execaModule: Promise<typeof import('execa')> | undefined;
+export const preloadExeca = (): Promise<typeof import('execa')> => (execaModule ??= import('execa'));
+
 export async function spawnService(spec: LaunchSpec, onLine: (stream: 'out' | 'err', line: string) => void): Promise<Spawned | SpawnFailure> {
-  const { execa } = await import('execa');
+  const { execa } = await preloadExeca();
   const child = execa(spec.file, spec.args, {
     cwd: spec.cwd,
     env: spec.env,

@@ -28,13 +28,14 @@ export function ownedProcesses(t: StopTarget, procs: ProcStat[] = scanProcesses(
   const leaderAlive = isSameProcess({ pid: t.pid, startTime: t.startTime });
   const owned = new Map<number, ProcStat>();
   if (leaderAlive) for (const p of processTree(t.pid, t.pgid, procs)) owned.set(p.pid, p);
-  for (const p of processesWithMarker(t.runId, t.name, procs)) owned.set(p.pid, p);
+  // the service's processes all started after its leader: older processes need not be read
+  for (const p of processesWithMarker(t.runId, t.name, procs, t.startTime)) owned.set(p.pid, p);
   owned.delete(process.pid);
   return { leaderAlive, owned: [...owned.values()] };
 }
 
-function signal(t: StopTarget, sig: NodeJS.Signals): number {
-  const { leaderAlive, owned } = ownedProcesses(t);
+function signal(t: StopTarget, sig: NodeJS.Signals, procs?: ProcStat[]): number {
+  const { leaderAlive, owned } = ownedProcesses(t, procs);
   if (leaderAlive) tryKill(-t.pgid, sig);
   for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
   return owned.length;
@@ -54,16 +55,17 @@ async function waitGone(list: ProcStat[], ms: number): Promise<ProcStat[]> {
   const until = Date.now() + ms;
   let left = alive(list);
   while (left.length && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 10));
     left = alive(left);
   }
   return left;
 }
 
-export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs): Promise<StopResult> {
-  const before = ownedProcesses(t).owned;
+/** `procs`: a scan of /proc shared by the services stopped together, so each need not scan again. */
+export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses()): Promise<StopResult> {
+  const before = ownedProcesses(t, procs).owned;
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
-  signal(t, 'SIGTERM');
+  signal(t, 'SIGTERM', procs);
   let left = await waitGone(before, timeoutMs);
   // a child may have been forked during the grace period: look again before giving up
   const late = ownedProcesses(t).owned;

@@ -13,6 +13,7 @@ import { deferred, type Deferred } from './deferred.js';
 import { ServiceLog } from './log-file.js';
 import { describeProbe, waitReady, type ProbeResult } from './readiness.js';
 import { spawnService } from './spawn.js';
+import { scanProcesses } from '../state/proc-scan.js';
 import { stopService } from './stop.js';
 import { stopWaves } from './waves.js';
 
@@ -200,6 +201,7 @@ export class Supervisor {
     const recs = this.state.services;
     const waves = stopWaves(Object.fromEntries(Object.values(recs).map((r) => [r.name, r.dependsOn])));
     for (const wave of waves) {
+      const procs = scanProcesses();
       await Promise.all(
         wave.map(async (name) => {
           const rec = recs[name]!;
@@ -207,7 +209,7 @@ export class Supervisor {
           rec.state = 'stopping';
           this.o.emit({ kind: 'service:stopping', service: name });
           const t0 = Date.now();
-          const res = await stopService({ name, pid: rec.pid, pgid: rec.pgid ?? rec.pid, startTime: rec.startTime, runId: this.o.runId, stopTimeoutMs: rec.stopTimeoutMs }, timeoutMs);
+          const res = await stopService({ name, pid: rec.pid, pgid: rec.pgid ?? rec.pid, startTime: rec.startTime, runId: this.o.runId, stopTimeoutMs: rec.stopTimeoutMs }, timeoutMs, procs);
           rec.state = 'stopped';
           if (res.signalled) this.o.emit({ kind: 'service:stopped', service: name, forced: res.forced, ms: Date.now() - t0 });
         }),

@@ -78,7 +78,7 @@ export interface Stack {
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
-export const DEFAULT_READY_INTERVAL_MS = 100;
+export const DEFAULT_READY_INTERVAL_MS = 50;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 export function firstPort(s: Service): number | undefined {

@@ -26,7 +26,7 @@ export const readySchema: Schema = obj(
     exit: bool({ description: 'a one-shot task: ready when it exits with code 0' }),
     port: str({ description: 'which named port the probe uses (default: the first)' }),
     timeout: duration('how long to wait for readiness (default 60s)'),
-    interval: duration('time between probes (default 100ms)'),
+    interval: duration('longest time between probes; they start at 5ms and back off to it (default 50ms)'),
   },
   { description: 'readiness check; a service with a port and no ready gets tcp' },
 );

@@ -31,10 +31,13 @@ export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = s
   return [...tree.values()];
 }
 
-/** Processes started for a service of a run: they carry its marker in their environment. */
-export function processesWithMarker(runId: string, service: string | undefined, procs: ProcStat[] = scanProcesses()): ProcStat[] {
+/**
+ * Processes started for a service of a run: they carry its marker in their environment.
+ * Only processes started at or after `notBefore` (clock ticks) can: older ones are not read.
+ */
+export function processesWithMarker(runId: string, service: string | undefined, procs: ProcStat[] = scanProcesses(), notBefore = 0): ProcStat[] {
   return procs.filter((p) => {
-    if (p.pid === process.pid) return false;
+    if (p.pid === process.pid || p.startTime < notBefore) return false;
     const m = devnetMarker(p.pid);
     return m?.run === runId && (service === undefined || m.service === service);
   });
