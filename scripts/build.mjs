@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const VENDOR = ['yaml', 'execa', 'listr2', 'get-port'];
+const VENDOR = ['yaml', 'listr2', 'get-port'];
 
 const vendorStaysSeparate = {
   name: 'vendor-separate',

@@ -1,5 +1,5 @@
 // The command line: each command parses its flags, then lazily imports the code
-// that does the work, so `devnet --help` never pays for YAML, listr2 or execa.
+// that does the work, so `devnet --help` never pays for YAML, listr2 or the supervisor.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { execute } from './exit.js';
 

@@ -8,7 +8,6 @@ import { acquireLock, releaseLock } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
 import { identityOf } from '../state/proc.js';
 import { applyRemap, planRemap } from './remap.js';
-import { preloadExeca } from './spawn.js';
 import { Supervisor } from './supervisor.js';
 
 export interface UpOptions {
@@ -30,7 +29,6 @@ export interface UpHandle {
 }
 
 export async function upStack(o: UpOptions): Promise<UpHandle> {
-  void preloadExeca();
   const runId = randomUUID();
   const me = identityOf(process.pid)!;
   const lock = acquireLock(o.paths.lockFile, o.paths.stackId, runId);
