@@ -25,6 +25,11 @@ function stackOptions(cmd: Command): Command {
 declare const DEVNET_VERSION: string;
 
 export function main(argv: string[]): void {
+  // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   void runCli(argv, typeof DEVNET_VERSION === 'string' ? DEVNET_VERSION : 'dev');
 }
 

@@ -2,8 +2,8 @@
 import type { PlanRow } from './rows.js';
 
 export function toTable(rows: PlanRow[]): string {
-  const header = ['PORT', 'SERVICE', 'KEY', 'STATUS', 'PROFILES', 'GROUP', 'NOTES'];
-  const body = rows.map((r) => [r.port, r.service, r.key + (r.portName ? `.${r.portName}` : ''), r.status, r.profiles.join(',') || '-', r.group ?? '-', r.status === 'deprecated' && r.migration ? `deprecated: ${r.migration}` : (r.notes ?? '')]);
+  const header = ['PORT', 'SERVICE', 'KEY', 'PROTOCOL', 'STATUS', 'PROFILES', 'GROUP', 'NOTES'];
+  const body = rows.map((r) => [r.port, r.service, r.key + (r.portName ? `.${r.portName}` : ''), r.protocol ?? '-', r.status, r.profiles.join(',') || '-', r.group ?? '-', r.status === 'deprecated' && r.migration ? `deprecated: ${r.migration}` : (r.notes ?? '')]);
   return formatColumns([header, ...body]);
 }
 

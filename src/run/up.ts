@@ -1,6 +1,7 @@
 // devnet up, the core: lock, preflight (and remap), then the supervisor.
 import { randomUUID } from 'node:crypto';
-import { PreflightError } from '../errors.js';
+import { programChecks } from '../doctor/programs.js';
+import { DevnetError, PreflightError } from '../errors.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit } from '../report/events.js';
 import type { Stack } from '../stack/model.js';
@@ -50,6 +51,9 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     o.emit({ kind: 'preflight', checks });
     const errors = checks.filter((c) => c.level === 'error');
     if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'nothing was started; free the ports, or run devnet up --remap to use free ones' });
+    // a missing program or directory would fail anyway: say so before anything starts
+    const missing = programChecks(stack, o.services, process.env).filter((c) => c.level === 'error');
+    if (missing.length) throw new DevnetError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
     const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit });
     const stop = async (timeoutMs?: number) => {
       await supervisor.stopAll(timeoutMs);

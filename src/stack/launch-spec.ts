@@ -4,6 +4,7 @@ import { MARKER } from '../ports/owners.js';
 import { splitCommand } from './argv.js';
 import { interpolate, shellQuote } from './interpolate.js';
 import type { Service, Stack } from './model.js';
+import { findProgram, isDir } from './which.js';
 import { interpolationContext } from './rules.js';
 
 export interface LaunchSpec {
@@ -16,6 +17,8 @@ export interface LaunchSpec {
   env: Record<string, string>;
   /** the readiness URL for http probes, interpolated */
   readyUrl?: string;
+  /** set when command's program (or cwd) is missing and the service's fallback runs instead */
+  fallbackFor?: string;
 }
 
 export interface LaunchOptions {
@@ -42,12 +45,19 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   env[MARKER.stack] = stackId;
   env[MARKER.service] = name;
   if (runId) env[MARKER.run] = runId;
-  const { file, args, shell } = commandOf(s, (t) => interpolate(t, ctx, s.shell ? shellQuote : undefined));
-  return { service: name, file, args, shell, cwd, env, readyUrl: readyUrlOf(s, fill) };
+  const fillCmd = (t: string) => interpolate(t, ctx, s.shell ? shellQuote : undefined);
+  const spec: LaunchSpec = { service: name, ...commandOf(s, s.command!, fillCmd), cwd, env, readyUrl: readyUrlOf(s, fill) };
+  if (s.fallback !== undefined) {
+    const program = spec.shell ? splitCommand(spec.file)[0]! : spec.file;
+    const cwdExists = isDir(cwd);
+    if (!cwdExists || !findProgram(program, cwd, env.PATH)) {
+      Object.assign(spec, commandOf(s, s.fallback, fillCmd), { fallbackFor: program, cwd: cwdExists ? cwd : stack.root });
+    }
+  }
+  return spec;
 }
 
-function commandOf(s: Service, fill: (t: string) => string): { file: string; args: string[]; shell: boolean } {
-  const cmd = s.command!;
+function commandOf(s: Service, cmd: string | string[], fill: (t: string) => string): { file: string; args: string[]; shell: boolean } {
   if (s.shell) return { file: typeof cmd === 'string' ? fill(cmd) : cmd.map(fill).join(' '), args: [], shell: true };
   // split first, then interpolate each word: a value with spaces or quotes stays one argument
   const words = typeof cmd === 'string' ? splitCommand(cmd) : cmd;

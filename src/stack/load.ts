@@ -120,6 +120,7 @@ function buildStack(
     file,
     dir,
     root,
+    setup: raw.setup,
     host,
     fileEnv,
     env: envStrings(raw.env),

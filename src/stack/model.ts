@@ -19,6 +19,8 @@ export interface Service {
   name: string;
   description?: string;
   command?: string | string[];
+  /** run instead when the program of command is not installed */
+  fallback?: string | string[];
   shell: boolean;
   /** cwd template, relative to the stack root */
   cwd?: string;
@@ -63,6 +65,8 @@ export interface Stack {
   dir: string;
   /** absolute directory services run from (root: key, default the stack file's directory) */
   root: string;
+  /** how to get the stack root, shown by doctor when it is missing */
+  setup?: string;
   host: string;
   /** env read from the stack's env files (literal values) */
   fileEnv: Record<string, string>;

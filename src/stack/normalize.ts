@@ -46,6 +46,7 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     name,
     description: raw.description,
     command: raw.command,
+    fallback: raw.fallback,
     shell: raw.shell ?? false,
     cwd: raw.cwd,
     host: raw.host ?? stackHost,

@@ -6,7 +6,7 @@ export type Schema =
   | { kind: 'integer'; description?: string; min?: number; max?: number }
   | { kind: 'boolean'; description?: string }
   | { kind: 'array'; description?: string; items: Schema; minItems?: number }
-  | { kind: 'object'; description?: string; props: Record<string, Schema>; required?: readonly string[] }
+  | { kind: 'object'; description?: string; props: Record<string, Schema>; required?: readonly string[]; extensions?: boolean }
   | { kind: 'record'; description?: string; values: Schema; keyPattern?: string }
   | { kind: 'union'; description?: string; options: readonly Schema[] };
 
@@ -15,7 +15,10 @@ export const str = (o: Omit<Extract<Schema, { kind: 'string' }>, 'kind'> = {}): 
 export const int = (o: Omit<Extract<Schema, { kind: 'integer' }>, 'kind'> = {}): Schema => ({ kind: 'integer', ...o });
 export const bool = (o: Desc = {}): Schema => ({ kind: 'boolean', ...o });
 export const arr = (items: Schema, o: Desc & { minItems?: number } = {}): Schema => ({ kind: 'array', items, ...o });
-export const obj = (props: Record<string, Schema>, o: Desc & { required?: readonly string[] } = {}): Schema => ({ kind: 'object', props, ...o });
+export const obj = (props: Record<string, Schema>, o: Desc & { required?: readonly string[]; extensions?: boolean } = {}): Schema => ({ kind: 'object', props, ...o });
+
+/** Keys starting with x- are free for the user (YAML anchors), as in docker compose files. */
+export const EXTENSION_KEY = /^x-/;
 export const record = (values: Schema, o: Desc & { keyPattern?: string } = {}): Schema => ({ kind: 'record', values, ...o });
 export const union = (options: readonly Schema[], o: Desc = {}): Schema => ({ kind: 'union', options, ...o });
 
@@ -44,6 +47,7 @@ export function toJsonSchema(s: Schema): Record<string, unknown> {
         ...d,
         properties: Object.fromEntries(Object.entries(s.props).map(([k, v]) => [k, toJsonSchema(v)])),
         ...(s.required?.length ? { required: [...s.required] } : {}),
+        ...(s.extensions ? { patternProperties: { [EXTENSION_KEY.source]: {} } } : {}),
         additionalProperties: false,
       };
     case 'record':
@@ -131,6 +135,7 @@ export function validate(s: Schema, v: unknown, path: PathSegment[] = []): Schem
       const known = Object.keys(s.props);
       for (const [k, val] of Object.entries(o)) {
         const p = s.props[k];
+        if (!p && s.extensions && EXTENSION_KEY.test(k)) continue;
         if (!p) issues.push({ path: [...path, k], atKey: true, message: `unknown key "${k}"${didYouMean(k, known)}` });
         else issues.push(...validate(p, val, [...path, k]));
       }

@@ -35,6 +35,7 @@ export const serviceSchema: Schema = obj({
   description: str({ description: 'what the service is, shown in the port plan' }),
   command: union([str(), arr(str(), { minItems: 1 })], { description: 'program and arguments; split into argv and run without a shell unless shell: true' }),
   shell: bool({ description: 'run command through /bin/sh (interpolated values are quoted)' }),
+  fallback: union([str(), arr(str(), { minItems: 1 })], { description: 'command run instead when the program of command: is not installed (a stand-in)' }),
   cwd: str({ description: 'working directory, relative to the stack root' }),
   host: str({ description: 'address the service binds; default: the stack host (127.0.0.1)' }),
   port: port('the service port, available as ${port}'),
@@ -68,6 +69,7 @@ export const stackSchema: Schema = obj(
     name: str({ pattern: NAME, patternHint: 'a name of letters, digits, "-", "_" or "."', description: 'stack name; names the state directory' }),
     description: str(),
     root: str({ description: 'directory services run from, relative to the stack file; ${env.VAR} allowed' }),
+    setup: str({ description: 'how to get what the stack needs (a checkout for root:); doctor shows it when missing' }),
     host: str({ description: 'default bind address of services (default 127.0.0.1, loopback)' }),
     env_file: envFiles,
     env: envMap,
@@ -84,5 +86,5 @@ export const stackSchema: Schema = obj(
       { description: 'port groups; a service with group: NAME must use ports inside it' },
     ),
   },
-  { required: ['name', 'services'] },
+  { required: ['name', 'services'], extensions: true, description: 'a devnet stack; top-level keys starting with x- are free for YAML anchors' },
 );

@@ -65,7 +65,7 @@ describe('devnet ports', () => {
   it('prints an aligned table by default', async () => {
     await using s = tmpStack(STACK);
     const r = await devnet(['ports', '--stack', s.file], { cwd: s.dir, env: s.env });
-    expect(r.stdout).toMatch(/^PORT\s+SERVICE\s+KEY\s+STATUS/);
-    expect(r.stdout).toMatch(/18090\s+Legacy API\s+old\s+deprecated.*deprecated: moved to 18080 \/v2/);
+    expect(r.stdout).toMatch(/^PORT\s+SERVICE\s+KEY\s+PROTOCOL\s+STATUS/);
+    expect(r.stdout).toMatch(/18090\s+Legacy API\s+old\s+-\s+deprecated.*deprecated: moved to 18080 \/v2/);
   });
 });

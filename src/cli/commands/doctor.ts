@@ -39,7 +39,10 @@ export async function doctor(flags: Flags): Promise<number> {
   const mark: Record<Level, string> = { ok: paint('green', 'ok   '), warn: paint('yellow', 'warn '), error: paint('red', 'error') };
   print(`devnet doctor: stack ${paths.stackId} (${stack.file})`);
   for (const c of report.checks) print(`  ${mark[c.level]} ${c.message}`);
-  const count = (l: Level) => report.checks.filter((c) => c.level === l).length;
-  print(`${count('error')} errors, ${count('warn')} warnings, ${count('ok')} ok`);
+  const count = (l: Level, word: string) => {
+    const n = report.checks.filter((c) => c.level === l).length;
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  };
+  print(`${count('error', 'error')}, ${count('warn', 'warning')}, ${count('ok', 'check')} ok`);
   return code;
 }
