@@ -1,0 +1,155 @@
+// The two documents devnet was made for, as shipped stacks: the generated tables match the
+// seeds row for row, the group policy holds, and nft and promtool accept what devnet writes.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { markdownTables } from '../../src/plan/markdown.js';
+import { loadStack, loadStackText } from '../../src/stack/load.js';
+import { FIXTURES, ROOT, devnet, pidAlive } from '../helpers.js';
+
+const seed = (name: string) => readFileSync(join(FIXTURES, 'seeds', name), 'utf8');
+const stackFile = (name: string) => join(ROOT, 'stacks', `${name}.yaml`);
+const hasTool = async (tool: string) => (await execa('sh', ['-c', `command -v ${tool}`], { reject: false })).exitCode === 0;
+const stripMarkdown = (s: string) => s.replace(/\*\*/g, '').replace(/`/g, '').trim();
+
+describe('stacks/aitbc.yaml', () => {
+  it('reproduces every row of the plan\'s Current Usage table', async () => {
+    const r = await devnet(['ports', '--stack', 'aitbc', '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    const planned = markdownTables(seed('aitbc-port-plan.md'))[0]!;
+    const generated = markdownTables(r.stdout)[0]!;
+    expect(generated.header).toEqual(planned.header);
+    expect(generated.rows).toEqual(planned.rows);
+    expect(generated.rows).toHaveLength(10);
+  });
+
+  it('passes the drift check against the plan document itself', async () => {
+    const r = await devnet(['ports', '--stack', 'aitbc', '--check', join(FIXTURES, 'seeds', 'aitbc-port-plan.md')]);
+    expect(r.stdout).toContain('port table matches stack aitbc (10 rows)');
+    expect(r.code).toBe(0);
+  });
+
+  it('strikes a deprecated port through with its migration note', async () => {
+    const text = readFileSync(stackFile('aitbc'), 'utf8').replace('    port: 8090\n', '    port: 8090\n    status: deprecated\n    migration: moved into the coordinator API at 8011\n');
+    const dir = mkdtempSync(join(tmpdir(), 'devnet-aitbc-'));
+    try {
+      writeFileSync(join(dir, 'aitbc.yaml'), text);
+      const r = await devnet(['ports', '--stack', join(dir, 'aitbc.yaml'), '--format', 'markdown']);
+      expect(r.stdout).toContain('| ~~8090~~ | ~~Mock Coordinator API~~ |');
+      expect(r.stdout).toContain('Deprecated: moved into the coordinator API at 8011 |');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('orders the chain node first, then coordinators and wallet, then web apps; Prometheus after what it scrapes', async () => {
+    const { stack } = await loadStack(stackFile('aitbc'));
+    const deps = (s: string) => Object.keys(stack.services[s]!.dependsOn);
+    expect(deps('blockchain-node')).toEqual([]);
+    expect(deps('coordinator-api')).toEqual(['blockchain-node']);
+    expect(deps('wallet-daemon')).toEqual(expect.arrayContaining(['blockchain-node', 'coordinator-api']));
+    expect(deps('prometheus')).toEqual(expect.arrayContaining(['blockchain-node', 'mock-coordinator']));
+    expect(stack.services['prometheus']!.profiles).toEqual(['observability']);
+    expect(stack.services['coordinator-api-production']!.profiles).toEqual(['production']);
+    for (const web of ['explorer-web', 'marketplace-web']) expect(stack.services[web]!.command).toContain('--strictPort');
+  });
+
+  it('says what is missing and how to get it when there is no AITBC checkout', async () => {
+    const r = await devnet(['doctor', '--stack', 'aitbc'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('stack root /nonexistent/aitbc does not exist; clone the AITBC repository there, or point AITBC_ROOT at your checkout');
+  });
+});
+
+describe('stacks/runink.yaml', () => {
+  it('has every row of the Runink port table, with its protocol and purpose', async () => {
+    const table = markdownTables(seed('runink-port-table.md'))[0]!;
+    const { ports } = JSON.parse((await devnet(['ports', '--stack', 'runink', '--format', 'json'])).stdout) as { ports: { port: string; service: string; protocol: string; notes: string }[] };
+    const expected = table.rows.map((r) => [stripMarkdown(r[0]!), stripMarkdown(r[1]!), stripMarkdown(r[2]!), r[3]!.replace(/`/g, '')]);
+    const actual = ports.map((p) => [p.service.replace(/`/g, ''), p.port, p.protocol, p.notes.replace(/`/g, '')]);
+    expect(actual.map((a) => a[0]).sort()).toEqual(expected.map((e) => (e[0] === 'Slice Ephemeral Services (per slice)' ? 'slice-ephemeral' : e[0])).sort());
+    for (const row of expected) {
+      const match = actual.find((a) => a[1] === row[1]);
+      expect(match, `row ${row[1]}`).toBeDefined();
+      expect(match![2]).toBe(row[2]);
+      expect(match![3]).toBe(row[3]);
+    }
+  });
+
+  it('keeps each grouped service inside its group, and refuses one outside', async () => {
+    const { stack } = await loadStack(stackFile('runink'));
+    const grouping = markdownTables(seed('runink-port-table.md'))[1]!.rows.map((r) => stripMarkdown(r[0]!));
+    expect(stack.groups.map((g) => `${g.from}-${g.to}`)).toEqual(grouping);
+    for (const s of Object.values(stack.services)) {
+      if (!s.group) continue;
+      const g = stack.groups.find((x) => x.name === s.group)!;
+      for (const p of Object.values(s.ports)) expect(p >= g.from && p <= g.to, `${s.name}:${p} in ${g.name}`).toBe(true);
+    }
+    // the table's own inconsistency: the Analytics Scheduler (8901) is outside 8700-8900
+    const text = readFileSync(stackFile('runink'), 'utf8').replace(/(  analytics-scheduler:[\s\S]*?    port: 8901\n)/, '$1    group: herd\n');
+    await expect(loadStackText(text, stackFile('runink'))).rejects.toThrow('services.analytics-scheduler.port: port 8901 is outside its group "herd" (8700-8900)');
+  });
+
+  it('writes an nftables ruleset that nft accepts, dropping the internal slice range', async (ctx) => {
+    if (!(await hasTool('nft'))) return ctx.skip();
+    const r = await devnet(['ports', '--stack', 'runink', '--format', 'nftables']);
+    expect(r.stdout).toMatch(/tcp dport \{ [^}]*30000-32767[^}]* \} drop/);
+    expect(r.stdout).toMatch(/tcp dport \{ [^}]*8443[^}]* \} accept/);
+    const dir = mkdtempSync(join(tmpdir(), 'devnet-nft-'));
+    try {
+      writeFileSync(join(dir, 'runink.nft'), `${r.stdout}\n`);
+      const check = await execa('nft', ['-c', '-f', join(dir, 'runink.nft')], { reject: false });
+      expect(check.exitCode, check.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes Prometheus scrape targets that promtool accepts', async (ctx) => {
+    if (!(await hasTool('promtool'))) return ctx.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'devnet-prom-'));
+    try {
+      for (const stack of ['runink', 'demo', 'aitbc']) {
+        const r = await devnet(['ports', '--stack', stack, '--format', 'prometheus', '--port-offset', '1000']);
+        writeFileSync(join(dir, `${stack}.yml`), `${r.stdout}\n`);
+        const check = await execa('promtool', ['check', 'config', join(dir, `${stack}.yml`)], { reject: false });
+        expect(check.exitCode, `${stack}: ${check.stderr}`).toBe(0);
+      }
+      expect(readFileSync(join(dir, 'runink.yml'), 'utf8')).toContain('"127.0.0.1:10100"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('comes up in order with its stand-ins and down frees every port', async () => {
+    const offset = 20000 + Math.floor(Math.random() * 200) * 10;
+    const state = mkdtempSync(join(tmpdir(), 'devnet-runink-'));
+    const env = { DEVNET_STATE_DIR: state };
+    const args = ['--stack', 'runink', '--port-offset', String(offset)];
+    try {
+      const up = await devnet(['up', '-d', ...args], { env });
+      expect(up.code, up.all).toBe(0);
+      const order = [...up.stdout.matchAll(/^start\s+(\S+)/gm)].map((m) => m[1]!);
+      const before = (a: string, b: string) => expect(order.indexOf(a), `${a} before ${b}`).toBeLessThan(order.indexOf(b));
+      before('finance-raft', 'finance-barn');
+      before('finance-barn', 'herd-directory');
+      before('analytics-barn', 'analytics-scheduler');
+      before('herd-directory', 'apiserver');
+      before('apiserver', 'runi-agent');
+      before('runi-agent', 'runi-exporter');
+      const health = await (await fetch(`http://127.0.0.1:${8443 + offset}/health`)).json();
+      expect(health).toMatchObject({ service: 'apiserver', standIn: true });
+      const status = JSON.parse((await devnet(['status', '--json', ...args], { env })).stdout) as { services: { pid: number; state: string }[] };
+      expect(status.services).toHaveLength(12);
+      const down = await devnet(['down', ...args], { env });
+      expect(down.code, down.all).toBe(0);
+      expect(down.stdout).toContain('all ports free');
+      expect(status.services.filter((s) => pidAlive(s.pid))).toEqual([]);
+    } finally {
+      await devnet(['down', ...args], { env });
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+});
