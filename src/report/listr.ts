@@ -82,9 +82,12 @@ export function listrReporter(o: ReporterOptions): Reporter {
     emit,
     async startupDone() {
       if (list) await list;
-      if (after.trim()) write(after);
+      const up = after.trim() !== '';
+      if (up) write(after);
       after ||= ' ';
-      for (const l of held.splice(0)) write(`${l}\n`);
+      // after a failure the error shows the failing service's last lines: the rest would bury it
+      const lines = held.splice(0);
+      if (up) for (const l of lines) write(`${l}\n`);
     },
   };
 }
