@@ -20,12 +20,6 @@ function time(args, { cwd = root, expect = 0 } = {}) {
   return ms;
 }
 
-function median(args, opts, n = runs) {
-  time(args, opts); // warm the file cache
-  const xs = Array.from({ length: n }, () => time(args, opts)).sort((a, b) => a - b);
-  return xs[Math.floor(xs.length / 2)];
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'devnet-bench-'));
 try {
   // a dozen ports and the 2,768-port Runink slice range
@@ -37,19 +31,35 @@ try {
   writeFileSync(join(dir, 'cycle.yaml'), `name: bench-cycle\nservices:\n${cycle}\n`);
   env.DEVNET_STATE_DIR = join(dir, 'state');
 
-  const baseline = median(['-e', '0']);
-  const rows = [
-    ['devnet --version', median([cli, '--version']), baseline, 1.3],
-    ['devnet --help', median([cli, '--help']), baseline, 1.5],
-    ['devnet doctor (12 ports + 2,768-port range)', median([cli, 'doctor', '--stack', join(dir, 'doctor.yaml')]), baseline, 2.0],
-  ];
+  // Rounds interleave every command with its baseline, so drift in machine load hits both alike.
+  const startup = {
+    baseline: ['-e', '0'],
+    version: [cli, '--version'],
+    help: [cli, '--help'],
+    doctor: [cli, 'doctor', '--stack', join(dir, 'doctor.yaml')],
+  };
+  const samples = Object.fromEntries(Object.keys(startup).map((k) => [k, []]));
+  for (const args of Object.values(startup)) time(args); // warm the file cache
+  for (let i = 0; i < runs; i++) for (const [k, args] of Object.entries(startup)) samples[k].push(time(args));
   const cycleRuns = Math.max(5, Math.floor(runs / 2));
   const devnetCycle = () => time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]) + time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
   const plainCycle = () => time([join(root, 'bench', 'baseline-cycle.mjs'), ...ports.map(String)]);
   devnetCycle();
   plainCycle();
-  const med = (f) => Array.from({ length: cycleRuns }, f).sort((a, b) => a - b)[Math.floor(cycleRuns / 2)];
-  rows.push(['up -d + down, 5 HTTP services', med(devnetCycle), med(plainCycle), 1.5]);
+  samples.cycle = [];
+  samples.plainCycle = [];
+  for (let i = 0; i < cycleRuns; i++) {
+    samples.cycle.push(devnetCycle());
+    samples.plainCycle.push(plainCycle());
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const baseline = med(samples.baseline);
+  const rows = [
+    ['devnet --version', med(samples.version), baseline, 1.3],
+    ['devnet --help', med(samples.help), baseline, 1.5],
+    ['devnet doctor (12 ports + 2,768-port range)', med(samples.doctor), baseline, 2.0],
+    ['up -d + down, 5 HTTP services', med(samples.cycle), med(samples.plainCycle), 1.5],
+  ];
 
   console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
   console.log(`${'benchmark'.padEnd(46)} ${'ms'.padStart(8)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}  goal`);

@@ -111,14 +111,15 @@ export function waitReady(t: ProbeTarget, signal: AbortSignal): { promise: Promi
   signal.addEventListener('abort', onAbort, { once: true });
   if (t.spec.kind === 'http' || t.spec.kind === 'tcp') {
     void (async () => {
-      // probe quickly at first: most services are up within tens of milliseconds
+      // probe often while a service is likely to come up (its first seconds), then back off
+      const t0 = Date.now();
       let wait = 5;
       while (!settled) {
         const r = await probeOnce(t, signal);
         if (r.ok) return finish(r);
         last = r.reason;
         await new Promise((res) => setTimeout(res, wait));
-        wait = Math.min(wait * 2, t.spec.intervalMs);
+        wait = Math.min(wait * 2, Date.now() - t0 < 2000 ? Math.min(20, t.spec.intervalMs) : t.spec.intervalMs);
       }
     })();
   } else if (t.spec.kind === 'none') {

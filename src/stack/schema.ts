@@ -26,7 +26,7 @@ export const readySchema: Schema = obj(
     exit: bool({ description: 'a one-shot task: ready when it exits with code 0' }),
     port: str({ description: 'which named port the probe uses (default: the first)' }),
     timeout: duration('how long to wait for readiness (default 60s)'),
-    interval: duration('longest time between probes; they start at 5ms and back off to it (default 50ms)'),
+    interval: duration('longest time between probes (default 50ms); the first 2s probe every 20ms at most'),
   },
   { description: 'readiness check; a service with a port and no ready gets tcp' },
 );
