@@ -1,11 +1,11 @@
 // devnet up / down / status / logs with real processes: order, readiness, rollback,
 // and nothing left behind.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { readState, writeState } from '../../src/state/store.js';
-import { devnet, devnetProcess, fixture, freePorts, holdPort, pidAlive, tmpStack, waitFor } from '../helpers.js';
+import { devnet, devnetProcess, fixture, freePorts, holdPort, pidAlive, tmpStack, waitFor, type TmpStack } from '../helpers.js';
 
 const node = process.execPath;
 const http = (port: string, extra = '') => `"${node} ${fixture('http.mjs')} ${port}${extra}"`;
@@ -167,12 +167,19 @@ services:
     expect(pidAlive(pid)).toBe(false);
   });
 
+  /** Up a service whose child escapes into its own session; returns the escaped child's pid. */
+  async function upWithEscapedChild(s: TmpStack, port: number): Promise<number> {
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok === true, 10_000, 'the escaped child listening');
+    return (await getJson(port)).pid;
+  }
+  const escaperStack = (name: string, port: number, mode: string) =>
+    tmpStack(`name: ${name}\nservices:\n  a: { command: "${node} ${fixture('escape-group.mjs')} \${port} ${mode}", port: ${port}, ready: { log: escaped } }\n`);
+
   it('reports a port still held by a process that escaped, with exit 1', async () => {
     const [p] = await freePorts(1);
-    await using s = tmpStack(`name: escape\nservices:\n  a: { command: "${node} ${fixture('escape-group.mjs')} \${port} --orphan", port: ${p}, ready: { log: escaped } }\n`);
-    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${p}/`).catch(() => undefined))?.ok === true, 10_000, 'the escaped child listening');
-    const escaped = (await getJson(p!)).pid as number;
+    await using s = escaperStack('escape', p!, '--orphan');
+    const escaped = await upWithEscapedChild(s, p!);
     try {
       const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
       expect(down.code).toBe(1);
@@ -184,13 +191,41 @@ services:
 
   it('stops an escaped child that still carries its run marker', async () => {
     const [p] = await freePorts(1);
-    await using s = tmpStack(`name: marked\nservices:\n  a: { command: "${node} ${fixture('escape-group.mjs')} \${port}", port: ${p}, ready: { log: escaped } }\n`);
-    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${p}/`).catch(() => undefined))?.ok === true, 10_000, 'the escaped child listening');
-    const escaped = (await getJson(p!)).pid as number;
+    await using s = escaperStack('marked', p!, '');
+    const escaped = await upWithEscapedChild(s, p!);
     const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(down.code, down.all).toBe(0);
     expect(pidAlive(escaped)).toBe(false);
+  });
+
+  it('takes over a stale lock whose devnet is gone', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: stale\nservices:\n  a: { command: ${http('${port}')}, port: ${p} }\n`);
+    mkdirSync(join(s.stateDir, 'stale'), { recursive: true });
+    writeFileSync(join(s.stateDir, 'stale', 'lock'), JSON.stringify({ pid: 999999, startTime: 1, runId: 'dead', stackId: 'stale', acquiredAt: '2026-01-01T00:00:00Z' }));
+    const doctor = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(doctor.stdout).toContain('stale devnet lock of pid 999999 (gone)');
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+  });
+
+  it('runs a command through a shell only when the stack asks for it', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: sh\nservices:\n  a: { command: "echo sum=$((1+2)) && exec ${node} ${fixture('http.mjs')} \${port}", shell: true, port: ${p}, ready: { log: "sum=3" } }\n`);
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+    expect(up.stdout).toMatch(/start\s+a \(pid \d+\): echo sum=\$\(\(1\+2\)\)/);
+  });
+
+  it('follows the logs until the stack is down', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: follow\nservices:\n  a: { command: ${http('${port}')}, port: ${p} }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const follow = devnetProcess(['logs', '-f', '--stack', s.file], { cwd: s.dir, env: s.env, timeout: 20_000 });
+    await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    const r = await follow;
+    expect(r.exitCode).toBe(0);
+    expect(String(r.stdout)).toContain(`a | listening on 127.0.0.1:${p}`);
   });
 
   it('runs a one-shot task to completion before its dependents, and reads readiness from a log line', async () => {
