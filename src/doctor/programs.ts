@@ -1,6 +1,7 @@
 // Can each service start at all: its cwd exists and its program is found, as the spawn will look it up.
 import { relative } from 'node:path';
 import type { Check } from '../ports/check.js';
+import { redact } from '../stack/env-files.js';
 import { launchSpec } from '../stack/launch-spec.js';
 import type { Stack } from '../stack/model.js';
 import { splitCommand } from '../stack/argv.js';
@@ -18,7 +19,7 @@ export function programChecks(stack: Stack, services: readonly string[], process
     const s = stack.services[name]!;
     const setup = s.setup ? `; to get it: ${s.setup}` : '';
     if (spec.fallbackFor) {
-      checks.push({ id: 'service.fallback', level: 'ok', service: name, message: `service ${name}: ${spec.fallbackFor} is not installed, so its fallback runs (${[spec.file, ...spec.args].join(' ')})` });
+      checks.push({ id: 'service.fallback', level: 'ok', service: name, message: `service ${name}: ${spec.fallbackFor} is not installed, so its fallback runs (${redact([spec.file, ...spec.args].join(' '), stack.secretValues)})` });
       continue;
     }
     if (!isDir(spec.cwd)) {

@@ -65,6 +65,8 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
       const suggestions =
         options.suggestions === false ? [] : await suggestPorts(w.port, { table, kernel, taken: (p) => claimed.has(p) || inRange(p) });
       const alt = suggestions.length ? ` (free: ${suggestions.join(', ')})` : '';
+      // a service some devnet left running is stopped with down, not hunted by hand
+      const fix = owner?.devnet ? `stop it with devnet down (stack ${owner.devnet.stack}) or run with --remap` : 'free it or run with --remap';
       checks.push({
         id: 'port.busy',
         level: 'error',
@@ -72,7 +74,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
         port: w.port,
         owner: ownerField(owner),
         suggestions,
-        message: `port ${w.port} (${w.label}) is held by ${describeOwner(owner)} on ${addresses(ls)}; free it or run with --remap${alt}`,
+        message: `port ${w.port} (${w.label}) is held by ${describeOwner(owner)} on ${addresses(ls)}; ${fix}${alt}`,
       });
     }
     checks.push(...policyChecks(w, kernel));

@@ -17,7 +17,8 @@ export interface DetachedArgs {
 
 export type SupervisorMessage = { type: 'event'; event: RunEvent } | { type: 'ready' } | { type: 'error'; error: SerializedError };
 
-export async function upDetached(args: DetachedArgs, paths: StatePaths, emit: Emit): Promise<void> {
+/** `signal`: aborting it (Ctrl-C while the stack comes up) makes the supervisor roll back. */
+export async function upDetached(args: DetachedArgs, paths: StatePaths, emit: Emit, signal?: AbortSignal): Promise<void> {
   mkdirSync(paths.dir, { recursive: true });
   const logFd = openSync(join(paths.dir, 'supervisor.log'), 'w');
   const child = fork(join(packageRoot(), 'dist', 'supervisor.cjs'), [JSON.stringify(args)], {
@@ -25,6 +26,8 @@ export async function upDetached(args: DetachedArgs, paths: StatePaths, emit: Em
     stdio: ['ignore', logFd, logFd, 'ipc'],
   });
   closeSync(logFd);
+  const interrupt = () => child.kill('SIGTERM');
+  signal?.addEventListener('abort', interrupt, { once: true });
   await new Promise<void>((resolve, reject) => {
     let settled = false;
     child.on('message', (m: SupervisorMessage) => {
@@ -44,5 +47,5 @@ export async function upDetached(args: DetachedArgs, paths: StatePaths, emit: Em
         reject(new DevnetError(`the devnet supervisor exited before the stack was up (${signal ?? `code ${code}`})`, { hint: `see ${join(paths.dir, 'supervisor.log')}` }));
     });
     child.on('error', reject);
-  });
+  }).finally(() => signal?.removeEventListener('abort', interrupt));
 }

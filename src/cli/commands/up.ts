@@ -24,19 +24,20 @@ export async function up(flags: Flags): Promise<number> {
     if (flags.json) printJson((await import('../../run/status.js')).stackStatus(paths, stack.name));
   };
 
+  const controller = new AbortController();
+  const removeHandlers = abortOnStopSignals(controller);
   if (flags.detach) {
     const { upDetached } = await import('../../run/detach.js');
     try {
-      await upDetached({ file: stack.file, portOffset: stack.portOffset, services, remap: !!flags.remap }, paths, reporter.emit);
+      await upDetached({ file: stack.file, portOffset: stack.portOffset, services, remap: !!flags.remap }, paths, reporter.emit, controller.signal);
     } finally {
+      removeHandlers();
       await reporter.startupDone();
     }
     await printStatus();
     return 0;
   }
 
-  const controller = new AbortController();
-  const removeHandlers = abortOnStopSignals(controller);
   try {
     const handle = await upStack({ stack, services, paths, remap: flags.remap, emit: reporter.emit, signal: controller.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
       () => reporter.startupDone(),
