@@ -94,9 +94,16 @@ export class Supervisor {
   private async startWhenDepsAllow(name: string): Promise<void> {
     const s = this.o.stack.services[name]!;
     const deps = Object.entries(s.dependsOn).filter(([d]) => this.gates.has(d));
-    await Promise.all(deps.map(([d, c]) => this.gateOf(d, c)));
-    if (this.abort.signal.aborted) throw new Error('aborted');
-    await this.launch(name);
+    try {
+      await Promise.all(deps.map(([d, c]) => this.gateOf(d, c)));
+      if (this.abort.signal.aborted) throw new Error(`${name} not started: the start was aborted`);
+      await this.launch(name);
+    } catch (e) {
+      // whoever waits on this service must learn it will never come, or the start hangs
+      const g = this.gates.get(name)!;
+      for (const d of [g.started, g.ready, g.completed]) d.reject(e);
+      throw e;
+    }
   }
 
   private gateOf(name: string, condition: Condition): Promise<void> {
@@ -158,6 +165,8 @@ export class Supervisor {
     this.live.add(exitWatch);
 
     const result: ProbeResult = await probe.promise;
+    // aborted because another service failed (or a stop was asked): not this service's fault
+    if (!result.ok && this.abort.signal.aborted) throw new Error(`${name} not ready: the start was aborted`);
     if (!result.ok) throw this.fail(name, result.reason, log);
     readyYet = true;
     if ((rec.state as ServiceState) === 'running') rec.state = 'ready';

@@ -61,6 +61,8 @@ services:
 services:
   a: { command: ${http('${port}')}, port: ${a} }
   b: { command: "${node} ${fixture('exit-early.mjs')}", depends_on: [a], ready: { log: never } }
+  c: { command: "${node} -e 0", depends_on: [b] }
+  d: { command: "${node} -e 0", depends_on: [c] }
 `);
     const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(up.code).toBe(1);
@@ -71,6 +73,8 @@ services:
     const st = stateOf(s.stateDir, 'fail');
     expect(pidAlive(st.services.a!.pid!)).toBe(false);
     expect(st.services.a!.state).toBe('stopped');
+    expect(st.services.c!.pid).toBeUndefined(); // the dependents of the failed service never started
+    expect(st.services.d!.state).toBe('stopped');
   });
 
   it('leaves nothing behind when the foreground up was killed with SIGKILL', async () => {
