@@ -1,6 +1,6 @@
 // devnet doctor end to end: the built CLI on temporary stacks, real port holders.
 import { describe, expect, it } from 'vitest';
-import { devnet, freePorts, holdPort, tmpStack } from '../helpers.js';
+import { devnet, fixture, freePorts, holdPort, tmpStack } from '../helpers.js';
 
 const node = process.execPath;
 
@@ -52,6 +52,16 @@ describe('devnet doctor', () => {
     expect(plain.stdout).toContain('runs vite without --strictPort');
     const strict = await devnet(['doctor', '--strict', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(strict.code).toBe(1);
+  });
+
+  it('accepts ports held by the stack itself while it is up', async () => {
+    const [a] = await freePorts(1);
+    await using s = tmpStack(`name: running\nservices:\n  a: { command: "${node} ${fixture('http.mjs')} \${port}", port: ${a} }\n`);
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.stdout).toContain(`ok    port ${a} (a) is held by this stack's running service a`);
+    expect(r.stdout).toMatch(/ok {4}the stack is up \(devnet pid \d+, 1 services running\)/);
+    expect(r.code).toBe(0);
   });
 
   it('prints invalid stacks as JSON with exit 2 under --json', async () => {
