@@ -11,7 +11,7 @@ export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
   const supervisorAlive = state ? isSameProcess(state.supervisor) : false;
   const alive = state ? Object.values(state.services).filter((s) => s.pid && s.startTime && isSameProcess({ pid: s.pid, startTime: s.startTime })) : [];
   if (supervisorAlive)
-    return [{ id: 'state.running', level: 'ok', message: `the stack is up (devnet pid ${state!.supervisor.pid}, ${alive.length} services running)` }];
+    return [{ id: 'state.running', level: 'ok', message: `the stack is up (devnet pid ${state!.supervisor.pid}, ${alive.length} service${alive.length === 1 ? '' : 's'} running)` }];
   if (alive.length)
     return [
       {

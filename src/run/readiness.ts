@@ -42,8 +42,8 @@ export async function probeOnce(t: ProbeTarget, signal: AbortSignal): Promise<Pr
   } else {
     return { ok: false, reason: 'not a polled probe' };
   }
-  if (t.port !== undefined && !listenerOwnedByTree(t.port, t.pid, t.pgid))
-    return { ok: false, reason: `port ${t.port} answers, but not from this service's processes (a stray listener?)` };
+  if (t.port !== undefined && t.spec.owned && !listenerOwnedByTree(t.port, t.pid, t.pgid))
+    return { ok: false, reason: `port ${t.port} answers, but not from this service's processes (a stray listener? a proxy such as docker-proxy needs ready.owned: false)` };
   return { ok: true };
 }
 

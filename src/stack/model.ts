@@ -11,6 +11,8 @@ export interface ReadySpec {
   target?: string;
   /** name of the port the probe uses */
   port?: string;
+  /** the listener must be in the service's process tree (false: a proxy such as docker-proxy holds it) */
+  owned: boolean;
   timeoutMs: number;
   intervalMs: number;
 }

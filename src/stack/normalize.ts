@@ -73,7 +73,7 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
 function normalizeReady(raw: Raw | undefined, hasPort: boolean): ReadySpec {
   const timeoutMs = parseDuration(raw?.timeout, DEFAULT_READY_TIMEOUT_MS);
   const intervalMs = parseDuration(raw?.interval, DEFAULT_READY_INTERVAL_MS);
-  const base = { timeoutMs, intervalMs, port: raw?.port as string | undefined };
+  const base = { timeoutMs, intervalMs, port: raw?.port as string | undefined, owned: (raw?.owned as boolean | undefined) ?? true };
   if (raw?.http !== undefined) return { kind: 'http', target: raw.http, ...base };
   if (raw?.log !== undefined) return { kind: 'log', target: raw.log, ...base };
   if (raw?.exit) return { kind: 'exit', ...base };

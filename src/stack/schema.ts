@@ -25,6 +25,7 @@ export const readySchema: Schema = obj(
     log: str({ description: 'regular expression matched against each output line' }),
     exit: bool({ description: 'a one-shot task: ready when it exits with code 0' }),
     port: str({ description: 'which named port the probe uses (default: the first)' }),
+    owned: bool({ description: 'the listener must belong to the service process tree (default true); false for a port held by a proxy such as docker-proxy' }),
     timeout: duration('how long to wait for readiness (default 60s)'),
     interval: duration('longest time between probes (default 50ms); the first 2s probe every 20ms at most'),
   },

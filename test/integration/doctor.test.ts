@@ -60,7 +60,7 @@ describe('devnet doctor', () => {
     expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
     const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(r.stdout).toContain(`ok    port ${a} (a) is held by this stack's running service a`);
-    expect(r.stdout).toMatch(/ok {4}the stack is up \(devnet pid \d+, 1 services running\)/);
+    expect(r.stdout).toMatch(/ok {4}the stack is up \(devnet pid \d+, 1 service running\)/);
     expect(r.code).toBe(0);
   });
 

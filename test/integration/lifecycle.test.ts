@@ -161,6 +161,17 @@ services:
     expect(String(r.stderr)).toContain(`port ${p} answers, but not from this service's processes`);
   });
 
+  it('accepts a listener outside the tree when the stack says ready.owned: false (a proxy)', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: proxied\nservices:\n  a: { command: "${node} ${fixture('ignore-term.mjs')}", port: ${p}, ready: { tcp: true, owned: false, timeout: 10s }, stop_timeout: 1 }\n`);
+    const fg = devnetProcess(['up', '--stack', s.file], { cwd: s.dir, env: s.env });
+    await waitFor(() => existsState(s.stateDir, 'proxied') && stateOf(s.stateDir, 'proxied').services.a!.state === 'running', 10_000, 'a running');
+    await using _proxy = await holdPort(p!);
+    await waitFor(() => stateOf(s.stateDir, 'proxied').services.a!.state === 'ready', 10_000, 'a ready through the proxy');
+    fg.kill('SIGTERM');
+    expect((await fg).exitCode).toBe(0);
+  });
+
   it('kills a service that ignores SIGTERM after its stop_timeout', async () => {
     const [p] = await freePorts(1);
     await using s = tmpStack(`name: stubborn\nservices:\n  a: { command: "${node} ${fixture('ignore-term.mjs')} \${port}", port: ${p}, stop_timeout: 500ms }\n`);
