@@ -87,11 +87,6 @@ export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 export const DEFAULT_READY_INTERVAL_MS = 50;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
-export function firstPort(s: Service): number | undefined {
-  const names = Object.keys(s.ports);
-  return names.length ? s.ports[names[0]!] : undefined;
-}
-
 export function isLaunchable(s: Service): boolean {
   return s.status !== 'planned' && s.command !== undefined;
 }

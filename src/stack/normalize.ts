@@ -1,6 +1,5 @@
 // Raw (schema-valid) YAML values -> the Stack model. Pure: env files are read by load.
 import {
-  DEFAULT_HOST,
   DEFAULT_READY_INTERVAL_MS,
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_STOP_TIMEOUT_MS,
@@ -96,4 +95,3 @@ export function normalizeSpans(raw: Raw[] | undefined, offset: number): PortSpan
   });
 }
 
-export { DEFAULT_HOST };

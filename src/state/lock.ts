@@ -1,5 +1,5 @@
 // One `up` per stack: the lock names its holder; a lock whose holder is gone is stale and taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LockError } from '../errors.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
@@ -39,18 +39,6 @@ export function acquireLock(file: string, stackId: string, runId: string, pid = 
     }
   }
   throw new LockError(`could not take the lock ${file}: another devnet keeps taking it`);
-}
-
-/** Hands the lock to another process (the detached supervisor) without a gap. */
-export function transferLock(file: string, info: LockInfo, pid: number): LockInfo {
-  const next: LockInfo = { ...info, ...identityOf(pid)! };
-  const tmp = `${file}.${pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  writeSync(fd, JSON.stringify(next));
-  closeSync(fd);
-  // rename over the old lock is atomic: no window where a second up could slip in
-  renameSync(tmp, file);
-  return next;
 }
 
 export function releaseLock(file: string, info: ProcessIdentity): void {
