@@ -19,8 +19,12 @@ export interface SocketTable {
 const LISTEN = '0A';
 
 export function readSocketTable(procNet = '/proc/net'): SocketTable {
-  const listeners = [...parseProcNetTcp(readOrEmpty(`${procNet}/tcp`), 4), ...parseProcNetTcp(readOrEmpty(`${procNet}/tcp6`), 6)];
-  return tableOf(listeners);
+  return tableOf([...readFamily(4, procNet), ...readFamily(6, procNet)]);
+}
+
+/** One family's listeners: each file costs the kernel a walk of its whole connection table. */
+export function readFamily(family: 4 | 6, procNet = '/proc/net'): Listener[] {
+  return parseProcNetTcp(readOrEmpty(`${procNet}/${family === 4 ? 'tcp' : 'tcp6'}`), family);
 }
 
 export function tableOf(listeners: Listener[]): SocketTable {

@@ -48,7 +48,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
     }
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     const until = Date.now() + budget;
-    while (isSameProcess(state.supervisor) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    while (isSameProcess(state.supervisor) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
   }
 
   // whatever the supervisor did, verify from the state file and finish the job

@@ -55,7 +55,7 @@ async function waitGone(list: ProcStat[], ms: number): Promise<ProcStat[]> {
   const until = Date.now() + ms;
   let left = alive(list);
   while (left.length && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 5));
     left = alive(left);
   }
   return left;

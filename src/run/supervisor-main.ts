@@ -1,42 +1,59 @@
-// Entry of the detached supervisor (dist/supervisor.js), forked by `devnet up -d`.
-import { ExitCode, DevnetError, serializeError } from '../errors.js';
-import { loadStack } from '../stack/load.js';
+// Entry of the detached supervisor (dist/supervisor.cjs), forked by `devnet up -d`. It waits
+// for the stack from the CLI, runs it, and outlives the CLI. It has no terminal: what it
+// cannot report over IPC goes to supervisor.log in the stack's state directory.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DevnetError, ExitCode, serializeError } from '../errors.js';
 import { statePaths } from '../state/paths.js';
-import type { DetachedArgs, SupervisorMessage } from './detach.js';
+import type { StartRequest, SupervisorMessage } from './detach.js';
 import { abortOnStopSignals, readStopRequest } from './stop-signals.js';
 import { upStack } from './up.js';
 
-const args = JSON.parse(process.argv[2]!) as DetachedArgs;
 const send = (m: SupervisorMessage) => {
   if (process.connected) process.send!(m);
 };
 const controller = new AbortController();
 abortOnStopSignals(controller);
+let started = false;
 
-async function main(): Promise<void> {
-try {
-  const { stack } = await loadStack(args.file, { portOffset: args.portOffset });
+// the CLI gave up before handing over a stack (an invalid stack, Ctrl-C): nothing to run
+process.once('disconnect', () => {
+  if (!started) process.exit(ExitCode.ok);
+});
+process.once('message', (m: StartRequest) => {
+  started = true;
+  void run(m);
+});
+
+async function run({ stack, services, remap }: StartRequest): Promise<void> {
   const paths = statePaths(stack);
-  const handle = await upStack({
-    stack,
-    services: args.services,
-    paths,
-    remap: args.remap,
-    emit: (event) => event.kind !== 'service:log' && send({ type: 'event', event }),
-    signal: controller.signal,
-    stopTimeoutMs: () => readStopRequest(paths),
+  const crashLog = (e: unknown) => {
+    mkdirSync(paths.dir, { recursive: true });
+    appendFileSync(join(paths.dir, 'supervisor.log'), `${new Date().toISOString()} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  };
+  process.on('uncaughtException', (e) => {
+    crashLog(e);
+    process.exit(ExitCode.failed);
   });
-  send({ type: 'ready' });
-  if (process.connected) process.disconnect();
-  await Promise.race([handle.supervisor.allExited.promise, new Promise((r) => controller.signal.addEventListener('abort', r, { once: true }))]);
-  await handle.stop(readStopRequest(paths));
-  process.exit(ExitCode.ok);
-} catch (e) {
-  send({ type: 'error', error: serializeError(e) });
-  if (!(e instanceof DevnetError)) console.error(e);
-  process.exitCode = e instanceof DevnetError ? e.exitCode : ExitCode.failed;
-  if (process.connected) process.disconnect();
+  try {
+    const handle = await upStack({
+      stack,
+      services,
+      paths,
+      remap,
+      emit: (event) => event.kind !== 'service:log' && send({ type: 'event', event }),
+      signal: controller.signal,
+      stopTimeoutMs: () => readStopRequest(paths),
+    });
+    send({ type: 'ready' });
+    if (process.connected) process.disconnect();
+    await Promise.race([handle.supervisor.allExited.promise, new Promise((r) => controller.signal.addEventListener('abort', r, { once: true }))]);
+    await handle.stop(readStopRequest(paths));
+    process.exit(ExitCode.ok);
+  } catch (e) {
+    send({ type: 'error', error: serializeError(e) });
+    if (!(e instanceof DevnetError)) crashLog(e);
+    process.exitCode = e instanceof DevnetError ? e.exitCode : ExitCode.failed;
+    if (process.connected) process.disconnect();
+  }
 }
-}
-
-void main();

@@ -1,5 +1,4 @@
 // devnet up, the core: lock, preflight (and remap), then the supervisor.
-import { randomUUID } from 'node:crypto';
 import { programChecks } from '../doctor/programs.js';
 import { DevnetError, PreflightError } from '../errors.js';
 import { preflight } from '../ports/preflight.js';
@@ -30,7 +29,8 @@ export interface UpHandle {
 }
 
 export async function upStack(o: UpOptions): Promise<UpHandle> {
-  const runId = randomUUID();
+  // unique per run; node:crypto would cost more start-up time than it buys here
+  const runId = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const me = identityOf(process.pid)!;
   const lock = acquireLock(o.paths.lockFile, o.paths.stackId, runId);
   let released = false;

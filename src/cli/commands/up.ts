@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
@@ -15,8 +16,17 @@ interface Flags extends StackFlags {
 }
 
 export async function up(flags: Flags): Promise<number> {
-  const { stack, paths } = await openStack(flags);
-  const services = selectServices(stack, { only: splitList(flags.only), profiles: flags.profile });
+  // the detached supervisor's Node start-up overlaps the loading of the stack here
+  const detached = flags.detach ? new (await import('../../run/detach.js')).DetachedSupervisor() : undefined;
+  let loaded;
+  try {
+    const { stack, paths } = await openStack(flags);
+    loaded = { stack, paths, services: selectServices(stack, { only: splitList(flags.only), profiles: flags.profile }) };
+  } catch (e) {
+    detached?.cancel();
+    throw e;
+  }
+  const { stack, paths, services } = loaded;
   const color = colorEnabled();
   const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
@@ -26,10 +36,9 @@ export async function up(flags: Flags): Promise<number> {
 
   const controller = new AbortController();
   const removeHandlers = abortOnStopSignals(controller);
-  if (flags.detach) {
-    const { upDetached } = await import('../../run/detach.js');
+  if (detached) {
     try {
-      await upDetached({ file: stack.file, portOffset: stack.portOffset, services, remap: !!flags.remap }, paths, reporter.emit, controller.signal);
+      await detached.start({ stack, services, remap: !!flags.remap }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
     } finally {
       removeHandlers();
       await reporter.startupDone();
