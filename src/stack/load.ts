@@ -28,14 +28,17 @@ export interface LoadResult {
 export async function loadStack(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const path = resolve(file);
   let st;
+  let cached: { value: unknown } | undefined;
+  let text = '';
   try {
     st = statSync(path);
+    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'not a file' });
+    cached = readCachedValue(path, st);
+    if (!cached) text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read stack file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, { cause: e });
+    throw new UsageError(`cannot read stack file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, { cause: e, hint: 'pass a YAML file with --stack' });
   }
-  const cached = readCachedValue(path, st);
   if (cached) return loadValue(cached.value, path, options, () => readFileSync(path, 'utf8'));
-  const text = readFileSync(path, 'utf8');
   const result = await loadStackText(text, path, options);
   writeCachedValue(path, st, result.value);
   return result;
