@@ -2,6 +2,7 @@
 // even after the CLI that started them was killed. Atomic: temp file, then rename.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DevnetError } from '../errors.js';
 import type { ProcessIdentity } from './proc.js';
 
 export const STATE_VERSION = 1;
@@ -48,8 +49,14 @@ export function readState(file: string): StackState | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  const state = JSON.parse(text) as StackState;
-  if (state.version !== STATE_VERSION) throw new Error(`state file ${file} has version ${state.version}; this devnet reads version ${STATE_VERSION}`);
+  let state: StackState;
+  try {
+    state = JSON.parse(text) as StackState;
+  } catch (e) {
+    throw new DevnetError(`state file ${file} is not valid JSON`, { cause: e, hint: 'it was edited or damaged; stop what still runs by hand, then remove the file' });
+  }
+  if (state.version !== STATE_VERSION)
+    throw new DevnetError(`state file ${file} has version ${state.version}; this devnet reads version ${STATE_VERSION}`, { hint: 'stop the stack with the devnet that started it' });
   return state;
 }
 
