@@ -2,9 +2,8 @@
 import { relative } from 'node:path';
 import type { Check } from '../ports/check.js';
 import { redact } from '../stack/env-files.js';
-import { launchSpec } from '../stack/launch-spec.js';
+import { launchSpec, programOf } from '../stack/launch-spec.js';
 import type { Stack } from '../stack/model.js';
-import { splitCommand } from '../stack/argv.js';
 import { findProgram, isDir } from '../stack/which.js';
 
 export function programChecks(stack: Stack, services: readonly string[], processEnv: Record<string, string | undefined>): Check[] {
@@ -31,7 +30,7 @@ export function programChecks(stack: Stack, services: readonly string[], process
       });
       continue;
     }
-    const program = spec.shell ? splitCommand(spec.file)[0]! : spec.file;
+    const program = programOf(spec);
     if (spec.shell && !/^[\w./-]+$/.test(program)) continue;
     const found = findProgram(program, spec.cwd, spec.env.PATH ?? '');
     checks.push(

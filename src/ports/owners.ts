@@ -47,27 +47,36 @@ export function devnetMarker(pid: number): Owner['devnet'] {
  * Finds the processes holding the given socket inodes. Inodes nobody could be found for
  * are absent from the map: another user's process, which the kernel will not show us.
  */
+/** The socket inodes a process holds, from its /proc/PID/fd links. */
+export function socketInodesOf(pid: number): Set<number> {
+  const out = new Set<number>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return out;
+  }
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) out.add(Number(m[1]));
+    } catch {
+      // the fd closed while we looked
+    }
+  }
+  return out;
+}
+
+/**
+ * Finds the processes holding the given socket inodes. Inodes nobody could be found for
+ * are absent from the map: another user's process, which the kernel will not show us.
+ */
 export function findOwners(inodes: Iterable<number>): Map<number, Owner> {
   const wanted = new Set(inodes);
   const found = new Map<number, Owner>();
   if (!wanted.size) return found;
   for (const pid of listPids()) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      let link: string;
-      try {
-        link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (!m) continue;
-      const inode = Number(m[1]);
+    for (const inode of socketInodesOf(pid)) {
       // several processes may share a socket (a forked worker): keep the first, the lowest pid
       if (wanted.has(inode) && !found.has(inode)) found.set(inode, { pid, command: commandLine(pid) ?? '?', devnet: devnetMarker(pid) });
     }

@@ -10,9 +10,7 @@ import { readLock, releaseLock } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
 import { isSameProcess } from '../state/proc.js';
 import { readState, writeState } from '../state/store.js';
-import { scanProcesses } from '../state/proc-scan.js';
-import { stopService } from './stop.js';
-import { stopWaves } from './waves.js';
+import { stopInWaves } from './waves.js';
 
 export interface HeldPort {
   service: string;
@@ -54,21 +52,14 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   // whatever the supervisor did, verify from the state file and finish the job
   const stopped = new Set(aliveAtStart);
   const survivors: DownResult['survivors'] = [];
-  const byName = new Map(recs.map((r) => [r.name, r]));
-  for (const wave of stopWaves(Object.fromEntries(recs.map((r) => [r.name, r.dependsOn])))) {
-    const procs = scanProcesses();
-    await Promise.all(
-      wave.map(async (name) => {
-        const r = byName.get(name)!;
-        if (r.pid === undefined || r.startTime === undefined) return;
-        const res = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId: state.runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs, procs);
-        if (res.signalled) stopped.add(name);
-        if (stopped.has(name)) emit({ kind: 'service:stopped', service: name, forced: res.forced, ms: 0 });
-        survivors.push(...res.survivors.map((p) => ({ service: name, pid: p.pid })));
-        if (r.state !== 'exited' && r.state !== 'failed') r.state = 'stopped';
-      }),
-    );
-  }
+  await stopInWaves(recs, state.runId, timeoutMs, {
+    after: (r, res) => {
+      if (res.signalled) stopped.add(r.name);
+      if (stopped.has(r.name)) emit({ kind: 'service:stopped', service: r.name, forced: res.forced, ms: 0 });
+      survivors.push(...res.survivors.map((p) => ({ service: r.name, pid: p.pid })));
+      if (r.state !== 'exited' && r.state !== 'failed') r.state = 'stopped';
+    },
+  });
   writeState(paths.stateFile, state);
   const lock = readLock(paths.lockFile);
   if (lock && !isSameProcess(lock)) releaseLock(paths.lockFile, lock);

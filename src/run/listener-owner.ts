@@ -1,27 +1,8 @@
 // Whether a port's listener belongs to a service's own process tree: a stray process
 // that already answers on the port must not make the service look ready.
-import { readdirSync, readlinkSync } from 'node:fs';
+import { socketInodesOf } from '../ports/owners.js';
 import { readFamily, tableOf, type SocketTable } from '../ports/socket-table.js';
 import { processTree } from '../state/proc-scan.js';
-
-export function socketInodesOf(pid: number): Set<number> {
-  const out = new Set<number>();
-  let fds: string[];
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return out;
-  }
-  for (const fd of fds) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) out.add(Number(m[1]));
-    } catch {
-      // fd closed while we looked
-    }
-  }
-  return out;
-}
 
 // Probes of services that become ready together share each read of the kernel's tables
 // (a read walks the whole connection table: milliseconds on a large machine).

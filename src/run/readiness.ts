@@ -3,6 +3,7 @@
 // answering on the port never passes for the service.
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { connectHost } from '../stack/launch-spec.js';
 import type { ReadySpec } from '../stack/model.js';
 import { listenerOwnedByTree } from './listener-owner.js';
 
@@ -79,7 +80,7 @@ function httpProbe(url: string, outer: AbortSignal): Promise<ProbeResult> {
 
 function tcpProbe(host: string, port: number, outer: AbortSignal): Promise<ProbeResult> {
   return withProbeSignal(outer, 1000, (signal) => new Promise((resolve) => {
-    const socket = connect({ host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port });
+    const socket = connect({ host: connectHost(host), port });
     const done = (r: ProbeResult) => {
       socket.destroy();
       resolve(r);

@@ -13,9 +13,7 @@ import { deferred, type Deferred } from './deferred.js';
 import { ServiceLog } from './log-file.js';
 import { describeProbe, waitReady, type ProbeResult } from './readiness.js';
 import { spawnService } from './spawn.js';
-import { scanProcesses } from '../state/proc-scan.js';
-import { stopService } from './stop.js';
-import { stopWaves } from './waves.js';
+import { stopInWaves } from './waves.js';
 
 interface Gates {
   started: Deferred<void>;
@@ -208,22 +206,16 @@ export class Supervisor {
   private async doStopAll(timeoutMs: number | undefined): Promise<void> {
     this.abort.abort();
     const recs = this.state.services;
-    const waves = stopWaves(Object.fromEntries(Object.values(recs).map((r) => [r.name, r.dependsOn])));
-    for (const wave of waves) {
-      const procs = scanProcesses();
-      await Promise.all(
-        wave.map(async (name) => {
-          const rec = recs[name]!;
-          if (rec.pid === undefined || rec.startTime === undefined) return;
-          rec.state = 'stopping';
-          this.o.emit({ kind: 'service:stopping', service: name });
-          const t0 = Date.now();
-          const res = await stopService({ name, pid: rec.pid, pgid: rec.pgid ?? rec.pid, startTime: rec.startTime, runId: this.o.runId, stopTimeoutMs: rec.stopTimeoutMs }, timeoutMs, procs);
-          rec.state = 'stopped';
-          if (res.signalled) this.o.emit({ kind: 'service:stopped', service: name, forced: res.forced, ms: Date.now() - t0 });
-        }),
-      );
-    }
+    await stopInWaves(Object.values(recs), this.o.runId, timeoutMs, {
+      before: (rec) => {
+        rec.state = 'stopping';
+        this.o.emit({ kind: 'service:stopping', service: rec.name });
+      },
+      after: (rec, res, ms) => {
+        rec.state = 'stopped';
+        if (res.signalled) this.o.emit({ kind: 'service:stopped', service: rec.name, forced: res.forced, ms });
+      },
+    });
     for (const r of Object.values(recs)) if (r.state === 'pending') r.state = 'stopped';
     this.save();
     await Promise.allSettled([...this.live]);

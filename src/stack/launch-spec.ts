@@ -48,13 +48,18 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   const fillCmd = (t: string) => interpolate(t, ctx, s.shell ? shellQuote : undefined);
   const spec: LaunchSpec = { service: name, ...commandOf(s, s.command!, fillCmd), cwd, env, readyUrl: readyUrlOf(s, fill) };
   if (s.fallback !== undefined) {
-    const program = spec.shell ? splitCommand(spec.file)[0]! : spec.file;
+    const program = programOf(spec);
     const cwdExists = isDir(cwd);
     if (!cwdExists || !findProgram(program, cwd, env.PATH)) {
       Object.assign(spec, commandOf(s, s.fallback, fillCmd), { fallbackFor: program, cwd: cwdExists ? cwd : stack.root });
     }
   }
   return spec;
+}
+
+/** The program a spec runs: its file, or the first word of its shell line. */
+export function programOf(spec: Pick<LaunchSpec, 'file' | 'shell'>): string {
+  return spec.shell ? (splitCommand(spec.file)[0] ?? '') : spec.file;
 }
 
 function commandOf(s: Service, cmd: string | string[], fill: (t: string) => string): { file: string; args: string[]; shell: boolean } {
@@ -73,11 +78,15 @@ function readyUrlOf(s: Service, fill: (t: string) => string): string | undefined
   return `http://${urlHost(s.host)}:${port}${target.startsWith('/') ? '' : '/'}${target}`;
 }
 
-/** A host to connect to for a bind address: wildcard binds are reached on loopback. */
+/** The address to connect to for a bind address: wildcard binds are reached on loopback. */
+export function connectHost(host: string): string {
+  return host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+}
+
+/** connectHost, bracketed for a URL when it is IPv6. */
 export function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
+  const h = connectHost(host);
+  return h.includes(':') ? `[${h}]` : h;
 }
 
 function mapValues(o: Record<string, string>, f: (v: string) => string): Record<string, string> {
