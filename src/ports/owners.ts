@@ -86,7 +86,7 @@ export function findOwners(inodes: Iterable<number>): Map<number, Owner> {
 }
 
 export function describeOwner(o: Owner | undefined): string {
-  if (!o) return 'owner unknown (the kernel does not say: another user or namespace)';
+  if (!o) return "a process devnet cannot name (owner unknown: the kernel shows another user's processes only to root)";
   const svc = o.devnet ? `, service ${o.devnet.service} of devnet stack ${o.devnet.stack}` : '';
   return `pid ${o.pid} (${truncate(o.command, 120)})${svc}`;
 }

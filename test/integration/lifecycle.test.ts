@@ -283,6 +283,26 @@ services:
     expect((await getJson(p!)).argv).toEqual([String(p), 'x; touch pwned']);
   });
 
+  it('layers env: process, stack env files, stack env, service env files, service env', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(
+      `name: layers
+env_file: .env
+env: { B: stack, C: stack }
+services:
+  a:
+    command: ${http('${port}')}
+    port: ${p}
+    env_file: svc.env
+    env: { D: service, ECHO_ENV: "FROM_PROCESS,A,B,C,D,PORT_SEEN" , PORT_SEEN: "\${port}" }
+`,
+      { '.env': 'A=file\nB=file\nC=file\nD=file\nFROM_PROCESS=file\n', 'svc.env': 'C=svcfile\nD=svcfile\n' },
+    );
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: { ...s.env, FROM_PROCESS: 'process' } });
+    expect(up.code, up.all).toBe(0);
+    expect((await getJson(p!)).env).toEqual({ FROM_PROCESS: 'file', A: 'file', B: 'stack', C: 'svcfile', D: 'service', PORT_SEEN: String(p) });
+  });
+
   it('says so when down finds nothing running', async () => {
     await using s = tmpStack('name: idle\nservices: {}\n');
     const r = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });

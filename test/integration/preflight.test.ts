@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { preflight } from '../../src/ports/preflight.js';
 import { readSocketTable } from '../../src/ports/socket-table.js';
 import { loadStackText } from '../../src/stack/load.js';
-import { fixture, freePort, holdPort, waitFor } from '../helpers.js';
+import { chmodSync } from 'node:fs';
+import { CLI, devnet, fixture, freePort, holdPort, tmpStack, waitFor } from '../helpers.js';
 
 /** A separate process listening on host:port, so the holder's pid is not the test's own. */
 async function holder(port: number, host: string) {
@@ -79,5 +80,32 @@ describe('port preflight', () => {
     expect(ids).toEqual(expect.arrayContaining(['port.ephemeral:eph', 'port.privileged:low', 'lint.vite-strict-port:web']));
     const reserved = await preflight(stack, { siblings: false, kernel: { ...kernel, reserved: (p) => p === 40000 }, suggestions: false });
     expect(reserved.checks.some((c) => c.id === 'port.ephemeral')).toBe(false);
+  });
+});
+
+describe('naming the holder through the CLI', () => {
+  it("names a port's holder as a service of a devnet stack, and which", async () => {
+    const [port] = [await freePort()];
+    await using a = tmpStack(`name: first\nservices:\n  api: { command: "${process.execPath} ${fixture('http.mjs')} \${port}", port: ${port} }\n`);
+    expect((await devnet(['up', '-d', '--stack', a.file], { cwd: a.dir, env: a.env })).code).toBe(0);
+    await using b = tmpStack(`name: second\nservices:\n  web: { command: x, port: ${port} }\n`);
+    const r = await devnet(['doctor', '--stack', b.file], { cwd: b.dir, env: b.env });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(new RegExp(`port ${port} \\(web\\) is held by pid \\d+ \\(.*http\\.mjs ${port}\\), service api of devnet stack first on 127\\.0\\.0\\.1; stop it with devnet down \\(stack first\\)`));
+  });
+
+  it('says "owner unknown" where the kernel will not tell (another user\'s process)', async (ctx) => {
+    if (process.getuid?.() !== 0 || !(await execa('sh', ['-c', 'command -v setpriv'], { reject: false })).stdout) return ctx.skip();
+    const port = await freePort();
+    await using _h = await holder(port, '127.0.0.1');
+    await using s = tmpStack(`name: other\nservices:\n  a: { command: x, port: ${port} }\n`);
+    chmodSync(s.dir, 0o755);
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'doctor', '--stack', s.file], {
+      cwd: s.dir,
+      env: { ...process.env, NO_COLOR: '1', HOME: s.dir, DEVNET_STATE_DIR: s.stateDir },
+      reject: false,
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toContain(`port ${port} (a) is held by a process devnet cannot name (owner unknown`);
   });
 });
