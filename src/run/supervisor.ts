@@ -194,8 +194,9 @@ export class Supervisor {
     if (!expected && (wasReady || s.ready.kind === 'exit')) {
       this.o.emit({ kind: 'service:exited', service: name, code: r.code, signal: r.signal, expected: s.ready.kind === 'exit' && r.code === 0 });
     }
-    const running = Object.values(this.state.services).some((x) => x.state === 'running' || x.state === 'ready' || x.state === 'starting');
-    if (!running) this.allExited.resolve();
+    // services not started yet count as alive: a one-shot task that finishes first is not the end
+    const alive = Object.values(this.state.services).some((x) => x.state === 'pending' || x.state === 'starting' || x.state === 'running' || x.state === 'ready');
+    if (!alive) this.allExited.resolve();
   }
 
   /** Stops every started service, dependents first; idempotent (later calls share the first). */
@@ -206,13 +207,16 @@ export class Supervisor {
   private async doStopAll(timeoutMs: number | undefined): Promise<void> {
     this.abort.abort();
     const recs = this.state.services;
+    // a service that already exited keeps its state: its leftovers are still swept
+    const live = (r: ServiceRecord) => r.state === 'starting' || r.state === 'running' || r.state === 'ready';
     await stopInWaves(Object.values(recs), this.o.runId, timeoutMs, {
       before: (rec) => {
+        if (!live(rec)) return;
         rec.state = 'stopping';
         this.o.emit({ kind: 'service:stopping', service: rec.name });
       },
       after: (rec, res, ms) => {
-        rec.state = 'stopped';
+        if (rec.state === 'stopping') rec.state = 'stopped';
         if (res.signalled) this.o.emit({ kind: 'service:stopped', service: rec.name, forced: res.forced, ms });
       },
     });
