@@ -42,3 +42,11 @@ export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
   });
   return { stack: state.stackId, up: list.some((s) => s.pid !== undefined), services: list };
 }
+
+/** The `--json` shape of status, shared by `status --json` and `up --json`. */
+export function statusJson(st: StackStatus) {
+  return {
+    stack: st.stack,
+    services: st.services.map((s) => ({ name: s.name, state: s.state, pid: s.pid ?? null, ports: s.ports, ...(s.url ? { url: s.url } : {}), uptime: s.uptimeSeconds ?? null })),
+  };
+}

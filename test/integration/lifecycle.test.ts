@@ -303,6 +303,17 @@ services:
     expect((await getJson(p!)).env).toEqual({ FROM_PROCESS: 'file', A: 'file', B: 'stack', C: 'svcfile', D: 'service', PORT_SEEN: String(p) });
   });
 
+  it('prints JSON and nothing else under --json', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: json\nservices:\n  a: { command: ${http('${port}')}, port: ${p}, ready: { http: /health } }\n`);
+    const up = await devnet(['up', '-d', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ stack: 'json', services: [{ name: 'a', state: 'ready', ports: { default: p }, url: `http://127.0.0.1:${p}/` }] });
+    const down = await devnet(['down', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code).toBe(0);
+    expect(JSON.parse(down.stdout)).toEqual({ stack: 'json', wasUp: true, stopped: ['a'], held: [], survivors: [] });
+  });
+
   it('says so when down finds nothing running', async () => {
     await using s = tmpStack('name: idle\nservices: {}\n');
     const r = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });

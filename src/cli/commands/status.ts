@@ -1,5 +1,5 @@
 import { formatColumns } from '../../plan/table.js';
-import { stackStatus } from '../../run/status.js';
+import { stackStatus, statusJson } from '../../run/status.js';
 import { openStack, print, printJson } from '../context.js';
 import type { StackFlags } from '../program.js';
 
@@ -11,7 +11,7 @@ export async function status(flags: Flags): Promise<number> {
   const { stack, paths } = await openStack(flags);
   const st = stackStatus(paths, stack.name);
   if (flags.json) {
-    printJson({ stack: st.stack, services: st.services.map((s) => ({ name: s.name, state: s.state, pid: s.pid ?? null, ports: s.ports, ...(s.url ? { url: s.url } : {}), uptime: s.uptimeSeconds ?? null })) });
+    printJson(statusJson(st));
     return 0;
   }
   if (!st.services.length) {

@@ -31,7 +31,9 @@ export async function up(flags: Flags): Promise<number> {
   const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
   const printStatus = async () => {
-    if (flags.json) printJson((await import('../../run/status.js')).stackStatus(paths, stack.name));
+    if (!flags.json) return;
+    const { stackStatus, statusJson } = await import('../../run/status.js');
+    printJson(statusJson(stackStatus(paths, stack.name)));
   };
 
   const controller = new AbortController();
