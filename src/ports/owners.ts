@@ -1,5 +1,6 @@
 // Who holds a socket: the kernel table gives an inode; /proc/PID/fd links name the process.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import type { Listener } from './socket-table.js';
 
 export interface Owner {
   pid: number;
@@ -43,10 +44,6 @@ export function devnetMarker(pid: number): Owner['devnet'] {
   return stack && service ? { stack, service, run: vars.get(MARKER.run) } : undefined;
 }
 
-/**
- * Finds the processes holding the given socket inodes. Inodes nobody could be found for
- * are absent from the map: another user's process, which the kernel will not show us.
- */
 /** The socket inodes a process holds, from its /proc/PID/fd links. */
 export function socketInodesOf(pid: number): Set<number> {
   const out = new Set<number>();
@@ -83,6 +80,12 @@ export function findOwners(inodes: Iterable<number>): Map<number, Owner> {
     if (found.size === wanted.size) break;
   }
   return found;
+}
+
+/** Who holds some listeners, found in one pass over /proc; the lookup names the first owner it knows. */
+export function ownerLookup(listeners: readonly Listener[]): (ls: readonly Listener[]) => Owner | undefined {
+  const owners = listeners.length ? findOwners(listeners.map((l) => l.inode)) : new Map<number, Owner>();
+  return (ls) => ls.map((l) => owners.get(l.inode)).find(Boolean);
 }
 
 export function describeOwner(o: Owner | undefined): string {

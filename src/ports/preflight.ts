@@ -7,7 +7,7 @@ import { loadStack } from '../stack/load.js';
 import { isLaunchable, type Service, type Stack } from '../stack/model.js';
 import { ownerField, type Check } from './check.js';
 import { inEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
-import { describeOwner, findOwners, type Owner } from './owners.js';
+import { describeOwner, ownerLookup, type Owner } from './owners.js';
 import { readSocketTable, type Listener, type SocketTable } from './socket-table.js';
 import { suggestPorts } from './suggest.js';
 
@@ -47,9 +47,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
   const busy = new Map<number, Listener[]>();
   for (const w of wants) if (table.on(w.port).length) busy.set(w.port, table.on(w.port));
   const rangeBusy = stack.ranges.map((r) => table.listeners.filter((l) => l.port >= r.from && l.port <= r.to));
-  const inodes = [...busy.values(), ...rangeBusy].flat().map((l) => l.inode);
-  const owners = inodes.length ? findOwners(inodes) : new Map<number, Owner>();
-  const ownerOf = (ls: Listener[]) => ls.map((l) => owners.get(l.inode)).find(Boolean);
+  const ownerOf = ownerLookup([...busy.values(), ...rangeBusy].flat());
   const isSelf = (o: Owner | undefined) => !!o?.devnet && o.devnet.stack === options.selfStackId;
   const claimed = new Set(Object.values(stack.services).flatMap((s) => Object.values(s.ports)));
   const inRange = (p: number) => stack.ranges.some((r) => p >= r.from && p <= r.to);
@@ -79,7 +77,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
     }
     checks.push(...policyChecks(w, kernel));
   }
-  stack.ranges.forEach((r, i) => checks.push(...rangeChecks(r, rangeBusy[i]!, owners, kernel)));
+  stack.ranges.forEach((r, i) => checks.push(...rangeChecks(r, rangeBusy[i]!, ownerOf, kernel)));
   for (const s of services) checks.push(...lintCommand(s));
   if (options.siblings !== false) checks.push(...(await siblingClaims(stack, wants)));
   return { checks, table, kernel };
@@ -104,12 +102,12 @@ function policyChecks(w: Want, kernel: KernelPorts): Check[] {
   return out;
 }
 
-function rangeChecks(r: Stack['ranges'][number], ls: Listener[], owners: Map<number, Owner>, kernel: KernelPorts): Check[] {
+function rangeChecks(r: Stack['ranges'][number], ls: Listener[], ownerOf: (ls: Listener[]) => Owner | undefined, kernel: KernelPorts): Check[] {
   const size = r.to - r.from + 1;
   const out: Check[] = [];
   if (!ls.length) out.push({ id: 'range.free', level: 'ok', port: r.from, message: `range ${r.name} ${r.from}-${r.to}: all ${size} ports free` });
   for (const l of ls) {
-    const o = owners.get(l.inode);
+    const o = ownerOf([l]);
     out.push({ id: 'range.busy', level: 'error', port: l.port, owner: ownerField(o), message: `port ${l.port} in range ${r.name} (${r.from}-${r.to}) is held by ${describeOwner(o)}; free it or move the range` });
   }
   const [lo, hi] = kernel.ephemeral;

@@ -3,7 +3,7 @@
 // been killed with SIGKILL); then prove each port free.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeOwner, findOwners, type Owner } from '../ports/owners.js';
+import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
 import { readSocketTable } from '../ports/socket-table.js';
 import type { Emit } from '../report/events.js';
 import { readLock, releaseLock } from '../state/lock.js';
@@ -71,9 +71,9 @@ export function heldPorts(recs: { name: string; ports: Record<string, number> }[
   const table = readSocketTable();
   const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, port, ls: table.on(port) }))).filter((w) => w.ls.length);
   if (!wanted.length) return [];
-  const owners = findOwners(wanted.flatMap((w) => w.ls.map((l) => l.inode)));
+  const ownerOf = ownerLookup(wanted.flatMap((w) => w.ls));
   return wanted.map((w) => {
-    const owner = w.ls.map((l) => owners.get(l.inode)).find(Boolean);
+    const owner = ownerOf(w.ls);
     return { service: w.service, port: w.port, owner, message: `port ${w.port} (${w.service}) is still held by ${describeOwner(owner)}: it escaped its process group; stop it by hand (kill ${owner?.pid ?? 'PID'})` };
   });
 }

@@ -21,7 +21,8 @@ export async function planRemap(stack: Stack, checks: Check[], table: SocketTabl
     if (c.id !== 'port.busy' || !c.service || c.port === undefined) continue;
     const s = stack.services[c.service]!;
     const portName = Object.keys(s.ports).find((n) => s.ports[n] === c.port)!;
-    const [to] = await suggestPorts(c.port, { table, kernel, taken: (p) => taken.has(p) || inRange(p), count: 1 });
+    // preflight already proved its suggestions free; look further only if all are taken now
+    const to = c.suggestions?.find((p) => !taken.has(p)) ?? (await suggestPorts(c.port, { table, kernel, taken: (p) => taken.has(p) || inRange(p), count: 1 }))[0];
     if (to === undefined) continue;
     taken.add(to);
     changes.push({ service: c.service, portName, from: c.port, to });

@@ -1,7 +1,7 @@
 // devnet status: the state file checked against the living processes.
 import type { StatePaths } from '../state/paths.js';
 import { isSameProcess } from '../state/proc.js';
-import { readState, type ServiceState } from '../state/store.js';
+import { isActive, readState, type ServiceState } from '../state/store.js';
 
 export interface ServiceStatus {
   name: string;
@@ -29,7 +29,7 @@ export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
     const alive = r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime });
     let st = r.state;
     // the record says running but the process is gone: it died while nobody watched
-    if (!alive && (st === 'running' || st === 'ready' || st === 'starting' || st === 'stopping')) st = 'exited';
+    if (!alive && (isActive(st) || st === 'stopping')) st = 'exited';
     return {
       name,
       state: st,

@@ -34,11 +34,10 @@ export function ownedProcesses(t: StopTarget, procs: ProcStat[] = scanProcesses(
   return { leaderAlive, owned: [...owned.values()] };
 }
 
-function signal(t: StopTarget, sig: NodeJS.Signals, procs?: ProcStat[]): number {
+function signal(t: StopTarget, sig: NodeJS.Signals, procs: ProcStat[]): void {
   const { leaderAlive, owned } = ownedProcesses(t, procs);
   if (leaderAlive) tryKill(-t.pgid, sig);
   for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
-  return owned.length;
 }
 
 function tryKill(pid: number, sig: NodeJS.Signals): void {
@@ -68,9 +67,10 @@ export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, pr
   signal(t, 'SIGTERM', procs);
   let left = await waitGone(before, timeoutMs);
   // a child may have been forked during the grace period: look again before giving up
-  const late = ownedProcesses(t).owned;
+  const now = scanProcesses();
+  const late = ownedProcesses(t, now).owned;
   if (!left.length && !late.length) return { signalled: before.length, forced: false, survivors: [] };
-  signal(t, 'SIGKILL');
+  signal(t, 'SIGKILL', now);
   left = await waitGone([...left, ...late], 2000);
   return { signalled: before.length, forced: true, survivors: left };
 }

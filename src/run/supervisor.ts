@@ -8,7 +8,7 @@ import { launchSpec, urlHost } from '../stack/launch-spec.js';
 import type { Condition, Stack } from '../stack/model.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ProcessIdentity } from '../state/proc.js';
-import { writeState, type ServiceRecord, type ServiceState, type StackState } from '../state/store.js';
+import { isActive, writeState, type ServiceRecord, type ServiceState, type StackState } from '../state/store.js';
 import { deferred, type Deferred } from './deferred.js';
 import { ServiceLog } from './log-file.js';
 import { describeProbe, waitReady, type ProbeResult } from './readiness.js';
@@ -195,7 +195,7 @@ export class Supervisor {
       this.o.emit({ kind: 'service:exited', service: name, code: r.code, signal: r.signal, expected: s.ready.kind === 'exit' && r.code === 0 });
     }
     // services not started yet count as alive: a one-shot task that finishes first is not the end
-    const alive = Object.values(this.state.services).some((x) => x.state === 'pending' || x.state === 'starting' || x.state === 'running' || x.state === 'ready');
+    const alive = Object.values(this.state.services).some((x) => x.state === 'pending' || isActive(x.state));
     if (!alive) this.allExited.resolve();
   }
 
@@ -208,10 +208,9 @@ export class Supervisor {
     this.abort.abort();
     const recs = this.state.services;
     // a service that already exited keeps its state: its leftovers are still swept
-    const live = (r: ServiceRecord) => r.state === 'starting' || r.state === 'running' || r.state === 'ready';
     await stopInWaves(Object.values(recs), this.o.runId, timeoutMs, {
       before: (rec) => {
-        if (!live(rec)) return;
+        if (!isActive(rec.state)) return;
         rec.state = 'stopping';
         this.o.emit({ kind: 'service:stopping', service: rec.name });
       },

@@ -9,6 +9,9 @@ export const STATE_VERSION = 1;
 
 export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'stopping' | 'stopped' | 'exited' | 'failed';
 
+/** A service whose process was started and has not exited or been stopped. */
+export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready';
+
 export interface ServiceRecord {
   name: string;
   state: ServiceState;
