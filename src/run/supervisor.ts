@@ -4,6 +4,7 @@
 import { InterruptedError, ServiceFailedError } from '../errors.js';
 import type { Emit } from '../report/events.js';
 import { redact } from '../stack/env-files.js';
+import { own } from '../stack/own.js';
 import { launchSpec, urlHost } from '../stack/launch-spec.js';
 import type { Condition, Stack } from '../stack/model.js';
 import type { StatePaths } from '../state/paths.js';
@@ -147,12 +148,11 @@ export class Supervisor {
     if ('error' in spawned) throw this.fail(name, `could not start: ${spawned.error}`, log);
     Object.assign(rec, { pid: spawned.pid, pgid: spawned.pgid, startTime: spawned.startTime, startedAt: new Date().toISOString(), state: 'running' });
     this.save();
-    const command = spec.shell ? spec.file : [spec.file, ...spec.args].join(' ');
-    emit({ kind: 'service:starting', service: name, pid: spawned.pid, command: redact(command, stack.secretValues) });
+    emit({ kind: 'service:starting', service: name, pid: spawned.pid, command: redact(spec.display, stack.secretValues) });
     const g = this.gates.get(name)!;
     g.started.resolve();
 
-    const port = s.ready.port ? s.ports[s.ready.port] : Object.values(s.ports)[0];
+    const port = s.ready.port ? own(s.ports, s.ready.port) : Object.values(s.ports)[0];
     const target = { spec: s.ready, host: s.host, port, url: spec.readyUrl, pid: spawned.pid, pgid: spawned.pgid };
     const t0 = Date.now();
     probe = waitReady(target, this.abort.signal);

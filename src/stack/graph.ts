@@ -1,4 +1,5 @@
 // Dependency graph: start order in waves and cycle detection. Pure.
+import { own } from './own.js';
 
 export type Graph = Record<string, readonly string[]>;
 
@@ -11,8 +12,8 @@ export function findCycle(graph: Graph): string[] | undefined {
     if (state.get(node) === 'visiting') return [...stack.slice(stack.indexOf(node)), node];
     state.set(node, 'visiting');
     stack.push(node);
-    for (const dep of graph[node] ?? []) {
-      if (!(dep in graph)) continue;
+    for (const dep of own(graph, node) ?? []) {
+      if (!Object.hasOwn(graph, dep)) continue;
       const cycle = visit(dep);
       if (cycle) return cycle;
     }
@@ -35,7 +36,7 @@ export function startWaves(graph: Graph): string[][] {
   const depth = (node: string): number => {
     const known = level.get(node);
     if (known !== undefined) return known;
-    const d = Math.max(-1, ...(graph[node] ?? []).filter((x) => x in graph).map(depth)) + 1;
+    const d = Math.max(-1, ...(own(graph, node) ?? []).filter((x) => Object.hasOwn(graph, x)).map(depth)) + 1;
     level.set(node, d);
     return d;
   };
@@ -50,7 +51,7 @@ export function withDependencies(graph: Graph, roots: readonly string[]): Set<st
   const add = (n: string) => {
     if (out.has(n)) return;
     out.add(n);
-    for (const d of graph[n] ?? []) add(d);
+    for (const d of own(graph, n) ?? []) add(d);
   };
   roots.forEach(add);
   return out;

@@ -1,6 +1,7 @@
 // ${...} interpolation: a pure function from a template and a context to a string.
 // References: ${port} ${ports.NAME} ${host} ${services.S.port} ${services.S.ports.NAME}
 // ${services.S.host} ${env.VAR} ${env.VAR:-default}. `$${` is a literal `${`.
+import { own } from './own.js';
 
 export interface PortsOf {
   host: string;
@@ -41,7 +42,7 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     const expr = rest.join('.');
     const sep = expr.indexOf(':-');
     const name = sep === -1 ? expr : expr.slice(0, sep);
-    const value = ctx.env[name];
+    const value = own(ctx.env, name);
     if (value !== undefined && value !== '') return value;
     if (sep !== -1) return expr.slice(sep + 2);
     throw new InterpolationError(ref, `\${${ref}}: environment variable ${name} is not set (set it, add it to env:, or give a default: \${env.${name}:-value})`);
@@ -53,7 +54,7 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
   }
   if (head === 'services' && rest.length >= 2) {
     const [svc, field, ...more] = rest;
-    const target = ctx.services[svc!];
+    const target = own(ctx.services, svc!);
     if (!target) throw new InterpolationError(ref, `\${${ref}}: unknown service "${svc}"`);
     if (field === 'host' && more.length === 0) return target.host;
     if (field === 'port' || field === 'ports') return portOf(target, field, more, ref, `service "${svc}"`);
@@ -65,10 +66,10 @@ function portOf(target: PortsOf, field: string, rest: string[], ref: string, who
   const names = Object.keys(target.ports);
   if (field === 'port' && rest.length === 0) {
     if (!names.length) throw new InterpolationError(ref, `\${${ref}}: ${who} declares no port`);
-    return String(target.ports[names[0]!]);
+    return String(own(target.ports, names[0]!));
   }
   if (field === 'ports' && rest.length === 1) {
-    const port = target.ports[rest[0]!];
+    const port = own(target.ports, rest[0]!);
     if (port === undefined) {
       const has = names.length === 1 && names[0] === 'default' ? ' (it has a single port: use port)' : names.length ? ` (it has ${names.join(', ')})` : '';
       throw new InterpolationError(ref, `\${${ref}}: ${who} has no port named "${rest[0]}"${has}`);

@@ -2,7 +2,9 @@
 import { delimiter, join, resolve } from 'node:path';
 import { MARKER } from '../ports/owners.js';
 import { splitCommand } from './argv.js';
-import { interpolate, shellQuote } from './interpolate.js';
+import { own } from './own.js';
+import { shellLine } from './shell-line.js';
+import { interpolate, type InterpolationContext } from './interpolate.js';
 import type { Service, Stack } from './model.js';
 import { findProgram, isDir } from './which.js';
 import { interpolationContext } from './rules.js';
@@ -11,6 +13,8 @@ export interface LaunchSpec {
   service: string;
   /** program and arguments; with shell, a single /bin/sh -c line */
   file: string;
+  /** the command for people to read: with shell, values quoted in place instead of expanded */
+  display: string;
   args: string[];
   shell: boolean;
   cwd: string;
@@ -45,15 +49,18 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   env[MARKER.stack] = stackId;
   env[MARKER.service] = name;
   if (runId) env[MARKER.run] = runId;
-  const fillCmd = (t: string) => interpolate(t, ctx, s.shell ? shellQuote : undefined);
-  const spec: LaunchSpec = { service: name, ...commandOf(s, s.command!, fillCmd), cwd, env, readyUrl: readyUrlOf(s, fill) };
+  let command = commandOf(s, s.command!, ctx);
+  const spec: LaunchSpec = { service: name, file: command.file, args: command.args, shell: command.shell, display: command.display, cwd, env, readyUrl: readyUrlOf(s, fill) };
   if (s.fallback !== undefined) {
     const program = programOf(spec);
     const cwdExists = isDir(cwd);
     if (!cwdExists || !findProgram(program, cwd, env.PATH)) {
-      Object.assign(spec, commandOf(s, s.fallback, fillCmd), { fallbackFor: program, cwd: cwdExists ? cwd : stack.root });
+      command = commandOf(s, s.fallback, ctx);
+      Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program, cwd: cwdExists ? cwd : stack.root });
     }
   }
+  // a shell line expands its interpolated values from the environment (see shell-line.ts)
+  Object.assign(env, command.values);
   return spec;
 }
 
@@ -62,19 +69,30 @@ export function programOf(spec: Pick<LaunchSpec, 'file' | 'shell'>): string {
   return spec.shell ? (splitCommand(spec.file)[0] ?? '') : spec.file;
 }
 
-function commandOf(s: Service, cmd: string | string[], fill: (t: string) => string): { file: string; args: string[]; shell: boolean } {
-  if (s.shell) return { file: typeof cmd === 'string' ? fill(cmd) : cmd.map(fill).join(' '), args: [], shell: true };
+interface Command {
+  file: string;
+  args: string[];
+  shell: boolean;
+  display: string;
+  values: Record<string, string>;
+}
+
+function commandOf(s: Service, cmd: string | string[], ctx: InterpolationContext): Command {
+  if (s.shell) {
+    const sh = shellLine(typeof cmd === 'string' ? cmd : cmd.join(' '), ctx);
+    return { file: sh.line, args: [], shell: true, display: sh.display, values: sh.env };
+  }
   // split first, then interpolate each word: a value with spaces or quotes stays one argument
   const words = typeof cmd === 'string' ? splitCommand(cmd) : cmd;
-  const [file, ...args] = words.map(fill);
-  return { file: file!, args, shell: false };
+  const [file, ...args] = words.map((w) => interpolate(w, ctx));
+  return { file: file!, args, shell: false, display: [file, ...args].join(' '), values: {} };
 }
 
 function readyUrlOf(s: Service, fill: (t: string) => string): string | undefined {
   if (s.ready.kind !== 'http') return undefined;
   const target = fill(s.ready.target!);
   if (/^https?:\/\//.test(target)) return target;
-  const port = s.ready.port ? s.ports[s.ready.port] : Object.values(s.ports)[0];
+  const port = s.ready.port ? own(s.ports, s.ready.port) : Object.values(s.ports)[0];
   return `http://${urlHost(s.host)}:${port}${target.startsWith('/') ? '' : '/'}${target}`;
 }
 

@@ -4,6 +4,7 @@ import type { Problem } from '../errors.js';
 import { findCycle } from './graph.js';
 import { InterpolationError, interpolate, references, type InterpolationContext } from './interpolate.js';
 import { isLaunchable, type PortSpan, type Stack } from './model.js';
+import { own } from './own.js';
 import { didYouMean, type PathSegment } from './schema-dsl.js';
 
 export interface RuleProblem extends Problem {
@@ -40,8 +41,9 @@ function checkDependencies(stack: Stack, err: Push) {
   const names = Object.keys(stack.services);
   for (const s of Object.values(stack.services)) {
     Object.keys(s.dependsOn).forEach((dep, i) => {
-      if (!stack.services[dep]) err(svcPath(s.name, 'depends_on', i), `unknown service "${dep}"${didYouMean(dep, names)}`);
-      else if (stack.services[dep]!.status === 'planned') err(svcPath(s.name, 'depends_on', i), `depends on "${dep}", which is planned and never launched`);
+      const target = own(stack.services, dep);
+      if (!target) err(svcPath(s.name, 'depends_on', i), `unknown service "${dep}"${didYouMean(dep, names)}`);
+      else if (target.status === 'planned') err(svcPath(s.name, 'depends_on', i), `depends on "${dep}", which is planned and never launched`);
     });
   }
   const cycle = findCycle(Object.fromEntries(Object.values(stack.services).map((s) => [s.name, Object.keys(s.dependsOn)])));
@@ -109,7 +111,7 @@ function checkReady(stack: Stack, err: Push) {
   for (const s of Object.values(stack.services)) {
     const r = s.ready;
     const at = svcPath(s.name, 'ready');
-    if (r.port !== undefined && s.ports[r.port] === undefined)
+    if (r.port !== undefined && own(s.ports, r.port) === undefined)
       err([...at, 'port'], `unknown port "${r.port}"${didYouMean(r.port, Object.keys(s.ports))}`);
     if ((r.kind === 'http' && !/^https?:\/\//.test(r.target!)) || (r.kind === 'tcp' && !r.port))
       if (!Object.keys(s.ports).length) err(at, `a ${r.kind} readiness check needs a port: add port: to the service`);
@@ -124,7 +126,7 @@ function checkReady(stack: Stack, err: Push) {
 }
 
 export function interpolationContext(stack: Stack, serviceName: string | undefined, processEnv: Record<string, string | undefined>): InterpolationContext {
-  const s = serviceName ? stack.services[serviceName] : undefined;
+  const s = serviceName ? own(stack.services, serviceName) : undefined;
   return {
     self: s && { host: s.host, ports: s.ports },
     services: Object.fromEntries(Object.values(stack.services).map((x) => [x.name, { host: x.host, ports: x.ports }])),

@@ -1,5 +1,6 @@
 // A small schema language: one definition yields both the validator devnet runs
 // and the JSON Schema editors use, so the two cannot disagree.
+import { own } from './own.js';
 
 export type Schema =
   | { kind: 'string'; description?: string; enum?: readonly string[]; pattern?: string; patternHint?: string }
@@ -134,12 +135,12 @@ export function validate(s: Schema, v: unknown, path: PathSegment[] = []): Schem
       const issues: SchemaIssue[] = [];
       const known = Object.keys(s.props);
       for (const [k, val] of Object.entries(o)) {
-        const p = s.props[k];
+        const p = own(s.props, k);
         if (!p && s.extensions && EXTENSION_KEY.test(k)) continue;
         if (!p) issues.push({ path: [...path, k], atKey: true, message: `unknown key "${k}"${didYouMean(k, known)}` });
         else issues.push(...validate(p, val, [...path, k]));
       }
-      for (const r of s.required ?? []) if (!(r in o)) issues.push({ path, message: `missing required key "${r}"` });
+      for (const r of s.required ?? []) if (!Object.hasOwn(o, r)) issues.push({ path, message: `missing required key "${r}"` });
       return issues;
     }
     case 'record': {

@@ -3,6 +3,7 @@
 import { UsageError } from '../errors.js';
 import { withDependencies } from './graph.js';
 import { isLaunchable, type Stack } from './model.js';
+import { own } from './own.js';
 import { didYouMean } from './schema-dsl.js';
 
 export interface Selection {
@@ -18,7 +19,7 @@ export function selectServices(stack: Stack, { only, profiles = [] }: Selection 
   let roots: string[];
   if (only?.length) {
     for (const o of only) {
-      const s = stack.services[o];
+      const s = own(stack.services, o);
       if (!s) throw new UsageError(`--only: unknown service "${o}"${didYouMean(o, Object.keys(stack.services))}`);
       if (!isLaunchable(s)) throw new UsageError(`--only: service "${o}" is planned and never launched`);
     }

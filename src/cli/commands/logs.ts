@@ -3,6 +3,7 @@ import { prefixer } from '../../report/prefix.js';
 import { colorEnabled, painter } from '../../report/style.js';
 import { LogCursor, mergeByTime } from '../../run/log-reader.js';
 import { stackStatus } from '../../run/status.js';
+import { own } from '../../stack/own.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import { openStack, print } from '../context.js';
 import type { StackFlags } from '../program.js';
@@ -15,7 +16,7 @@ interface Flags extends StackFlags {
 export async function logs(services: string[], flags: Flags): Promise<number> {
   const { stack, paths } = await openStack(flags);
   const known = Object.keys(stack.services);
-  for (const s of services) if (!stack.services[s]) throw new UsageError(`unknown service "${s}"${didYouMean(s, known)}`);
+  for (const s of services) if (!own(stack.services, s)) throw new UsageError(`unknown service "${s}"${didYouMean(s, known)}`);
   const names = services.length ? services : known;
   const prefix = prefixer(names, painter(colorEnabled()));
   const cursors = names.map((n) => new LogCursor(n, paths.logFile(n)));
