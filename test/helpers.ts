@@ -1,6 +1,6 @@
 // Shared by the integration tests: temporary stacks, the built CLI, real port holders.
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -104,3 +104,28 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_00
 }
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/** Pids of live processes whose environment carries DEVNET_STACK_ID=stackId: found without devnet's own code. */
+export function pidsOfStack(stackId: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || !pidAlive(Number(d))) continue;
+    try {
+      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(`DEVNET_STACK_ID=${stackId}`)) out.push(Number(d));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+/** SIGKILLs whatever carries the stack's marker: the cleanup of a test that failed half-way. */
+export function reapStack(stackId: string): void {
+  for (const pid of pidsOfStack(stackId)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}

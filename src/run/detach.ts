@@ -8,12 +8,16 @@ import { DevnetError, InterruptedError, deserializeError, type SerializedError }
 import { packageRoot } from '../package-root.js';
 import type { Emit, RunEvent } from '../report/events.js';
 import type { Stack } from '../stack/model.js';
+import type { LockInfo } from '../state/lock.js';
+import { identityOf, type ProcessIdentity } from '../state/proc.js';
 
 export interface StartRequest {
   type: 'start';
   stack: Stack;
   services: string[];
   remap: boolean;
+  /** taken by the CLI in the supervisor's name, so that down sees a run starting at once */
+  lock: LockInfo;
 }
 
 export type SupervisorMessage = { type: 'event'; event: RunEvent } | { type: 'ready' } | { type: 'error'; error: SerializedError };
@@ -23,6 +27,11 @@ export class DetachedSupervisor {
 
   constructor() {
     this.child = fork(join(packageRoot(), 'dist', 'supervisor.cjs'), [], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  }
+
+  /** The supervisor process, for the lock the CLI takes in its name. */
+  identity(): ProcessIdentity | undefined {
+    return this.child.pid === undefined ? undefined : identityOf(this.child.pid);
   }
 
   /** Before start(): the supervisor sees its channel close and exits, having started nothing. */

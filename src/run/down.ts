@@ -1,13 +1,13 @@
 // devnet down, the core: ask the supervisor (foreground CLI or detached) to stop the stack;
 // then stop, from the state file alone, whatever is still running (the supervisor may have
 // been killed with SIGKILL); then prove each port free.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
 import { readSocketTable } from '../ports/socket-table.js';
 import type { Emit } from '../report/events.js';
-import { readLock, releaseLock } from '../state/lock.js';
+import { clearStaleLock, readLock } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
+import { writePrivateFile } from '../state/private-fs.js';
 import { isSameProcess } from '../state/proc.js';
 import { readState, writeState } from '../state/store.js';
 import { stopInWaves } from './waves.js';
@@ -29,16 +29,17 @@ export interface DownResult {
 export const stopRequestFile = (paths: StatePaths) => join(paths.dir, 'stop-request.json');
 
 export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeoutMs?: number; emit: Emit }): Promise<DownResult> {
+  const wasStarting = await stopStartingRun(paths, timeoutMs);
   const state = readState(paths.stateFile);
-  if (!state) return { wasUp: false, stopped: [], held: [], survivors: [] };
+  if (!state) return { wasUp: wasStarting, stopped: [], held: [], survivors: [] };
   const recs = Object.values(state.services);
   const running = recs.filter((r) => r.pid !== undefined && r.startTime !== undefined);
   const supervisorAlive = isSameProcess(state.supervisor);
   const aliveAtStart = running.filter((r) => isSameProcess({ pid: r.pid!, startTime: r.startTime! })).map((r) => r.name);
-  const anyAlive = supervisorAlive || aliveAtStart.length > 0;
+  const anyAlive = wasStarting || supervisorAlive || aliveAtStart.length > 0;
 
   if (supervisorAlive) {
-    writeFileSync(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
+    writePrivateFile(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
     try {
       process.kill(state.supervisor.pid, 'SIGTERM');
     } catch {
@@ -61,9 +62,29 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
     },
   });
   writeState(paths.stateFile, state);
-  const lock = readLock(paths.lockFile);
-  if (lock && !isSameProcess(lock)) releaseLock(paths.lockFile, lock);
+  clearStaleLock(paths.lockFile);
   return { wasUp: anyAlive, stopped: [...stopped], held: heldPorts(recs), survivors };
+}
+
+/**
+ * A live lock holder that has not written this run's state yet is a run still starting
+ * (up -d takes the lock before it loads anything else): stop it and wait, so that a down
+ * issued while up is starting never answers "not up" and lets the stack come up after it.
+ */
+async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined): Promise<boolean> {
+  const lock = readLock(paths.lockFile);
+  if (!lock || !isSameProcess(lock)) return false;
+  if (readState(paths.stateFile)?.runId === lock.runId) return false; // started: the usual path stops it
+  writePrivateFile(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
+  try {
+    process.kill(lock.pid, 'SIGTERM');
+  } catch {
+    // exited meanwhile
+  }
+  // it rolls back what it started, each service within its grace period
+  const until = Date.now() + (timeoutMs ?? 30_000) + 30_000;
+  while (isSameProcess(lock) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  return true;
 }
 
 /** Ports of the stopped services that something still listens on. */

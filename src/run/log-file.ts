@@ -1,7 +1,8 @@
 // Per-service log files: every line of stdout and stderr with a timestamp, and the
 // last lines kept in memory for the failure report.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir, openFreshPrivateFile } from '../state/private-fs.js';
 
 export const TAIL_LINES = 20;
 
@@ -10,8 +11,9 @@ export class ServiceLog {
   private readonly tail: string[] = [];
 
   constructor(readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.stream = createWriteStream(file, { flags: 'w' });
+    // 0600 and never through a planted link: logs carry env values and inherited secrets
+    ensurePrivateDir(dirname(file));
+    this.stream = createWriteStream(file, { fd: openFreshPrivateFile(file) });
     this.stream.on('error', () => {
       // a full disk must not take the stack down with it; the lines still reach the terminal
     });

@@ -1,5 +1,5 @@
 // Reading service log files back: the last lines of each, merged by time, and following.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { parseLogLine } from './log-file.js';
 
 export interface LogLine {
@@ -27,7 +27,13 @@ export class LogCursor {
     }
     if (size < this.offset) [this.offset, this.partial] = [0, '']; // truncated by a new up
     if (size === this.offset) return [];
-    const fd = openSync(this.file, 'r');
+    let fd: number;
+    try {
+      // a planted link is not a log: never follow one out of the state directory
+      fd = openSync(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch {
+      return [];
+    }
     try {
       const buf = Buffer.alloc(size - this.offset);
       readSync(fd, buf, 0, buf.length, this.offset);

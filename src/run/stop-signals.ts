@@ -1,12 +1,13 @@
 // Ctrl-C, SIGTERM (devnet down) and SIGHUP stop the stack, in reverse order, once.
 // devnet down leaves its --timeout in a stop request beside the state.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { StatePaths } from '../state/paths.js';
+import { readPrivateFile } from '../state/private-fs.js';
 import { stopRequestFile } from './down.js';
 
 export function readStopRequest(paths: StatePaths): number | undefined {
   try {
-    const { timeoutMs } = JSON.parse(readFileSync(stopRequestFile(paths), 'utf8')) as { timeoutMs?: number };
+    const { timeoutMs } = JSON.parse(readPrivateFile(stopRequestFile(paths)) ?? '{}') as { timeoutMs?: number };
     rmSync(stopRequestFile(paths), { force: true });
     return timeoutMs;
   } catch {

@@ -1,10 +1,10 @@
 // Entry of the detached supervisor (dist/supervisor.cjs), forked by `devnet up -d`. It waits
 // for the stack from the CLI, runs it, and outlives the CLI. It has no terminal: what it
 // cannot report over IPC goes to supervisor.log in the stack's state directory.
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DevnetError, ExitCode, serializeError } from '../errors.js';
 import { statePaths } from '../state/paths.js';
+import { appendPrivateFile, ensurePrivateDir } from '../state/private-fs.js';
 import type { StartRequest, SupervisorMessage } from './detach.js';
 import { abortOnStopSignals, readStopRequest } from './stop-signals.js';
 import { upStack } from './up.js';
@@ -25,11 +25,11 @@ process.once('message', (m: StartRequest) => {
   void run(m);
 });
 
-async function run({ stack, services, remap }: StartRequest): Promise<void> {
+async function run({ stack, services, remap, lock }: StartRequest): Promise<void> {
   const paths = statePaths(stack);
   const crashLog = (e: unknown) => {
-    mkdirSync(paths.dir, { recursive: true });
-    appendFileSync(join(paths.dir, 'supervisor.log'), `${new Date().toISOString()} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    ensurePrivateDir(paths.dir);
+    appendPrivateFile(join(paths.dir, 'supervisor.log'), `${new Date().toISOString()} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   };
   process.on('uncaughtException', (e) => {
     crashLog(e);
@@ -41,6 +41,7 @@ async function run({ stack, services, remap }: StartRequest): Promise<void> {
       services,
       paths,
       remap,
+      lock,
       emit: (event) => event.kind !== 'service:log' && send({ type: 'event', event }),
       signal: controller.signal,
       stopTimeoutMs: () => readStopRequest(paths),

@@ -1,12 +1,15 @@
 // devnet up, the core: lock, preflight (and remap), then the supervisor.
 import { programChecks } from '../doctor/programs.js';
-import { DevnetError, PreflightError } from '../errors.js';
+import { DevnetError, LockError, PreflightError } from '../errors.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit } from '../report/events.js';
 import type { Stack } from '../stack/model.js';
-import { acquireLock, releaseLock } from '../state/lock.js';
+import { acquireLock, releaseLock, type LockInfo } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
-import { identityOf } from '../state/proc.js';
+import { identityOf, isSameProcess } from '../state/proc.js';
+import { newRunId } from '../state/run-id.js';
+import { readState } from '../state/store.js';
+import { describeLeftovers, leftoversOf } from './leftovers.js';
 import { applyRemap, planRemap } from './remap.js';
 import { Supervisor } from './supervisor.js';
 
@@ -20,6 +23,8 @@ export interface UpOptions {
   signal?: AbortSignal;
   /** stop timeout to use when stopped through the signal */
   stopTimeoutMs?: () => number | undefined;
+  /** the lock, when the CLI took it for this process before handing it the stack (up -d) */
+  lock?: LockInfo;
 }
 
 export interface UpHandle {
@@ -29,16 +34,17 @@ export interface UpHandle {
 }
 
 export async function upStack(o: UpOptions): Promise<UpHandle> {
-  // unique per run; node:crypto would cost more start-up time than it buys here
-  const runId = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  const me = identityOf(process.pid)!;
-  const lock = acquireLock(o.paths.lockFile, o.paths.stackId, runId);
+  const me = identityOf(process.pid);
+  if (!me) throw new DevnetError(`cannot read this process's identity from /proc/${process.pid}/stat; devnet needs /proc to prove which processes are its own`);
+  const lock = o.lock?.pid === me.pid && o.lock.startTime === me.startTime ? o.lock : acquireLock(o.paths.lockFile, o.paths.stackId, newRunId());
+  const runId = lock.runId;
   let released = false;
   const release = () => {
     if (!released) releaseLock(o.paths.lockFile, lock);
     released = true;
   };
   try {
+    refuseLeftovers(o.paths, runId);
     let stack = o.stack;
     const first = await preflight(stack, { services: o.services, siblings: false, suggestions: true });
     let checks = first.checks;
@@ -73,4 +79,17 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     release();
     throw e;
   }
+}
+
+/** An earlier run whose supervisor died may still have processes: name them rather than start a second copy. */
+function refuseLeftovers(paths: StatePaths, runId: string): void {
+  const previous = readState(paths.stateFile);
+  if (!previous || previous.runId === runId) return;
+  if (isSameProcess(previous.supervisor))
+    throw new LockError(`stack ${paths.stackId} is already up (devnet pid ${previous.supervisor.pid}), though its lock was removed`, { hint: 'stop it with devnet down' });
+  const left = leftoversOf(previous);
+  if (left.length)
+    throw new LockError(`stack ${paths.stackId} still has processes of an earlier run whose devnet is gone: ${describeLeftovers(left)}`, {
+      hint: 'nothing was started; stop them with devnet down, then run devnet up again',
+    });
 }

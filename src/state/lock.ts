@@ -1,7 +1,15 @@
 // One `up` per stack: the lock names its holder; a lock whose holder is gone is stale and taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+//
+// The lock appears with its content or not at all: it is written to a private temp file and
+// link()ed into place, so a reader never sees it empty and calls it stale. Taking over a stale
+// lock is the one step two devnets can race on (both read the same stale lock; one replaces it,
+// the other must not then remove the winner's). Takeover therefore happens under a second,
+// short-lived lock (`lock.break`): its holder checks again that the lock is still the stale one
+// it read, and replaces it with rename(), which never leaves a moment with no lock.
+import { linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LockError } from '../errors.js';
+import { createPrivateTemp, ensurePrivateDir, readPrivateFile } from './private-fs.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
 
 export interface LockInfo extends ProcessIdentity {
@@ -10,38 +18,118 @@ export interface LockInfo extends ProcessIdentity {
   acquiredAt: string;
 }
 
-export function readLock(file: string): LockInfo | undefined {
+/** A breaker that died mid-takeover leaves lock.break behind; after this long nobody is using it. */
+const BREAK_STALE_MS = 2000;
+const ATTEMPTS = 200;
+
+function parseLock(text: string | undefined): LockInfo | undefined {
+  if (!text) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+    const v = JSON.parse(text) as Partial<LockInfo>;
+    return typeof v.pid === 'number' && typeof v.startTime === 'number' ? (v as LockInfo) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function acquireLock(file: string, stackId: string, runId: string, pid = process.pid): LockInfo {
-  mkdirSync(dirname(file), { recursive: true });
-  const info: LockInfo = { ...identityOf(pid)!, runId, stackId, acquiredAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
+export function readLock(file: string): LockInfo | undefined {
+  try {
+    return parseLock(readPrivateFile(file));
+  } catch {
+    return undefined;
+  }
+}
+
+function tryLink(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Replaces the stale lock whose text was `staleText` by `tmp` under the break lock.
+ * 'taken': the lock is now ours; 'busy': someone else is taking it over or took it.
+ */
+function takeOver(file: string, staleText: string, tmp: string): 'taken' | 'busy' {
+  const breaker = `${file}.break`;
+  if (!tryLink(tmp, breaker)) {
+    const holder = readLock(breaker);
+    let age = 0;
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify(info));
-      closeSync(fd);
-      return info;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = readLock(file);
-      if (holder && isSameProcess(holder))
-        throw new LockError(`stack ${stackId} is already up (devnet pid ${holder.pid}, since ${holder.acquiredAt})`, {
-          hint: 'stop it first with devnet down, or run a second copy beside it with --port-offset N',
-        });
-      // holder gone (or the file half-written by a crash): the lock is stale
-      rmSync(file, { force: true });
+      age = Date.now() - statSync(breaker).mtimeMs;
+    } catch {
+      // gone already
     }
+    if (!isSameProcess(holder) && age > BREAK_STALE_MS) rmSync(breaker, { force: true });
+    return 'busy';
+  }
+  try {
+    if (readPrivateFile(file) !== staleText) return 'busy';
+    renameSync(tmp, file);
+    return 'taken';
+  } finally {
+    rmSync(breaker, { force: true });
+  }
+}
+
+function alreadyUp(stackId: string, holder: LockInfo): LockError {
+  return new LockError(`stack ${stackId} is already up (devnet pid ${holder.pid}, since ${holder.acquiredAt})`, {
+    hint: 'stop it first with devnet down, or run a second copy beside it with --port-offset N',
+  });
+}
+
+/** Takes the lock for `holder` (default: this process); throws LockError while a live devnet holds it. */
+export function acquireLock(file: string, stackId: string, runId: string, holder: ProcessIdentity | undefined = identityOf(process.pid)): LockInfo {
+  if (!holder) throw new LockError(`cannot take the lock ${file}: the identity of pid ${process.pid} cannot be read (is /proc mounted?)`);
+  ensurePrivateDir(dirname(file));
+  const info: LockInfo = { pid: holder.pid, startTime: holder.startTime, runId, stackId, acquiredAt: new Date().toISOString() };
+  const tmp = createPrivateTemp(file, JSON.stringify(info));
+  try {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (tryLink(tmp, file)) return info;
+      const text = readPrivateFile(file);
+      if (text === undefined) continue; // released meanwhile: try again at once
+      const current = parseLock(text);
+      if (current && isSameProcess(current)) throw alreadyUp(stackId, current);
+      // the holder is gone, or the file is not a lock at all: stale
+      if (takeOver(file, text, tmp) === 'taken') return info;
+      pause(1 + (attempt % 5));
+    }
+  } finally {
+    rmSync(tmp, { force: true });
   }
   throw new LockError(`could not take the lock ${file}: another devnet keeps taking it`);
 }
 
+/** Removes the lock if `info` still holds it. */
 export function releaseLock(file: string, info: ProcessIdentity): void {
   const holder = readLock(file);
   if (holder && holder.pid === info.pid && holder.startTime === info.startTime) rmSync(file, { force: true });
+}
+
+/** Removes a lock whose holder is gone, under the same break lock as a takeover. */
+export function clearStaleLock(file: string): void {
+  const text = readPrivateFile(file);
+  const holder = parseLock(text);
+  if (text === undefined || (holder && isSameProcess(holder))) return;
+  const breaker = `${file}.break`;
+  const me = identityOf(process.pid);
+  if (!me) return;
+  const tmp = createPrivateTemp(breaker, JSON.stringify(me));
+  try {
+    if (!tryLink(tmp, breaker)) return;
+    try {
+      if (readPrivateFile(file) === text) rmSync(file, { force: true });
+    } finally {
+      rmSync(breaker, { force: true });
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }

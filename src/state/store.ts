@@ -1,8 +1,8 @@
 // The state file: written before each process starts, so down can find every process
-// even after the CLI that started them was killed. Atomic: temp file, then rename.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// even after the CLI that started them was killed. Atomic and private: see private-fs.ts.
 import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
 import type { ProcessIdentity } from './proc.js';
 
 export const STATE_VERSION = 1;
@@ -45,13 +45,8 @@ export interface StackState {
 }
 
 export function readState(file: string): StackState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  const text = readPrivateFile(file);
+  if (text === undefined) return undefined;
   let state: StackState;
   try {
     state = JSON.parse(text) as StackState;
@@ -64,8 +59,6 @@ export function readState(file: string): StackState | undefined {
 }
 
 export function writeState(file: string, state: StackState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2));
-  renameSync(tmp, file);
+  ensurePrivateDir(dirname(file));
+  writePrivateFile(file, JSON.stringify(state, null, 2));
 }

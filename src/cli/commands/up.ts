@@ -3,6 +3,8 @@ import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
 import { upStack } from '../../run/up.js';
+import { acquireLock, releaseLock } from '../../state/lock.js';
+import { newRunId } from '../../state/run-id.js';
 import { selectServices } from '../../stack/select.js';
 import { openStack, printJson, splitList } from '../context.js';
 import type { StackFlags } from '../program.js';
@@ -27,6 +29,16 @@ export async function up(flags: Flags): Promise<number> {
     throw e;
   }
   const { stack, paths, services } = loaded;
+  // the lock is taken now, in the supervisor's name: a down from here on finds a run starting
+  let lock;
+  if (detached) {
+    try {
+      lock = acquireLock(paths.lockFile, paths.stackId, newRunId(), detached.identity());
+    } catch (e) {
+      detached.cancel();
+      throw e;
+    }
+  }
   const color = colorEnabled();
   const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
@@ -40,7 +52,10 @@ export async function up(flags: Flags): Promise<number> {
   const removeHandlers = abortOnStopSignals(controller);
   if (detached) {
     try {
-      await detached.start({ stack, services, remap: !!flags.remap }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
+      await detached.start({ stack, services, remap: !!flags.remap, lock: lock! }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
+    } catch (e) {
+      releaseLock(paths.lockFile, lock!);
+      throw e;
     } finally {
       removeHandlers();
       await reporter.startupDone();
