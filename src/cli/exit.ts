@@ -1,6 +1,7 @@
 // The one place that turns errors into messages and exit codes.
 import { DevnetError, ExitCode, ServiceFailedError, StackError, formatProblem } from '../errors.js';
 import { colorEnabled, painter } from '../report/style.js';
+import { terminalWriter } from '../report/terminal-output.js';
 
 export async function execute(fn: () => Promise<number | void>): Promise<void> {
   try {
@@ -11,7 +12,7 @@ export async function execute(fn: () => Promise<number | void>): Promise<void> {
   }
 }
 
-export function reportError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
+export function reportError(e: unknown, write: (s: string) => void = terminalWriter(process.stderr, colorEnabled(process.stderr))): number {
   const paint = painter(colorEnabled(process.stderr));
   const err = paint('red', 'error:');
   if (e instanceof StackError) {

@@ -6,7 +6,7 @@ import type { PlanRow } from './rows.js';
 export function toNftables(stack: Stack, rows: PlanRow[]): string {
   const span = (r: PlanRow) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`);
   const live = rows.filter((r) => r.status !== 'deprecated');
-  const external = live.filter((r) => r.exposure === 'external').map(span);
+  const external = live.filter((r) => r.exposure !== 'internal').map(span);
   const internal = live.filter((r) => r.exposure === 'internal').map(span);
   const table = `devnet_${stack.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const lines = [

@@ -1,6 +1,6 @@
 // The port plan of a stack: one row per service port and per range, in declaration order
 // (the order a team wrote its plan in, which is how the hand-kept tables read).
-import type { ServiceStatus, Stack } from '../stack/model.js';
+import type { Exposure, ServiceStatus, Stack } from '../stack/model.js';
 
 export interface PlanRow {
   /** "8080" or "30000-32767" */
@@ -18,7 +18,7 @@ export interface PlanRow {
   migration?: string;
   group?: string;
   profiles: string[];
-  exposure: 'internal' | 'external';
+  exposure: Exposure;
 }
 
 export function planRows(stack: Stack): PlanRow[] {

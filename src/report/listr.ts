@@ -4,15 +4,19 @@ import { Listr } from 'listr2';
 import { deferred, type Deferred } from '../run/deferred.js';
 import type { RunEvent } from './events.js';
 import { prefixer } from './prefix.js';
+import { cleanForTerminal, serviceOutput, terminalWriter } from './terminal-output.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 import { painter } from './style.js';
 import { urlTable } from './urls.js';
+
+const HELD_LINES = 200;
 
 type Outcome = { ok: true; title: string } | { ok: false; reason: string } | { skipped: true };
 
 export function listrReporter(o: ReporterOptions): Reporter {
   const paint = painter(o.color);
-  const write = o.write ?? ((s: string) => void process.stdout.write(s));
+  const write = o.write ?? terminalWriter(process.stdout, o.color);
+  const serviceLine = serviceOutput(write);
   const prefix = prefixer(o.services, paint);
   const outcomes = new Map<string, Deferred<Outcome>>(o.services.map((s) => [s, deferred<Outcome>()]));
   const titles = new Map<string, (t: string) => void>();
@@ -25,7 +29,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
       o.services.map((name) => ({
         title: `${name}: pending`,
         task: async (_ctx: unknown, task: { title: string; skip(m: string): void }) => {
-          titles.set(name, (t) => (task.title = `${name}: ${t}`));
+          titles.set(name, (t) => (task.title = cleanForTerminal(`${name}: ${t}`, o.color)));
           const r = await outcomes.get(name)!.promise;
           if ('skipped' in r) return task.skip(`${name}: not started`);
           if (!r.ok) throw new Error(`${name}: ${r.reason}`);
@@ -56,8 +60,12 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return outcomes.get(e.service)?.resolve({ ok: false, reason: e.reason });
       case 'service:log':
         if (!o.showLogs) return;
-        if (list && !after) held.push(prefix(e.service, e.line));
-        else write(`${prefix(e.service, e.line)}\n`);
+        if (list && !after) {
+          // held while the list redraws: a flood keeps its latest lines, the log file has all
+          held.push(prefix(e.service, e.line));
+          if (held.length > HELD_LINES) held.shift();
+        }
+        else serviceLine(`${prefix(e.service, e.line)}\n`);
         return;
       case 'service:exited':
         if (after) write(`${paint(e.expected ? 'dim' : 'red', 'exited')} ${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}\n`);
@@ -87,7 +95,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
       after ||= ' ';
       // after a failure the error shows the failing service's last lines: the rest would bury it
       const lines = held.splice(0);
-      if (up) for (const l of lines) write(`${l}\n`);
+      if (up) for (const l of lines) serviceLine(`${l}\n`);
     },
   };
 }

@@ -1,13 +1,15 @@
 // Plain lines for CI, pipes and NO_COLOR: one line per event, nothing redrawn.
 import type { RunEvent } from './events.js';
 import { prefixer } from './prefix.js';
+import { serviceOutput, terminalWriter } from './terminal-output.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 import { painter } from './style.js';
 import { urlTable } from './urls.js';
 
 export function plainReporter(o: ReporterOptions): Reporter {
   const paint = painter(o.color);
-  const write = o.write ?? ((s: string) => void process.stdout.write(s));
+  const write = o.write ?? terminalWriter(process.stdout, o.color);
+  const serviceLine = serviceOutput(write);
   const prefix = prefixer(o.services, paint);
   const line = (tag: string, text: string) => write(`${tag.padEnd(6)} ${text}\n`);
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -29,7 +31,7 @@ export function plainReporter(o: ReporterOptions): Reporter {
       case 'service:exited':
         return line(e.expected ? 'done' : paint('red', 'exited'), `${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}`);
       case 'service:log':
-        if (o.showLogs) write(`${prefix(e.service, e.line)}\n`);
+        if (o.showLogs) serviceLine(`${prefix(e.service, e.line)}\n`);
         return;
       case 'service:stopping':
         return;

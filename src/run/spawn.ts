@@ -5,9 +5,9 @@
 // (buffering, result objects, line transforms) and measured, execa costs ~50 ms to load and
 // ~13 ms of CPU per call, which a stack of many services pays in start-up time.
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { LaunchSpec } from '../stack/launch-spec.js';
 import { identityOf } from '../state/proc.js';
+import { LineSplitter } from './line-splitter.js';
 
 export interface Exit {
   code: number | null;
@@ -26,7 +26,14 @@ export interface SpawnFailure {
   error: string;
 }
 
-export function spawnService(spec: LaunchSpec, onLine: (stream: 'out' | 'err', line: string) => void): Promise<Spawned | SpawnFailure> {
+/**
+ * Receives each output line; returning false asks for no more output until `resume` is
+ * called (the log file is behind): the service then blocks on a full pipe, as it would on
+ * a slow terminal, instead of the supervisor queueing its output in memory.
+ */
+export type LineSink = (stream: 'out' | 'err', line: string, resume: () => void) => boolean | void;
+
+export function spawnService(spec: LaunchSpec, onLine: LineSink): Promise<Spawned | SpawnFailure> {
   const child = spawn(spec.shell ? '/bin/sh' : spec.file, spec.shell ? ['-c', spec.file] : spec.args, {
     cwd: spec.cwd,
     env: spec.env,
@@ -38,9 +45,18 @@ export function spawnService(spec: LaunchSpec, onLine: (stream: 'out' | 'err', l
   const drained = (stream: NodeJS.ReadableStream | null, name: 'out' | 'err') =>
     new Promise<void>((resolve) => {
       if (!stream) return resolve();
-      const rl = createInterface({ input: stream, crlfDelay: Infinity });
-      rl.on('line', (line) => onLine(name, line));
-      rl.on('close', resolve);
+      const lines = new LineSplitter();
+      const resume = () => stream.resume();
+      stream.on('data', (chunk: Buffer) => {
+        let full = false;
+        for (const line of lines.push(chunk)) if (onLine(name, line, resume) === false) full = true;
+        if (full) stream.pause();
+      });
+      stream.on('end', () => {
+        for (const line of lines.end()) onLine(name, line, resume);
+        resolve();
+      });
+      stream.on('error', () => resolve());
     });
   const output = Promise.all([drained(child.stdout, 'out'), drained(child.stderr, 'err')]);
   const exit = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

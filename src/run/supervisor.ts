@@ -139,11 +139,13 @@ export class Supervisor {
     const regex = s.ready.kind === 'log' ? new RegExp(s.ready.target!) : undefined;
     let probe: ReturnType<typeof waitReady> | undefined;
     const early: string[] = [];
-    const spawned = await spawnService(spec, (stream, raw) => {
+    const spawned = await spawnService(spec, (stream, raw, resume) => {
       const line = redact(raw, stack.secretValues);
-      log.write(stream, line);
+      const kept = log.write(stream, line);
       emit({ kind: 'service:log', service: name, stream, line });
       if (regex?.test(line)) (probe ? probe.resolveExternally({ ok: true }) : early.push(line));
+      if (!kept) log.onDrain(resume);
+      return kept;
     });
     if ('error' in spawned) throw this.fail(name, `could not start: ${spawned.error}`, log);
     Object.assign(rec, { pid: spawned.pid, pgid: spawned.pgid, startTime: spawned.startTime, startedAt: new Date().toISOString(), state: 'running' });

@@ -27,7 +27,7 @@ export function splitCommand(command: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new Error(`unterminated ${quote} quote in command: ${command}`);
+  if (quote) throw new Error(`unterminated ${quote} quote: close it, or set shell: true for a shell line`);
   if (inWord) out.push(cur);
   return out;
 }

@@ -1,5 +1,5 @@
 // dotenv files of a stack or service: read, merged in order, secrets noted for redaction.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { PathSegment } from './schema-dsl.js';
@@ -20,8 +20,12 @@ export function envFileRefs(raw: unknown, at: PathSegment[]): EnvFileRef[] {
 
 export interface EnvFilesResult {
   env: Record<string, string>;
-  missing: EnvFileRef[];
+  /** files that are missing or cannot be env files, each with the reason */
+  problems: { at: PathSegment[]; message: string }[];
 }
+
+/** An env file larger than this is refused before it is read (it would end as E2BIG at spawn). */
+export const MAX_ENV_FILE_BYTES = 1 << 20;
 
 // dotenv is loaded on first use: most stacks have no env files, and start-up time counts
 let dotenvParse: ((text: string) => Record<string, string>) | undefined;
@@ -29,32 +33,63 @@ const parseDotenv = (text: string) => (dotenvParse ??= (createRequire(import.met
 
 export function readEnvFiles(refs: EnvFileRef[], baseDir: string): EnvFilesResult {
   const env: Record<string, string> = {};
-  const missing: EnvFileRef[] = [];
+  const problems: EnvFilesResult['problems'] = [];
   for (const ref of refs) {
+    const file = resolve(baseDir, ref.path);
+    const problem = (message: string) => problems.push({ at: ref.at, message: `env file ${ref.path} ${message}` });
     let text: string;
     try {
-      text = readFileSync(resolve(baseDir, ref.path), 'utf8');
+      const st = statSync(file);
+      if (!st.isFile()) {
+        problem(`is ${st.isDirectory() ? 'a directory' : 'not a regular file'}; name a dotenv file`);
+        continue;
+      }
+      if (st.size > MAX_ENV_FILE_BYTES) {
+        problem(`is ${(st.size / (1 << 20)).toFixed(1)} MiB; devnet reads env files of up to 1 MiB`);
+        continue;
+      }
+      text = readFileSync(file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      if (!ref.optional) missing.push(ref);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        if (!ref.optional) problem(`not found (create it, or mark it { path: ${ref.path}, optional: true })`);
+      } else problem(`cannot be read (${code ?? e})`);
+      continue;
+    }
+    if (text.includes('\0')) {
+      problem('contains a NUL byte: a binary file, not a dotenv file');
       continue;
     }
     Object.assign(env, parseDotenv(text));
   }
-  return { env, missing };
+  return { env, problems };
 }
 
 const SECRET_KEY = /(secret|token|passw(or)?d|pass$|private|credential|api[_-]?key|_key$|^key$|auth|dsn|cookie|session)/i;
 
-/** Values whose key looks secret; output redacts them. Short values are left alone: redacting "1" would mangle every line. */
+/**
+ * Values whose key looks secret; output redacts them. Short values are left alone: redacting
+ * "1" would mangle every line. A multi-line value (a PEM key) is also redacted line by line,
+ * since logs and terminals see it a line at a time.
+ */
 export function secretValuesOf(env: Record<string, string>): string[] {
-  return Object.entries(env)
-    .filter(([k, v]) => SECRET_KEY.test(k) && v.length >= 4)
-    .map(([, v]) => v);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (!SECRET_KEY.test(k)) continue;
+    if (v.length >= 4) out.push(v);
+    if (v.includes('\n')) for (const line of v.split(/\r?\n/)) if (line.trim().length >= 4) out.push(line.trim());
+  }
+  return out;
 }
 
+const longestFirst = new WeakMap<readonly string[], string[]>();
+
+/** Replaces every secret by ***, longest first, so a secret that contains another is not half shown. */
 export function redact(text: string, secrets: readonly string[]): string {
+  if (!secrets.length) return text;
+  let sorted = longestFirst.get(secrets);
+  if (!sorted) longestFirst.set(secrets, (sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length)));
   let out = text;
-  for (const s of secrets) out = out.split(s).join('***');
+  for (const s of sorted) if (out.includes(s)) out = out.split(s).join('***');
   return out;
 }

@@ -25,23 +25,31 @@ export interface LoadResult {
   warnings: Problem[];
 }
 
+/** Stack and env files larger than this are refused before they are read: real ones are a few KiB. */
+export const MAX_STACK_FILE_BYTES = 1 << 20;
+
 export async function loadStack(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const path = resolve(file);
-  let st;
-  let cached: { value: unknown } | undefined;
-  let text = '';
+  let text: string;
   try {
-    st = statSync(path);
+    const st = statSync(path);
     if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'not a file' });
-    cached = readCachedValue(path, st);
-    if (!cached) text = readFileSync(path, 'utf8');
+    if (st.size > MAX_STACK_FILE_BYTES)
+      throw new StackError([{ file: shownName(path, options), message: `the stack file is ${formatBytes(st.size)}; devnet reads stack files of up to ${formatBytes(MAX_STACK_FILE_BYTES)}` }]);
+    text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof StackError) throw e;
     throw new UsageError(`cannot read stack file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, { cause: e, hint: 'pass a YAML file with --stack' });
   }
-  if (cached) return loadValue(cached.value, path, options, () => readFileSync(path, 'utf8'));
+  const cached = readCachedValue(text);
+  if (cached) return loadValue(cached.value, path, options, () => text);
   const result = await loadStackText(text, path, options);
-  writeCachedValue(path, st, result.value);
+  writeCachedValue(text, result.value);
   return result;
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
 }
 
 export async function loadStackText(text: string, file: string, options: LoadOptions = {}): Promise<LoadResult & { value: unknown }> {
@@ -95,8 +103,8 @@ function buildStack(
   at: (segments: PathSegment[], message: string) => void,
 ): Stack {
   const readFiles = (refs: EnvFileRef[]) => {
-    const { env: values, missing } = readEnvFiles(refs, dir);
-    for (const m of missing) at(m.at, `env file ${m.path} not found (create it, or mark it { path: ${m.path}, optional: true })`);
+    const { env: values, problems } = readEnvFiles(refs, dir);
+    for (const p of problems) at(p.at, p.message);
     return values;
   };
   const fileEnv = readFiles(envFileRefs(raw.env_file, ['env_file']));
@@ -111,10 +119,11 @@ function buildStack(
     }
   }
   const services: Stack['services'] = {};
-  const secretValues = secretValuesOf(fileEnv);
+  // secrets from env files, and literal values in env: under a secret-looking key
+  const secretValues = [...secretValuesOf(fileEnv), ...secretValuesOf(literals(envStrings(raw.env)))];
   for (const [name, s] of Object.entries((raw.services ?? {}) as Record<string, Raw>)) {
     const svcFileEnv = readFiles(envFileRefs(s.env_file, ['services', name, 'env_file']));
-    secretValues.push(...secretValuesOf(svcFileEnv));
+    secretValues.push(...secretValuesOf(svcFileEnv), ...secretValuesOf(literals(envStrings(s.env))));
     services[name] = normalizeService(name, s, host, portOffset, svcFileEnv);
   }
   return {
@@ -133,6 +142,11 @@ function buildStack(
     groups: normalizeSpans(raw.groups, portOffset),
     portOffset,
   };
+}
+
+/** env values without ${...}: an interpolated one is a port or a path, not a secret to hide. */
+function literals(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => !v.includes('${')));
 }
 
 export function formatPath(segments: readonly PathSegment[]): string {

@@ -2,7 +2,8 @@
 
 export type ServiceStatus = 'active' | 'planned' | 'deprecated';
 export type Condition = 'ready' | 'started' | 'completed';
-export type Exposure = 'internal' | 'external';
+/** public: meant to be reached from other machines; a wildcard bind without it is warned about */
+export type Exposure = 'internal' | 'external' | 'public';
 export type ReadyKind = 'http' | 'tcp' | 'log' | 'exit' | 'none';
 
 export interface ReadySpec {

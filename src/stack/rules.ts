@@ -1,6 +1,7 @@
 // Cross-field rules on a normalized stack. Each rule pushes every problem it finds,
 // so the user sees them all at once; positions are added by load from the paths.
 import type { Problem } from '../errors.js';
+import { splitCommand } from './argv.js';
 import { findCycle } from './graph.js';
 import { InterpolationError, interpolate, references, type InterpolationContext } from './interpolate.js';
 import { isLaunchable, type PortSpan, type Stack } from './model.js';
@@ -27,14 +28,31 @@ export function checkStack(stack: Stack, processEnv: Record<string, string | und
   checkReady(stack, err);
   checkInterpolation(stack, processEnv, err);
   checkLifecycle(stack, warn);
+  checkWildcardBinds(stack, warn);
   return { errors, warnings };
 }
 
 const svcPath = (name: string, ...rest: PathSegment[]): PathSegment[] => ['services', name, ...rest];
 
 function checkCommands(stack: Stack, err: Push) {
-  for (const s of Object.values(stack.services))
+  for (const s of Object.values(stack.services)) {
     if (s.status !== 'planned' && s.command === undefined) err(svcPath(s.name), 'missing "command" (add one, or mark the service status: planned)');
+    for (const [key, cmd] of [['command', s.command], ['fallback', s.fallback]] as const) {
+      if (cmd === undefined) continue;
+      const words = typeof cmd === 'string' ? [cmd] : cmd;
+      if (!words.join('').trim() || (typeof cmd !== 'string' && !cmd[0]!.trim())) err(svcPath(s.name, key), `${key} is empty: name the program to run`);
+      else if (words.some((w) => w.includes('\0'))) err(svcPath(s.name, key), `${key} contains a NUL byte, which no program can receive`);
+      else if (typeof cmd === 'string' && !s.shell) {
+        try {
+          splitCommand(cmd);
+        } catch (e) {
+          err(svcPath(s.name, key), (e as Error).message);
+        }
+      }
+    }
+    for (const [k, v] of Object.entries(s.env)) if (v.includes('\0')) err(svcPath(s.name, 'env', k), 'contains a NUL byte, which no environment variable can hold');
+  }
+  for (const [k, v] of Object.entries(stack.env)) if (v.includes('\0')) err(['env', k], 'contains a NUL byte, which no environment variable can hold');
 }
 
 function checkDependencies(stack: Stack, err: Push) {
@@ -165,5 +183,16 @@ function checkLifecycle(stack: Stack, warn: Push) {
   for (const s of Object.values(stack.services)) {
     if (s.status === 'deprecated' && !s.migration) warn(svcPath(s.name, 'status'), 'deprecated without a migration: note: say where the service moved');
     if (s.migration && s.status !== 'deprecated') warn(svcPath(s.name, 'migration'), 'migration: is only shown for status: deprecated');
+  }
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '[::]', '']);
+
+/** Loopback is the default; every interface must be asked for, or a devnet is open to the network. */
+function checkWildcardBinds(stack: Stack, warn: Push) {
+  for (const s of Object.values(stack.services)) {
+    if (!isLaunchable(s) || !WILDCARD.has(s.host) || s.exposure === 'public' || !Object.keys(s.ports).length) continue;
+    const own = s.host !== stack.host;
+    warn(own ? svcPath(s.name, 'host') : ['host'], `service ${s.name} binds ${s.host || '0.0.0.0'}, every network interface: other machines can reach it; bind 127.0.0.1, or mark it exposure: public`);
   }
 }

@@ -16,7 +16,10 @@ const envFiles = union(
   ],
   { description: 'dotenv files, relative to the stack file; later files win; a missing file is an error unless optional' },
 );
-const exposure = str({ enum: ['internal', 'external'], description: 'internal: only for this host (firewalled from outside); external: reachable by clients' });
+const exposure = str({
+  enum: ['internal', 'external', 'public'],
+  description: 'internal: only for this host (firewalled from outside); external: reachable by clients; public: meant to be reached from other machines (binding 0.0.0.0 or :: without it is warned about)',
+});
 
 export const readySchema: Schema = obj(
   {

@@ -1,43 +1,69 @@
-// The parsed value of a stack file, cached by path, size and mtime: a warm `devnet doctor`
+// The parsed value of a stack file, cached by a hash of its content: a warm `devnet doctor`
 // skips loading and running the YAML parser (a third of its start-up). Positions for
 // messages come from a real parse, done only when there is something to report.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, type Stats } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+//
+// The cache decides what commands run, so it is as private as the state: it lives in the
+// user's own cache directory ($XDG_CACHE_HOME/devnet, else ~/.cache/devnet), which must be
+// theirs and closed to others, or it is not used at all; entries are found by the SHA-256 of
+// the file's text, never by names or times anyone could compute from outside.
+import { createHash } from 'node:crypto';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../state/private-fs.js';
 
-const VERSION = 1;
+const VERSION = 2;
+/** entries kept; the oldest go first */
+export const CACHE_MAX_ENTRIES = 64;
+/** a parsed value larger than this is not worth a cache file */
+const MAX_ENTRY_BYTES = 1 << 20;
 
-function cacheFile(file: string): string {
-  const dir = process.env.DEVNET_CACHE_DIR || join(tmpdir(), `devnet-cache-${process.getuid?.() ?? 'user'}`);
-  return join(dir, `${basename(file).replace(/[^\w.-]/g, '_')}-${fnv1a(file)}.json`);
+export function cacheDir(env: Record<string, string | undefined> = process.env): string {
+  return env.DEVNET_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'devnet');
 }
 
-// a file name for a path; node:crypto would cost more start-up time than the whole lookup
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
+const keyOf = (text: string) => createHash('sha256').update(`${VERSION}\0${text}`).digest('hex');
 
-const keyOf = (file: string, st: Stats) => `${VERSION}:${file}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-
-export function readCachedValue(file: string, st: Stats): { value: unknown } | undefined {
+/** The cache directory when it is safe to use, else undefined (a cache only costs speed). */
+function usableDir(): string | undefined {
+  const dir = cacheDir();
   try {
-    const entry = JSON.parse(readFileSync(cacheFile(file), 'utf8')) as { key: string; value: unknown };
-    return entry.key === keyOf(file, st) ? { value: entry.value } : undefined;
+    ensurePrivateDir(dir);
+    return dir;
   } catch {
     return undefined;
   }
 }
 
-export function writeCachedValue(file: string, st: Stats, value: unknown): void {
+export function readCachedValue(text: string): { value: unknown } | undefined {
+  const dir = usableDir();
+  if (!dir) return undefined;
+  const key = keyOf(text);
   try {
-    const target = cacheFile(file);
-    mkdirSync(join(target, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ key: keyOf(file, st), value }), { mode: 0o600 });
-    renameSync(tmp, target);
+    const entry = JSON.parse(readPrivateFile(join(dir, `${key}.json`)) ?? 'null') as { key: string; value: unknown } | null;
+    return entry?.key === key ? { value: entry.value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCachedValue(text: string, value: unknown): void {
+  const dir = usableDir();
+  if (!dir) return;
+  const key = keyOf(text);
+  const json = JSON.stringify({ key, value });
+  if (json.length > MAX_ENTRY_BYTES) return;
+  try {
+    writePrivateFile(join(dir, `${key}.json`), json);
+    prune(dir);
   } catch {
     // a cache that cannot be written only costs speed
   }
+}
+
+function prune(dir: string): void {
+  const entries = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  if (entries.length <= CACHE_MAX_ENTRIES) return;
+  const aged = entries.map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.at - b.at);
+  for (const { f } of aged.slice(0, entries.length - CACHE_MAX_ENTRIES)) rmSync(join(dir, f), { force: true });
 }

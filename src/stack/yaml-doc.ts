@@ -1,5 +1,5 @@
 // YAML parsing that keeps positions, so every problem can name file:line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem } from '../errors.js';
 import type { PathSegment } from './schema-dsl.js';
 
@@ -10,20 +10,35 @@ export interface ParsedYaml {
   syntaxErrors: Problem[];
 }
 
+/** Aliases expanded at most; a "billion laughs" document would otherwise expand without end. */
+export const MAX_ALIAS_COUNT = 100;
+
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  // the first syntax error only: the ones after it are usually its echoes
-  const syntaxErrors: Problem[] = doc.errors.slice(0, 1).map((e) => {
-    const pos = lineCounter.linePos(e.pos[0]);
-    return { file, line: pos.line, col: pos.col, message: firstLine(e.message) };
-  });
+  // uniqueKeys compares every key with every other (minutes for 40k keys): duplicateKey does it in one pass
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const toPos = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
   };
+  const at = (offset: number, message: string): Problem => ({ file, ...toPos(offset), message });
+  // the first syntax error only: the ones after it are usually its echoes
+  const syntaxErrors: Problem[] = doc.errors.slice(0, 1).map((e) => at(e.pos[0], firstLine(e.message)));
+  if (!syntaxErrors.length) {
+    const dup = duplicateKey(doc);
+    if (dup) syntaxErrors.push(at(dup.offset, `duplicate key "${dup.key}" (first at line ${toPos(dup.first).line}); a mapping names each key once`));
+  }
+  let value: unknown;
+  if (!syntaxErrors.length) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      if (!/alias/i.test((e as Error).message)) throw e;
+      syntaxErrors.push(at(firstAlias(doc) ?? 0, `aliases expand past devnet's limit of ${MAX_ALIAS_COUNT} (an alias bomb?); write the values out, or use fewer nested aliases`));
+    }
+  }
   return {
-    value: syntaxErrors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    value,
     syntaxErrors,
     positionOf(path, atKey = false) {
       let node: unknown = doc.contents;
@@ -55,4 +70,38 @@ function rangeStart(node: unknown, toPos: (o: number) => { line: number; col: nu
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function duplicateKey(doc: Document): { key: string; offset: number; first: number } | undefined {
+  let found: { key: string; offset: number; first: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<unknown, number>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
+        // merge keys (<<) may repeat; keys that are not scalars are compared by identity only
+        if (key === '<<' || (key !== null && typeof key === 'object')) continue;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          found = { key: String(key), offset, first };
+          return visit.BREAK;
+        }
+        seen.set(key, offset);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function firstAlias(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }

@@ -35,7 +35,7 @@ const broken: unknown[] = [
   { name: 'x', services: {}, env_file: [{ optional: true }] },
   { name: 'x', services: {}, ranges: [{ name: 'r', ports: '1..2' }] },
   { name: 'x', services: {}, groups: [{ ports: '1-2' }] },
-  { name: 'x', services: { a: { command: 'x', exposure: 'public' } } },
+  { name: 'x', services: { a: { command: 'x', exposure: 'open' } } },
 ];
 
 const valid: unknown[] = [
