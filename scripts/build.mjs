@@ -3,6 +3,7 @@
 //   modules imported lazily in the source are evaluated only when first used.
 // - dist/supervisor.cjs: the detached supervisor that `up -d` forks.
 // - dist/vendor/*.cjs: the heavy packages, each loaded only by the command that needs it.
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,6 +46,13 @@ await Promise.all([
   }),
   build({ ...common, entryPoints: Object.fromEntries(VENDOR.map((v) => [`vendor/${v}`, v])), outdir: 'dist', outExtension: { '.js': '.cjs' } }),
 ]);
+
+// The subreaper helper services start through (native/subreaper.c), on Linux where a C compiler
+// is at hand; without it devnet still runs, and doctor says what is not covered.
+if (process.platform === 'linux') {
+  const cc = spawnSync(process.env.CC || 'cc', ['-O2', '-Wall', '-o', join(root, 'dist', 'devnet-subreaper'), join(root, 'native', 'subreaper.c')], { stdio: 'pipe' });
+  if (cc.status !== 0) console.warn(`devnet: the subreaper helper was not built (${cc.error?.message ?? cc.stderr.toString().trim()}); services that double-fork away with a cleared environment will not be found by devnet down`);
+}
 
 // The JSON Schema editors complete stack keys from, generated from the validator's own definition.
 const { stackJsonSchema } = createRequire(import.meta.url)(join(root, 'dist', 'json-schema.cjs'));

@@ -6,6 +6,7 @@ import { preflight } from '../ports/preflight.js';
 import type { Stack } from '../stack/model.js';
 import { staleStateChecks } from './stale-state.js';
 import { programChecks } from './programs.js';
+import { subreaperHelper } from '../run/subreaper.js';
 
 export interface DoctorReport {
   ok: boolean;
@@ -33,8 +34,19 @@ export async function runDoctor(stack: Stack, o: DoctorOptions): Promise<DoctorR
   checks.push(...portChecks);
   checks.push(...programChecks(stack, o.services, o.processEnv ?? process.env));
   checks.push(...staleStateChecks(o.stateFile, o.lockFile));
+  checks.push(subreaperCheck());
   const level = worst(checks);
   return { ok: level === 'ok' || (level === 'warn' && !o.strict), stack: stack.name, checks };
+}
+
+function subreaperCheck(): Check {
+  if (subreaperHelper()) return { id: 'platform.subreaper', level: 'ok', message: 'services start under the subreaper helper: what they double-fork away stays theirs' };
+  if (process.platform !== 'linux') return { id: 'platform.subreaper', level: 'ok', message: `no subreaper on ${process.platform}: a process that leaves its service's tree and clears its environment is out of devnet's reach` };
+  return {
+    id: 'platform.subreaper',
+    level: 'warn',
+    message: 'the subreaper helper was not built (no C compiler when devnet was installed): a process a service double-forks away with a cleared environment escapes devnet down; install cc and reinstall devnet',
+  };
 }
 
 export function doctorExitCode(report: DoctorReport): number {

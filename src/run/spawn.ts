@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import type { LaunchSpec } from '../stack/launch-spec.js';
 import { identityOf } from '../state/proc.js';
 import { LineSplitter } from './line-splitter.js';
+import { subreaperHelper } from './subreaper.js';
 
 export interface Exit {
   code: number | null;
@@ -34,7 +35,9 @@ export interface SpawnFailure {
 export type LineSink = (stream: 'out' | 'err', line: string, resume: () => void) => boolean | void;
 
 export function spawnService(spec: LaunchSpec, onLine: LineSink): Promise<Spawned | SpawnFailure> {
-  const child = spawn(spec.shell ? '/bin/sh' : spec.file, spec.shell ? ['-c', spec.file] : spec.args, {
+  const [file, args] = spec.shell ? ['/bin/sh', ['-c', spec.file]] : [spec.file, spec.args];
+  const helper = subreaperHelper();
+  const child = spawn(helper ?? file, helper ? [file, ...args] : args, {
     cwd: spec.cwd,
     env: spec.env,
     // its own process group: devnet signals -pgid to reach children, and a Ctrl-C in the

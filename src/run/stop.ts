@@ -71,6 +71,9 @@ export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, pr
   const late = ownedProcesses(t, now).owned;
   if (!left.length && !late.length) return { signalled: before.length, forced: false, survivors: [] };
   signal(t, 'SIGKILL', now);
+  // proven ours before SIGTERM: once their leader is gone they are no longer in its tree
+  // (re-parented to init), but the same pid with the same start time is the same process
+  for (const p of left) if (isSameProcess(p)) tryKill(p.pid, 'SIGKILL');
   left = await waitGone([...left, ...late], 2000);
   return { signalled: before.length, forced: true, survivors: left };
 }

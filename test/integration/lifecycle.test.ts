@@ -191,9 +191,24 @@ services:
   const escaperStack = (name: string, port: number, mode: string) =>
     tmpStack(`name: ${name}\nservices:\n  a: { command: "${node} ${fixture('escape-group.mjs')} \${port} ${mode}", port: ${port}, ready: { log: escaped } }\n`);
 
-  it('reports a port still held by a process that escaped, with exit 1', async () => {
+  it('stops a process that left its group, session and marker, re-parented to its service by the subreaper', async () => {
+    const [p] = await freePorts(1);
+    await using s = escaperStack('reaped', p!, '--orphan');
+    const escaped = await upWithEscapedChild(s, p!);
+    try {
+      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(down.code, down.all).toBe(0);
+      expect(down.stdout).toContain('all ports free');
+      expect(pidAlive(escaped)).toBe(false);
+    } finally {
+      if (pidAlive(escaped)) process.kill(escaped, 'SIGKILL');
+    }
+  });
+
+  it('reports a port still held by a process that escaped, with exit 1 (no subreaper helper)', async () => {
     const [p] = await freePorts(1);
     await using s = escaperStack('escape', p!, '--orphan');
+    s.env.DEVNET_SUBREAPER = '0';
     const escaped = await upWithEscapedChild(s, p!);
     try {
       const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });

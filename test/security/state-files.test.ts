@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { CLI, devnet, pidsOfStack, tmpStack } from '../helpers.js';
 
 const node = process.execPath;
-const sleeper = (name: string) => `name: ${name}\nservices:\n  a: { command: "${node} -e 'console.log(process.env.SECRET_TOKEN, 'up'); setInterval(() => {}, 1000)'", env: { SECRET_TOKEN: hunter2hunter2 }, ready: { log: up } }\n`;
+const sleeper = (name: string) =>
+  `name: ${name}\nservices:\n  a: { command: ["${node}", "-e", "console.log(process.env.SECRET_TOKEN, 'listening'); setInterval(() => {}, 1000)"], env: { SECRET_TOKEN: hunter2hunter2 }, ready: { log: listening } }\n`;
 const mode = (p: string) => (lstatSync(p).mode & 0o777).toString(8);
 
 describe('the state tree', () => {

@@ -1,7 +1,7 @@
 // The parsed-YAML cache decides which commands run: an entry planted by another user must
 // never be used, wherever it is planted.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,8 +34,9 @@ describe('the YAML cache', () => {
     await using s = tmpStack('');
     const marker = join(s.dir, 'ran');
     writeFileSync(s.file, yaml(marker));
-    plant(join(tmpdir(), `devnet-cache-${process.getuid?.()}`), readFileSync(s.file, 'utf8'), marker);
-    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: { ...s.env, XDG_CACHE_HOME: join(s.dir, 'xdg') } });
+    const old = join(tmpdir(), `devnet-cache-${process.getuid?.()}`);
+    plant(old, readFileSync(s.file, 'utf8'), marker);
+    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: { ...s.env, XDG_CACHE_HOME: join(s.dir, 'xdg') } }).finally(() => rmSync(old, { recursive: true, force: true }));
     expect(r.code, r.all).toBe(0);
     await waitFor(() => existsSync(marker), 5000, 'the real command');
     expect(existsSync(`${marker}-pwned`)).toBe(false);
