@@ -52,16 +52,21 @@ export function ensurePrivateDir(dir: string): void {
 // unguessable enough in a directory only this user can write; node:crypto costs start-up time
 const tempName = (file: string) => `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
 
+/** Opens `file` with `flags` (0600 when created), writes `data`, closes it. */
+function writeWith(file: string, flags: number, data: string): void {
+  const fd = openSync(file, flags, 0o600);
+  try {
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Creates a new file 0600 with `data` and returns its path; the caller links or renames it into place. */
 export function createPrivateTemp(file: string, data: string): string {
   const tmp = tempName(file);
   try {
-    const fd = openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-    try {
-      writeSync(fd, data);
-    } finally {
-      closeSync(fd);
-    }
+    writeWith(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, data);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw accessError(e, tmp, 'write');
@@ -109,12 +114,7 @@ export function openFreshPrivateFile(file: string): number {
 /** Appends to `file` (created 0600), never through a link. */
 export function appendPrivateFile(file: string, text: string): void {
   try {
-    const fd = openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
+    writeWith(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, text);
   } catch (e) {
     throw accessError(e, file, 'append to');
   }

@@ -9,6 +9,15 @@ import { CLI, devnet, pidsOfStack, tmpStack } from '../helpers.js';
 const node = process.execPath;
 const sleeper = (name: string) =>
   `name: ${name}\nservices:\n  a: { command: ["${node}", "-e", "console.log(process.env.SECRET_TOKEN, 'listening'); setInterval(() => {}, 1000)"], env: { SECRET_TOKEN: hunter2hunter2 }, ready: { log: listening } }\n`;
+/** A stack whose state directory exists already, with `mode` (and its parent with `parentMode`). */
+function withStateDir(name: string, mode: number, parentMode = 0o700) {
+  const s = tmpStack(sleeper(name));
+  const dir = join(s.stateDir, name);
+  mkdirSync(dir, { recursive: true });
+  chmodSync(s.stateDir, parentMode);
+  chmodSync(dir, mode);
+  return Object.assign(s, { stackState: dir });
+}
 const mode = (p: string) => (lstatSync(p).mode & 0o777).toString(8);
 
 describe('the state tree', () => {
@@ -27,10 +36,9 @@ describe('the state tree', () => {
   });
 
   it('replaces planted links instead of writing through them', async () => {
-    await using s = tmpStack(sleeper('links'));
-    const dir = join(s.stateDir, 'links');
-    mkdirSync(join(dir, 'logs'), { recursive: true, mode: 0o700 });
-    chmodSync(s.stateDir, 0o700);
+    await using s = withStateDir('links', 0o700);
+    const dir = s.stackState;
+    mkdirSync(join(dir, 'logs'), { mode: 0o700 });
     const victims = ['victim-log', 'victim-stop', 'victim-state', 'victim-tmp'].map((v) => join(s.dir, v));
     for (const v of victims) writeFileSync(v, 'precious\n');
     symlinkSync(victims[0]!, join(dir, 'logs', 'a.log'));
@@ -47,10 +55,8 @@ describe('the state tree', () => {
   });
 
   it('refuses a state link planted where state.json goes, in one line', async () => {
-    await using s = tmpStack(sleeper('statelink'));
-    const dir = join(s.stateDir, 'statelink');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(s.stateDir, 0o700);
+    await using s = withStateDir('statelink', 0o700);
+    const dir = s.stackState;
     writeFileSync(join(s.dir, 'fake.json'), '{}');
     symlinkSync(join(s.dir, 'fake.json'), join(dir, 'state.json'));
     const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
@@ -61,11 +67,8 @@ describe('the state tree', () => {
   });
 
   it('refuses a state directory that another user owns or can write', async () => {
-    await using s = tmpStack(sleeper('shared'));
-    const dir = join(s.stateDir, 'shared');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(s.stateDir, 0o700);
-    chmodSync(dir, 0o777);
+    await using s = withStateDir('shared', 0o777);
+    const dir = s.stackState;
     let r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(r.code, r.all).toBe(1);
     expect(r.stderr).toMatch(/state directory .*shared is writable by other users \(mode 0777\)/);
@@ -82,11 +85,8 @@ describe('the state tree', () => {
   });
 
   it('tightens a 0755 state directory left by an older devnet', async () => {
-    await using s = tmpStack(sleeper('old'));
-    const dir = join(s.stateDir, 'old');
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
-    chmodSync(s.stateDir, 0o755);
-    chmodSync(dir, 0o755);
+    await using s = withStateDir('old', 0o755, 0o755);
+    const dir = s.stackState;
     const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(r.code, r.all).toBe(0);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
