@@ -15,10 +15,13 @@ export function readStopRequest(paths: StatePaths): number | undefined {
   }
 }
 
-/** Aborts the controller on the first stop signal; returns a function that removes the handlers. */
-export function abortOnStopSignals(controller: AbortController, proc: Pick<NodeJS.Process, 'on' | 'off'> = process): () => void {
+/**
+ * Aborts the controller on the first stop signal; a second one calls `again` (force: end the
+ * grace periods). Returns a function that removes the handlers.
+ */
+export function abortOnStopSignals(controller: AbortController, proc: Pick<NodeJS.Process, 'on' | 'off'> = process, again?: () => void): () => void {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const handler = () => controller.abort();
+  const handler = () => (controller.signal.aborted ? again?.() : controller.abort());
   for (const s of signals) proc.on(s, handler);
   return () => {
     for (const s of signals) proc.off(s, handler);

@@ -50,10 +50,11 @@ function tryKill(pid: number, sig: NodeJS.Signals): void {
 
 const alive = (list: ProcStat[]) => list.filter((p) => isSameProcess(p));
 
-async function waitGone(list: ProcStat[], ms: number): Promise<ProcStat[]> {
+/** Waits until every process is gone, `ms` passed, or `hurry` (a second Ctrl-C) cuts the wait short. */
+async function waitGone(list: ProcStat[], ms: number, hurry?: AbortSignal): Promise<ProcStat[]> {
   const until = Date.now() + ms;
   let left = alive(list);
-  while (left.length && Date.now() < until) {
+  while (left.length && Date.now() < until && !hurry?.aborted) {
     await new Promise((r) => setTimeout(r, 5));
     left = alive(left);
   }
@@ -61,11 +62,11 @@ async function waitGone(list: ProcStat[], ms: number): Promise<ProcStat[]> {
 }
 
 /** `procs`: a scan of /proc shared by the services stopped together, so each need not scan again. */
-export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses()): Promise<StopResult> {
+export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal): Promise<StopResult> {
   const before = ownedProcesses(t, procs).owned;
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
   signal(t, 'SIGTERM', procs);
-  let left = await waitGone(before, timeoutMs);
+  let left = await waitGone(before, timeoutMs, hurry);
   // a child may have been forked during the grace period: look again before giving up
   const now = scanProcesses();
   const late = ownedProcesses(t, now).owned;

@@ -13,7 +13,8 @@ const send = (m: SupervisorMessage) => {
   if (process.connected) process.send!(m);
 };
 const controller = new AbortController();
-abortOnStopSignals(controller);
+const hurry = new AbortController();
+abortOnStopSignals(controller, process, () => hurry.abort());
 let started = false;
 
 // the CLI gave up before handing over a stack (an invalid stack, Ctrl-C): nothing to run
@@ -42,6 +43,7 @@ async function run({ stack, services, remap, lock }: StartRequest): Promise<void
       paths,
       remap,
       lock,
+      hurry: hurry.signal,
       emit: (event) => event.kind !== 'service:log' && send({ type: 'event', event }),
       signal: controller.signal,
       stopTimeoutMs: () => readStopRequest(paths),

@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   runId: string;
   supervisor: ProcessIdentity;
   emit: Emit;
+  /** aborted: grace periods of a stop under way end at once (a second Ctrl-C) */
+  hurry?: AbortSignal;
 }
 
 export class Supervisor {
@@ -220,7 +222,7 @@ export class Supervisor {
         if (rec.state === 'stopping') rec.state = 'stopped';
         if (res.signalled) this.o.emit({ kind: 'service:stopped', service: rec.name, forced: res.forced, ms });
       },
-    });
+    }, this.o.hurry);
     for (const r of Object.values(recs)) if (r.state === 'pending') r.state = 'stopped';
     this.save();
     await Promise.allSettled([...this.live]);

@@ -25,6 +25,8 @@ export interface UpOptions {
   stopTimeoutMs?: () => number | undefined;
   /** the lock, when the CLI took it for this process before handing it the stack (up -d) */
   lock?: LockInfo;
+  /** aborted: a stop under way kills what is left now instead of waiting out grace periods */
+  hurry?: AbortSignal;
 }
 
 export interface UpHandle {
@@ -60,7 +62,7 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     // a missing program or directory would fail anyway: say so before anything starts
     const missing = programChecks(stack, o.services, process.env).filter((c) => c.level === 'error');
     if (missing.length) throw new DevnetError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
-    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit });
+    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry });
     const stop = async (timeoutMs?: number) => {
       await supervisor.stopAll(timeoutMs);
       release();

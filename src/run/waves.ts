@@ -16,7 +16,8 @@ export interface WaveHooks {
   after(record: ServiceRecord, result: StopResult, ms: number): void;
 }
 
-export async function stopInWaves(records: ServiceRecord[], runId: string, timeoutMs: number | undefined, hooks: WaveHooks): Promise<void> {
+/** `hurry`: once aborted (a second Ctrl-C), grace periods end at once and what is left gets SIGKILL. */
+export async function stopInWaves(records: ServiceRecord[], runId: string, timeoutMs: number | undefined, hooks: WaveHooks, hurry?: AbortSignal): Promise<void> {
   const byName = new Map(records.map((r) => [r.name, r]));
   for (const wave of stopWaves(Object.fromEntries(records.map((r) => [r.name, r.dependsOn])))) {
     // one scan of /proc serves every service of the wave
@@ -27,7 +28,7 @@ export async function stopInWaves(records: ServiceRecord[], runId: string, timeo
         if (r.pid === undefined || r.startTime === undefined) return;
         hooks.before?.(r);
         const t0 = Date.now();
-        const result = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs, procs);
+        const result = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs, procs, hurry);
         hooks.after(r, result, Date.now() - t0);
       }),
     );

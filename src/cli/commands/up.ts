@@ -7,7 +7,7 @@ import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
 import { selectServices } from '../../stack/select.js';
 import { openStack, printJson, splitList } from '../context.js';
-import type { StackFlags } from '../program.js';
+import { keepRunningWhenStdoutCloses, type StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
   detach?: boolean;
@@ -49,7 +49,14 @@ export async function up(flags: Flags): Promise<number> {
   };
 
   const controller = new AbortController();
-  const removeHandlers = abortOnStopSignals(controller);
+  const hurry = new AbortController();
+  const removeHandlers = abortOnStopSignals(controller, process, () => hurry.abort());
+  if (!detached) {
+    // services in the foreground are supervised until stopped, whatever happens to stdout
+    keepRunningWhenStdoutCloses();
+    if (process.stdin.isTTY)
+      controller.signal.addEventListener('abort', () => void process.stderr.write(`stopping stack ${paths.stackId}: press Ctrl-C again to kill what is left now\n`), { once: true });
+  }
   if (detached) {
     try {
       await detached.start({ stack, services, remap: !!flags.remap, lock: lock! }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
@@ -65,7 +72,7 @@ export async function up(flags: Flags): Promise<number> {
   }
 
   try {
-    const handle = await upStack({ stack, services, paths, remap: flags.remap, emit: reporter.emit, signal: controller.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
+    const handle = await upStack({ stack, services, paths, remap: flags.remap, emit: reporter.emit, signal: controller.signal, hurry: hurry.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
       () => reporter.startupDone(),
     );
     await printStatus();

@@ -1,0 +1,60 @@
+// A foreground up supervises until it is stopped: a closed stdout does not end it, and a
+// second Ctrl-C ends the grace periods.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readState } from '../../src/state/store.js';
+import { CLI, devnet, pidAlive, pidsOfStack, reapStack, tmpStack, waitFor } from '../helpers.js';
+
+const node = process.execPath;
+const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
+const stubborn = `["${node}", "-e", "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)"]`;
+
+function foregroundUp(s: { file: string; dir: string; env: Record<string, string> }) {
+  const child = spawn(node, [CLI, 'up', '--stack', s.file], { cwd: s.dir, env: { ...process.env, ...s.env, NO_COLOR: '1', DEVNET_STACK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, exited };
+}
+
+describe('a foreground up', () => {
+  it('keeps supervising when its stdout is closed (devnet up | head -1), until down', async () => {
+    await using s = tmpStack(`name: headed\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n  b: { command: ${sleeper}, depends_on: [a], ready: { log: up } }\n`);
+    const { child, exited } = foregroundUp(s);
+    try {
+      // head -1: read one line, then close the pipe
+      await new Promise<void>((r) => child.stdout!.once('data', () => r()));
+      child.stdout!.destroy();
+      await waitFor(() => readState(join(s.stateDir, 'headed', 'state.json'))?.services.b?.state === 'ready', 10_000, 'b to be ready');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pidAlive(child.pid!)).toBe(true);
+      const st = await devnet(['status', '--stack', s.file, '--json'], { cwd: s.dir, env: s.env });
+      expect((JSON.parse(st.stdout) as { services: { state: string }[] }).services.map((x) => x.state)).toEqual(['ready', 'ready']);
+      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(down.code, down.all).toBe(0);
+      expect(await exited).toBe(0);
+      expect(pidsOfStack('headed')).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      reapStack('headed');
+    }
+  });
+
+  it('kills what is left at a second Ctrl-C instead of waiting out the grace period', async () => {
+    await using s = tmpStack(`name: twice\nservices:\n  a: { command: ${stubborn}, ready: { log: up }, stop_timeout: 60s }\n`);
+    const { child, exited } = foregroundUp(s);
+    try {
+      await waitFor(() => readState(join(s.stateDir, 'twice', 'state.json'))?.services.a?.state === 'ready', 10_000, 'a to be ready');
+      const t0 = Date.now();
+      child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pidsOfStack('twice').length).toBe(1); // it ignores SIGTERM: the grace period runs
+      child.kill('SIGINT');
+      await exited;
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(pidsOfStack('twice')).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      reapStack('twice');
+    }
+  });
+});
