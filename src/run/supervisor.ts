@@ -96,7 +96,8 @@ export class Supervisor {
     const s = this.o.stack.services[name]!;
     const deps = Object.entries(s.dependsOn).filter(([d]) => this.gates.has(d));
     try {
-      await Promise.all(deps.map(([d, c]) => this.gateOf(d, c)));
+      // a stop (or another service's failure) releases every wait on a gate, so none hangs
+      await Promise.race([Promise.all(deps.map(([d, c]) => this.gateOf(d, c))), aborted(this.abort.signal)]);
       if (this.abort.signal.aborted) throw new Error(`${name} not started: the start was aborted`);
       await this.launch(name);
     } catch (e) {
@@ -230,6 +231,11 @@ export class Supervisor {
     this.allExited.resolve();
     this.o.emit({ kind: 'stack:stopped', stack: this.o.paths.stackId });
   }
+}
+
+/** Resolves when the signal is aborted. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
 
 function urlOf(stack: Stack, name: string): string | undefined {

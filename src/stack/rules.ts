@@ -62,6 +62,8 @@ function checkDependencies(stack: Stack, err: Push) {
       const target = own(stack.services, dep);
       if (!target) err(svcPath(s.name, 'depends_on', i), `unknown service "${dep}"${didYouMean(dep, names)}`);
       else if (target.status === 'planned') err(svcPath(s.name, 'depends_on', i), `depends on "${dep}", which is planned and never launched`);
+      else if (s.dependsOn[dep] === 'completed' && target.ready.kind !== 'exit')
+        err(svcPath(s.name, 'depends_on', dep), `condition completed waits for "${dep}" to exit 0, but it is not a one-shot task; give it ready: { exit: true }, or use condition ready`);
     });
   }
   const cycle = findCycle(Object.fromEntries(Object.values(stack.services).map((s) => [s.name, Object.keys(s.dependsOn)])));

@@ -58,3 +58,29 @@ describe('a foreground up', () => {
     }
   });
 });
+
+describe('stopping while a service waits on a gate', () => {
+  it('releases the wait: up ends promptly when stopped while a dependency has not completed yet', async () => {
+    await using s = tmpStack(`name: gated\nservices:\n  migrate: { command: "sleep 30", ready: { exit: true, timeout: 60s } }\n  api: { command: ${sleeper}, depends_on: { migrate: { condition: completed } }, ready: { log: up } }\n`);
+    const { child, exited } = foregroundUp(s);
+    try {
+      await waitFor(() => readState(join(s.stateDir, 'gated', 'state.json'))?.services.migrate?.state === 'running', 10_000, 'the task to run');
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(code).toBe(1);
+      expect(pidsOfStack('gated')).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      reapStack('gated');
+    }
+  });
+
+  it('refuses condition completed on a service that is not a one-shot task', async () => {
+    await using s = tmpStack(`name: never\nservices:\n  a: { command: "sleep 5" }\n  b: { command: "sleep 5", depends_on: { a: { condition: completed } } }\n`);
+    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/devnet\.yaml:4:\d+: services\.b\.depends_on\.a: condition completed waits for "a" to exit 0, but it is not a one-shot task/);
+  });
+});
