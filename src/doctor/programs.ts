@@ -2,7 +2,8 @@
 import { relative } from 'node:path';
 import type { Check } from '../ports/check.js';
 import { redact } from '../stack/env-files.js';
-import { launchSpec, programOf } from '../stack/launch-spec.js';
+import { launchSpec } from '../stack/launch-spec.js';
+import { firstShellProgram } from '../stack/shell-program.js';
 import type { Stack } from '../stack/model.js';
 import { findProgram, isDir } from '../stack/which.js';
 
@@ -30,8 +31,9 @@ export function programChecks(stack: Stack, services: readonly string[], process
       });
       continue;
     }
-    const program = programOf(spec);
-    if (spec.shell && !/^[\w./-]+$/.test(program)) continue;
+    // a shell line is the shell's: only a program it plainly runs first is looked up
+    const program = spec.shell ? firstShellProgram(spec.file) : spec.file;
+    if (program === undefined) continue;
     const found = findProgram(program, spec.cwd, spec.env.PATH ?? '');
     checks.push(
       found

@@ -4,6 +4,7 @@ import { MARKER } from '../ports/owners.js';
 import { splitCommand } from './argv.js';
 import { own } from './own.js';
 import { shellLine } from './shell-line.js';
+import { firstShellProgram } from './shell-program.js';
 import { interpolate, type InterpolationContext } from './interpolate.js';
 import type { Service, Stack } from './model.js';
 import { findProgram, isDir } from './which.js';
@@ -54,9 +55,9 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   if (s.fallback !== undefined) {
     const program = programOf(spec);
     const cwdExists = isDir(cwd);
-    if (!cwdExists || !findProgram(program, cwd, env.PATH)) {
+    if (!cwdExists || (program !== undefined && !findProgram(program, cwd, env.PATH))) {
       command = commandOf(s, s.fallback, ctx);
-      Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program, cwd: cwdExists ? cwd : stack.root });
+      Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program ?? spec.display, cwd: cwdExists ? cwd : stack.root });
     }
   }
   // a shell line expands its interpolated values from the environment (see shell-line.ts)
@@ -64,9 +65,9 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   return spec;
 }
 
-/** The program a spec runs: its file, or the first word of its shell line. */
-export function programOf(spec: Pick<LaunchSpec, 'file' | 'shell'>): string {
-  return spec.shell ? (splitCommand(spec.file)[0] ?? '') : spec.file;
+/** The program a spec runs: its file, or the first program of its shell line where that can be told. */
+export function programOf(spec: Pick<LaunchSpec, 'file' | 'shell'>): string | undefined {
+  return spec.shell ? firstShellProgram(spec.file) : spec.file;
 }
 
 interface Command {

@@ -71,3 +71,17 @@ describe('devnet doctor', () => {
     expect(JSON.parse(r.stdout).checks[0]).toMatchObject({ id: 'stack.invalid', level: 'error' });
   });
 });
+
+describe('doctor on shell lines', () => {
+  it('does not look up shell builtins as programs, and still finds a missing plain program', async () => {
+    await using s = tmpStack(`name: sh
+services:
+  a: { shell: true, command: "cd . && exec sleep 1" }
+  b: { shell: true, command: "export X=1; while true; do sleep 1; done" }
+  c: { shell: true, command: "no-such-program-here --flag" }
+`);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.stdout).not.toMatch(/program (cd|export|while) not found/);
+    expect(r.stdout).toContain('service c: program no-such-program-here not found on PATH');
+  });
+});
