@@ -1,11 +1,15 @@
-// Flags -> loaded stack, shared by the commands that read one.
-import type { Problem } from '../errors.js';
+// Flags -> loaded stack (or the recorded run), shared by the commands that act on one.
+import { relative, resolve } from 'node:path';
+import { DevnetError, type Problem } from '../errors.js';
+import { colorEnabled } from '../report/style.js';
+import { cleanForTerminal, redactInOutput } from '../report/terminal-output.js';
+import { runIsLive } from '../run/status.js';
 import { loadStack } from '../stack/load.js';
 import type { Stack } from '../stack/model.js';
 import { resolveStackFile } from '../stack/resolve.js';
-import { statePaths, type StatePaths } from '../state/paths.js';
-import { colorEnabled } from '../report/style.js';
-import { cleanForTerminal, redactInOutput } from '../report/terminal-output.js';
+import { pathsAt, statePaths, type StatePaths } from '../state/paths.js';
+import { findRun, type RunEntry } from '../state/run-index.js';
+import { readState } from '../state/store.js';
 import type { StackFlags } from './program.js';
 
 export interface StackContext {
@@ -20,6 +24,70 @@ export async function openStack(flags: StackFlags): Promise<StackContext> {
   // from here on, nothing printed shows the stack's secrets
   redactInOutput(stack.secretValues);
   return { stack, warnings, paths: statePaths(stack) };
+}
+
+/** What a command on a (possibly) running stack acts on. */
+export interface RunContext {
+  paths: StatePaths;
+  stackName: string;
+  stackFile: string;
+  /** the services: of the stack as loaded, or as recorded when the run is used instead */
+  services: string[];
+  /** set when the stack file loads and is the one that runs */
+  stack?: Stack;
+  /** why the recorded run is used instead of the stack file as it is now */
+  note?: string;
+}
+
+/**
+ * For down, status and logs: a running stack is known by what was started, not by its YAML.
+ * The run recorded for this stack file (and offset) is used when the file is now invalid,
+ * deleted, or names another state folder (name: changed); otherwise the stack as loaded.
+ */
+export async function openForRun(flags: StackFlags): Promise<RunContext> {
+  let file: string;
+  try {
+    file = resolveStackFile({ stack: flags.stack });
+  } catch (e) {
+    // a deleted stack file: its run may still be recorded
+    const gone = flags.stack === undefined ? undefined : findRun(resolve(flags.stack), flags.portOffset);
+    if (!gone) throw e;
+    return fromRecord(gone, `${flags.stack} no longer exists; acting on stack ${gone.stackId} as it was started`);
+  }
+  const entry = findRun(file, flags.portOffset);
+  const live = entry && runIsLive(pathsAt(entry.stateDir, entry.stackId)) ? entry : undefined;
+  let loaded: StackContext | undefined;
+  try {
+    loaded = await openStack(flags);
+  } catch (e) {
+    if (!live || !(e instanceof DevnetError)) throw e;
+    return fromRecord(live, `${shownPath(file)} is invalid now (${e.message.split('\n')[0]}); acting on stack ${live.stackId} as it was started`);
+  }
+  if (live && live.stateDir !== loaded.paths.dir)
+    return fromRecord(live, `${shownPath(file)} changed since up (it now names stack ${loaded.paths.stackId}); acting on stack ${live.stackId} as it was started`);
+  return { paths: loaded.paths, stackName: loaded.stack.name, stackFile: loaded.stack.file, services: Object.keys(loaded.stack.services), stack: loaded.stack };
+}
+
+function fromRecord(entry: RunEntry, note: string): RunContext {
+  const paths = pathsAt(entry.stateDir, entry.stackId);
+  let services: string[] = [];
+  try {
+    services = Object.keys(readState(paths.stateFile)?.services ?? {});
+  } catch {
+    // a damaged state names no services; down still sweeps what it can
+  }
+  return { paths, stackName: entry.stackName, stackFile: entry.stackFile, services, note };
+}
+
+/** The first line of a command on a stack: which stack, from which file, and why the record when it is used. */
+export function announce(ctx: Pick<RunContext, 'paths' | 'stackFile' | 'note'>, json = false): void {
+  if (ctx.note) process.stderr.write(cleanForTerminal(`note: ${ctx.note}\n`, false));
+  if (!json) print(`stack ${ctx.paths.stackId} (${shownPath(ctx.stackFile)})`);
+}
+
+export function shownPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
 }
 
 export function splitList(v: string | undefined): string[] | undefined {

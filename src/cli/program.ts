@@ -67,8 +67,17 @@ export async function runCli(argv: string[], version: string): Promise<void> {
 
   stackOptions(program.command('status').alias('ps'))
     .description('show the services of the stack: state, pid, ports, URL, uptime')
+    .option('-a, --all', 'every running stack of this user (devnet ls)')
     .option('--json', 'print as JSON')
-    .action((o) => execute(async () => (await import('./commands/status.js')).status(o)));
+    .action((o: { all?: boolean; json?: boolean } & StackFlags) =>
+      execute(async () => (o.all ? (await import('./commands/ls.js')).ls(o) : (await import('./commands/status.js')).status(o))),
+    );
+
+  program
+    .command('ls')
+    .description('list every running stack of this user: file, offset, services up, uptime, state folder')
+    .option('--json', 'print as JSON')
+    .action((o) => execute(async () => (await import('./commands/ls.js')).ls(o)));
 
   stackOptions(program.command('logs'))
     .description('print the log lines of the stack services')

@@ -18,6 +18,9 @@ export interface StartRequest {
   remap: boolean;
   /** taken by the CLI in the supervisor's name, so that down sees a run starting at once */
   lock: LockInfo;
+  /** the state folder the CLI chose, so both agree on it */
+  stateDir: string;
+  stackId: string;
 }
 
 export type SupervisorMessage = { type: 'event'; event: RunEvent } | { type: 'ready' } | { type: 'error'; error: SerializedError };

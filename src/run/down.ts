@@ -6,6 +6,7 @@ import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
 import { readSocketTable } from '../ports/socket-table.js';
 import type { Emit } from '../report/events.js';
 import { clearStaleLock, readLock } from '../state/lock.js';
+import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
 import { isSameProcess } from '../state/proc.js';
@@ -63,6 +64,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   });
   writeState(paths.stateFile, state);
   clearStaleLock(paths.lockFile);
+  forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
   return { wasUp: anyAlive, stopped: [...stopped], held: heldPorts(recs), survivors };
 }
 

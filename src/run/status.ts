@@ -19,6 +19,18 @@ export interface StackStatus {
   services: ServiceStatus[];
 }
 
+/** A recorded run still running: its supervisor or any of its services. A damaged state is not. */
+export function runIsLive(paths: StatePaths): boolean {
+  let state;
+  try {
+    state = readState(paths.stateFile);
+  } catch {
+    return false;
+  }
+  if (!state) return false;
+  return isSameProcess(state.supervisor) || Object.values(state.services).some((r) => r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime }));
+}
+
 export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
   const state = readState(paths.stateFile);
   if (!state) return { stack: paths.stackId || stackName, up: false, services: [] };

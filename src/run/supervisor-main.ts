@@ -3,7 +3,7 @@
 // cannot report over IPC goes to supervisor.log in the stack's state directory.
 import { join } from 'node:path';
 import { DevnetError, ExitCode, serializeError } from '../errors.js';
-import { statePaths } from '../state/paths.js';
+import { pathsAt } from '../state/paths.js';
 import { appendPrivateFile, ensurePrivateDir } from '../state/private-fs.js';
 import type { StartRequest, SupervisorMessage } from './detach.js';
 import { abortOnStopSignals, readStopRequest } from './stop-signals.js';
@@ -26,8 +26,8 @@ process.once('message', (m: StartRequest) => {
   void run(m);
 });
 
-async function run({ stack, services, remap, lock }: StartRequest): Promise<void> {
-  const paths = statePaths(stack);
+async function run({ stack, services, remap, lock, stateDir, stackId }: StartRequest): Promise<void> {
+  const paths = pathsAt(stateDir, stackId);
   const crashLog = (e: unknown) => {
     ensurePrivateDir(paths.dir);
     appendPrivateFile(join(paths.dir, 'supervisor.log'), `${new Date().toISOString()} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -50,6 +50,7 @@ export class Supervisor {
       stack: stack.name,
       stackId: paths.stackId,
       stackFile: stack.file,
+      portOffset: stack.portOffset,
       runId,
       supervisor,
       startedAt: new Date().toISOString(),

@@ -5,11 +5,13 @@ import { preflight } from '../ports/preflight.js';
 import type { Emit } from '../report/events.js';
 import type { Stack } from '../stack/model.js';
 import { acquireLock, releaseLock, type LockInfo } from '../state/lock.js';
-import type { StatePaths } from '../state/paths.js';
+import { pathsAt, type StatePaths } from '../state/paths.js';
+import { findRun, recordRun } from '../state/run-index.js';
 import { identityOf, isSameProcess } from '../state/proc.js';
 import { newRunId } from '../state/run-id.js';
 import { readState } from '../state/store.js';
 import { describeLeftovers, leftoversOf } from './leftovers.js';
+import { runIsLive } from './status.js';
 import { applyRemap, planRemap } from './remap.js';
 import { Supervisor } from './supervisor.js';
 
@@ -47,6 +49,7 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
   };
   try {
     refuseLeftovers(o.paths, runId);
+    claimRunIndex(o.stack, o.paths);
     let stack = o.stack;
     const first = await preflight(stack, { services: o.services, siblings: false, suggestions: true });
     let checks = first.checks;
@@ -81,6 +84,20 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     release();
     throw e;
   }
+}
+
+/**
+ * Records the run in the user's index, so commands find it from its stack file whatever
+ * happens to the file later. A live run of the same file under another state folder (its
+ * name: was changed since it went up) would be lost track of: refuse instead.
+ */
+function claimRunIndex(stack: Stack, paths: StatePaths): void {
+  const prev = findRun(stack.file, stack.portOffset);
+  if (prev && prev.stateDir !== paths.dir && runIsLive(pathsAt(prev.stateDir, prev.stackId)))
+    throw new LockError(`${stack.file} is already up as stack ${prev.stackId} (its name: changed since); devnet would lose track of it`, {
+      hint: `stop it first with devnet down --stack ${stack.file}${stack.portOffset ? ` --port-offset ${stack.portOffset}` : ''}`,
+    });
+  recordRun({ stateDir: paths.dir, stackId: paths.stackId, stackName: stack.name, stackFile: stack.file, portOffset: stack.portOffset, startedAt: new Date().toISOString() });
 }
 
 /** An earlier run whose supervisor died may still have processes: name them rather than start a second copy. */

@@ -1,6 +1,12 @@
-// Where a stack's state lives: DEVNET_STATE_DIR, else .devnet/ beside the stack file,
-// one folder per stack and port offset so a shifted copy has its own.
-import { join } from 'node:path';
+// Where a stack's state lives. DEVNET_STATE_DIR wins; a project's own stack keeps it in
+// .devnet/ beside the stack file; a shipped stack, or one in a folder this user cannot
+// write (a root-installed package, a read-only checkout), keeps it in the user's state
+// directory ($XDG_STATE_HOME/devnet, else ~/.local/state/devnet). One folder per stack and
+// port offset, so a shifted copy has its own.
+import { accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import type { Stack } from '../stack/model.js';
 
 export interface StatePaths {
@@ -13,13 +19,49 @@ export interface StatePaths {
   logFile(service: string): string;
 }
 
+type Env = Record<string, string | undefined>;
+
 export function stackIdOf(stack: Pick<Stack, 'name' | 'portOffset'>): string {
   return stack.portOffset ? `${stack.name}${stack.portOffset > 0 ? '+' : ''}${stack.portOffset}` : stack.name;
 }
 
-export function statePaths(stack: Pick<Stack, 'name' | 'portOffset' | 'dir'>, env: Record<string, string | undefined> = process.env): StatePaths {
+/** The user's own devnet state directory. */
+export function userStateDir(env: Env = process.env): string {
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'devnet');
+}
+
+const writable = (dir: string) => {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// a file name for a path; node:crypto would cost start-up time for no gain here
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/** The folder that holds the state folders of the stacks defined beside `stack.file`. */
+export function stateBase(stack: Pick<Stack, 'dir'>, env: Env = process.env): string {
+  if (env.DEVNET_STATE_DIR) return env.DEVNET_STATE_DIR;
+  const shipped = stack.dir === join(packageRoot(), 'stacks');
+  if (!shipped && writable(stack.dir)) return join(stack.dir, '.devnet');
+  // named after the folder, told apart by a hash of its path
+  return join(userStateDir(env), 'stacks', `${basename(stack.dir).replace(/[^\w.-]/g, '_')}-${fnv1a(stack.dir)}`);
+}
+
+export function statePaths(stack: Pick<Stack, 'name' | 'portOffset' | 'dir'>, env: Env = process.env): StatePaths {
   const stackId = stackIdOf(stack);
-  const dir = join(env.DEVNET_STATE_DIR || join(stack.dir, '.devnet'), stackId);
+  return pathsAt(join(stateBase(stack, env), stackId), stackId);
+}
+
+/** The paths of a state folder already known (recorded at up). */
+export function pathsAt(dir: string, stackId: string): StatePaths {
   const logDir = join(dir, 'logs');
   return {
     stackId,

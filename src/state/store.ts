@@ -35,6 +35,8 @@ export interface StackState {
   stack: string;
   stackId: string;
   stackFile: string;
+  /** the --port-offset of the run (absent in states written before it was recorded) */
+  portOffset?: number;
   runId: string;
   /** the devnet process that supervises the services (the foreground CLI or the detached supervisor) */
   supervisor: ProcessIdentity;

@@ -2,7 +2,7 @@ import { StopError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import { downStack } from '../../run/down.js';
-import { openStack, print, printJson } from '../context.js';
+import { announce, openForRun, print, printJson } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
@@ -11,8 +11,10 @@ interface Flags extends StackFlags {
 }
 
 export async function down(flags: Flags): Promise<number> {
-  const { stack, paths } = await openStack(flags);
-  const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: Object.keys(stack.services), showLogs: false, color: colorEnabled() });
+  const ctx = await openForRun(flags);
+  const { paths } = ctx;
+  announce(ctx, flags.json);
+  const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: ctx.services, showLogs: false, color: colorEnabled() });
   const result = await downStack(paths, { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit });
   if (flags.json) printJson({ stack: paths.stackId, ...result, held: result.held.map((h) => ({ service: h.service, port: h.port, owner: h.owner && { pid: h.owner.pid, command: h.owner.command } })) });
   else if (!result.wasUp) print(`stack ${paths.stackId} is not up; nothing to stop`);

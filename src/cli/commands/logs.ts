@@ -3,9 +3,8 @@ import { prefixer } from '../../report/prefix.js';
 import { colorEnabled, painter } from '../../report/style.js';
 import { LogCursor, mergeByTime } from '../../run/log-reader.js';
 import { stackStatus } from '../../run/status.js';
-import { own } from '../../stack/own.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
-import { openStack, print } from '../context.js';
+import { announce, openForRun, print } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
@@ -14,9 +13,12 @@ interface Flags extends StackFlags {
 }
 
 export async function logs(services: string[], flags: Flags): Promise<number> {
-  const { stack, paths } = await openStack(flags);
-  const known = Object.keys(stack.services);
-  for (const s of services) if (!own(stack.services, s)) throw new UsageError(`unknown service "${s}"${didYouMean(s, known)}`);
+  const ctx = await openForRun(flags);
+  const { paths } = ctx;
+  // logs stream to stdout: no header there, only the note (on stderr) when the record is used
+  announce(ctx, true);
+  const known = ctx.services;
+  for (const s of services) if (!known.includes(s)) throw new UsageError(`unknown service "${s}"${didYouMean(s, known)}`);
   const names = services.length ? services : known;
   const prefix = prefixer(names, painter(colorEnabled()));
   const cursors = names.map((n) => new LogCursor(n, paths.logFile(n)));
@@ -31,7 +33,7 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   while (!stop) {
     await new Promise((r) => setTimeout(r, 150));
     show(mergeByTime(cursors.map((c) => c.read())));
-    if (!stackStatus(paths, stack.name).up) {
+    if (!stackStatus(paths, ctx.stackName).up) {
       show(mergeByTime(cursors.map((c) => c.read())));
       break;
     }

@@ -1,6 +1,6 @@
 import { formatColumns } from '../../plan/table.js';
 import { stackStatus, statusJson } from '../../run/status.js';
-import { openStack, print, printJson } from '../context.js';
+import { announce, openForRun, print, printJson } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
@@ -8,10 +8,12 @@ interface Flags extends StackFlags {
 }
 
 export async function status(flags: Flags): Promise<number> {
-  const { stack, paths } = await openStack(flags);
-  const st = stackStatus(paths, stack.name);
+  const ctx = await openForRun(flags);
+  const { paths } = ctx;
+  const st = stackStatus(paths, ctx.stackName);
+  announce(ctx, flags.json);
   if (flags.json) {
-    printJson(statusJson(st));
+    printJson({ ...statusJson(st), file: ctx.stackFile });
     return 0;
   }
   if (!st.services.length) {
@@ -19,7 +21,7 @@ export async function status(flags: Flags): Promise<number> {
     return 0;
   }
   const rows = st.services.map((s) => [s.name, s.state + (s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : ''), s.pid ? String(s.pid) : '-', Object.values(s.ports).join(',') || '-', s.url ?? '-', s.uptimeSeconds !== undefined ? uptime(s.uptimeSeconds) : '-']);
-  process.stdout.write(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME'], ...rows]));
+  print(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME'], ...rows]).trimEnd());
   return 0;
 }
 

@@ -59,7 +59,7 @@ export async function up(flags: Flags): Promise<number> {
   }
   if (detached) {
     try {
-      await detached.start({ stack, services, remap: !!flags.remap, lock: lock! }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
+      await detached.start({ stack, services, remap: !!flags.remap, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
     } catch (e) {
       releaseLock(paths.lockFile, lock!);
       throw e;

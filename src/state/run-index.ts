@@ -1,0 +1,75 @@
+// The stacks this user has run, one small file per stack file and port offset, written at
+// up. Commands on a running stack find its state here without reading the stack file, so
+// they work when the file is now invalid, renamed or deleted; devnet ls lists them all.
+// With DEVNET_STATE_DIR the index lives inside it, so separate state roots stay separate.
+import { createHash } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { userStateDir } from './paths.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
+
+export interface RunEntry {
+  stateDir: string;
+  stackId: string;
+  stackName: string;
+  /** absolute path of the stack file at up */
+  stackFile: string;
+  portOffset: number;
+  startedAt: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function indexDir(env: Env = process.env): string {
+  return env.DEVNET_STATE_DIR ? join(env.DEVNET_STATE_DIR, '.runs') : join(userStateDir(env), 'runs');
+}
+
+const entryFile = (stackFile: string, portOffset: number, env: Env) =>
+  join(indexDir(env), `${createHash('sha256').update(`${stackFile}\0${portOffset}`).digest('hex').slice(0, 24)}.json`);
+
+function parse(text: string | undefined): RunEntry | undefined {
+  if (!text) return undefined;
+  try {
+    const e = JSON.parse(text) as Partial<RunEntry>;
+    return typeof e.stateDir === 'string' && typeof e.stackFile === 'string' && typeof e.stackId === 'string' ? (e as RunEntry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function recordRun(entry: RunEntry, env: Env = process.env): void {
+  ensurePrivateDir(indexDir(env));
+  writePrivateFile(entryFile(entry.stackFile, entry.portOffset, env), JSON.stringify(entry, null, 2));
+}
+
+/** The run recorded for this stack file and offset, if any. */
+export function findRun(stackFile: string, portOffset: number, env: Env = process.env): RunEntry | undefined {
+  try {
+    const e = parse(readPrivateFile(entryFile(stackFile, portOffset, env)));
+    return e?.stackFile === stackFile && e.portOffset === portOffset ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function listRuns(env: Env = process.env): RunEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(indexDir(env)).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names.flatMap((f) => {
+    try {
+      const e = parse(readPrivateFile(join(indexDir(env), f)));
+      return e ? [e] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Removes the entry when it still names this state folder (a later up may have replaced it). */
+export function forgetRun(stackFile: string, portOffset: number, stateDir: string, env: Env = process.env): void {
+  if (findRun(stackFile, portOffset, env)?.stateDir === stateDir) rmSync(entryFile(stackFile, portOffset, env), { force: true });
+}

@@ -1,0 +1,109 @@
+// The running stack is state, not YAML: commands on a running stack work from what was
+// started when its file is invalid, renamed or deleted; state lives where users can write.
+import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, devnet, freePorts, pidsOfStack, reapStack, tmpStack } from '../helpers.js';
+
+const node = process.execPath;
+const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
+const stackYaml = (name: string) => `name: ${name}\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n  b: { command: ${sleeper}, depends_on: [a], ready: { log: up } }\n`;
+
+describe('a running stack whose file changed', () => {
+  it('is still shown and stopped when its file has a typo', async () => {
+    await using s = tmpStack(stackYaml('typo'));
+    try {
+      expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+      writeFileSync(s.file, `${stackYaml('typo')}  c: { comand: x }\n`);
+      const st = await devnet(['status', '--stack', s.file, '--json'], { cwd: s.dir, env: s.env });
+      expect(st.code, st.all).toBe(0);
+      expect(st.stderr).toMatch(/note: devnet\.yaml is invalid now \(.*unknown key "comand".*\); acting on stack typo as it was started/);
+      expect((JSON.parse(st.stdout) as { services: { state: string }[] }).services.map((x) => x.state)).toEqual(['ready', 'ready']);
+      const logs = await devnet(['logs', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(logs.code, logs.all).toBe(0);
+      expect(logs.stdout).toContain('a | up');
+      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(down.code, down.all).toBe(0);
+      expect(down.stdout).toContain('stack typo is down; all ports free');
+      expect(pidsOfStack('typo')).toEqual([]);
+    } finally {
+      reapStack('typo');
+    }
+  });
+
+  it('is not lost when its name: changes: up refuses a second copy, down stops the first', async () => {
+    await using s = tmpStack(stackYaml('before'));
+    try {
+      expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+      writeFileSync(s.file, stackYaml('after'));
+      const again = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(again.code, again.all).toBe(1);
+      expect(again.stderr).toContain('is already up as stack before (its name: changed since)');
+      expect(pidsOfStack('after')).toEqual([]);
+      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(down.code, down.all).toBe(0);
+      expect(down.stderr).toContain('devnet.yaml changed since up (it now names stack after); acting on stack before as it was started');
+      expect(pidsOfStack('before')).toEqual([]);
+    } finally {
+      reapStack('before');
+    }
+  });
+
+  it('is stopped by down after its file was deleted', async () => {
+    await using s = tmpStack(stackYaml('deleted'));
+    try {
+      expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+      unlinkSync(s.file);
+      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(down.code, down.all).toBe(0);
+      expect(down.stderr).toContain('no longer exists; acting on stack deleted as it was started');
+      expect(pidsOfStack('deleted')).toEqual([]);
+    } finally {
+      reapStack('deleted');
+    }
+  });
+});
+
+describe('devnet ls', () => {
+  it('lists every running stack with its file, offset and services, and forgets them at down', async () => {
+    await using s = tmpStack(stackYaml('listed'));
+    try {
+      for (const offset of ['0', '7']) expect((await devnet(['up', '-d', '--stack', s.file, '--port-offset', offset], { cwd: s.dir, env: s.env })).code).toBe(0);
+      const ls = await devnet(['ls', '--json'], { cwd: s.dir, env: s.env });
+      const stacks = (JSON.parse(ls.stdout) as { stacks: { stack: string; file: string; portOffset: number; servicesUp: number; servicesTotal: number }[] }).stacks;
+      expect(stacks.map((x) => [x.stack, x.portOffset, x.servicesUp, x.servicesTotal, x.file])).toEqual([
+        ['listed', 0, 2, 2, s.file],
+        ['listed+7', 7, 2, 2, s.file],
+      ]);
+      const table = await devnet(['status', '--all'], { cwd: s.dir, env: s.env });
+      expect(table.stdout).toMatch(/listed\+7\s+devnet\.yaml\s+7\s+2\/2 up/);
+      for (const offset of ['0', '7']) expect((await devnet(['down', '--stack', s.file, '--port-offset', offset], { cwd: s.dir, env: s.env })).code).toBe(0);
+      expect((await devnet(['ls'], { cwd: s.dir, env: s.env })).stdout).toContain('no stack is up');
+    } finally {
+      reapStack('listed');
+      reapStack('listed+7');
+    }
+  });
+});
+
+describe('where state lives', () => {
+  it('keeps a shipped stack in the user state directory, never inside the package', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'devnet-xdg-'));
+    const [p] = await freePorts(1);
+    const env = { XDG_STATE_HOME: home, DEVNET_STATE_DIR: '' };
+    try {
+      const up = await devnet(['up', '-d', '--stack', 'demo', '--only', 'blockchain-node', '--remap', '--port-offset', String(p! - 8080)], { cwd: home, env });
+      expect(up.code, up.all).toBe(0);
+      expect(existsSync(join(ROOT, 'stacks', '.devnet'))).toBe(false);
+      const ls = await devnet(['ls', '--json'], { cwd: home, env });
+      const [run] = (JSON.parse(ls.stdout) as { stacks: { stateDir: string }[] }).stacks;
+      expect(run!.stateDir.startsWith(join(home, 'devnet', 'stacks'))).toBe(true);
+      const down = await devnet(['down', '--stack', 'demo', '--port-offset', String(p! - 8080)], { cwd: home, env });
+      expect(down.code, down.all).toBe(0);
+    } finally {
+      reapStack(`demo+${p! - 8080}`);
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
