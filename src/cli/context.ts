@@ -6,9 +6,9 @@ import { cleanForTerminal, redactInOutput } from '../report/terminal-output.js';
 import { runIsLive } from '../run/status.js';
 import { loadStack } from '../stack/load.js';
 import type { Stack } from '../stack/model.js';
-import { resolveStackFile } from '../stack/resolve.js';
+import { resolveStack } from '../stack/resolve.js';
 import { pathsAt, statePaths, type StatePaths } from '../state/paths.js';
-import { findRun, type RunEntry } from '../state/run-index.js';
+import { findRun, listRuns, type RunEntry } from '../state/run-index.js';
 import { readState } from '../state/store.js';
 import type { StackFlags } from './program.js';
 
@@ -19,7 +19,8 @@ export interface StackContext {
 }
 
 export async function openStack(flags: StackFlags): Promise<StackContext> {
-  const file = resolveStackFile({ stack: flags.stack });
+  const { file, by } = resolveStack({ stack: flags.stack });
+  if (by === 'default') process.stderr.write(`note: no devnet.yaml in ${shownPath(process.cwd()) || '.'} or a parent folder: using devnet's shipped demo stack\n`);
   const { stack, warnings } = await loadStack(file, { portOffset: flags.portOffset });
   // from here on, nothing printed shows the stack's secrets
   redactInOutput(stack.secretValues);
@@ -47,7 +48,7 @@ export interface RunContext {
 export async function openForRun(flags: StackFlags): Promise<RunContext> {
   let file: string;
   try {
-    file = resolveStackFile({ stack: flags.stack });
+    file = resolveStack({ stack: flags.stack }).file;
   } catch (e) {
     // a deleted stack file: its run may still be recorded
     const gone = flags.stack === undefined ? undefined : findRun(resolve(flags.stack), flags.portOffset);
@@ -83,6 +84,15 @@ function fromRecord(entry: RunEntry, note: string): RunContext {
 export function announce(ctx: Pick<RunContext, 'paths' | 'stackFile' | 'note'>, json = false): void {
   if (ctx.note) process.stderr.write(cleanForTerminal(`note: ${ctx.note}\n`, false));
   if (!json) print(`stack ${ctx.paths.stackId} (${shownPath(ctx.stackFile)})`);
+}
+
+/** When this stack is not up but others are: which, and how to address the one. */
+export function upElsewhere(paths: StatePaths): string | undefined {
+  const others = listRuns().filter((r) => r.stateDir !== paths.dir && runIsLive(pathsAt(r.stateDir, r.stackId)));
+  if (!others.length) return undefined;
+  if (others.length > 1) return `${others.length} other stacks are up: devnet ls lists them`;
+  const [o] = others;
+  return `stack ${o!.stackId} is up (${shownPath(o!.stackFile)}): address it with --stack ${shownPath(o!.stackFile)}${o!.portOffset ? ` --port-offset ${o!.portOffset}` : ''}`;
 }
 
 export function shownPath(p: string): string {

@@ -28,5 +28,21 @@ describe('which stack a command means', () => {
   it('names a missing file or stack and where it looked', () => {
     expect(() => resolveStackFile({ stack: 'missing.yaml', cwd: dir, env: {} })).toThrow('stack file missing.yaml not found');
     expect(() => resolveStackFile({ stack: 'nope', cwd: dir, env: {} })).toThrow('no stack named "nope": looked in ./stacks/ and devnet\'s shipped stacks');
+    expect(() => resolveStackFile({ stack: 'runnink', cwd: dir, env: {} })).toThrow('no stack named "runnink" (did you mean "runink"?)');
+  });
+
+  it('finds devnet.yaml in the nearest parent folder', () => {
+    const deep = join(dir, 'a', 'b');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(dir, 'a', 'devnet.yml'), 'name: parent\nservices: {}\n');
+    expect(resolveStackFile({ cwd: deep, env: {} })).toBe(join(dir, 'a', 'devnet.yml'));
+  });
+
+  it('does not let a folder without a stack shadow a shipped stack of the same name', () => {
+    // the repository itself has a demo/ folder beside stacks/demo.yaml
+    expect(resolveStackFile({ stack: 'demo', cwd: ROOT, env: {} })).toBe(join(ROOT, 'stacks', 'demo.yaml'));
+    mkdirSync(join(dir, 'proj'));
+    writeFileSync(join(dir, 'proj', 'devnet.yaml'), 'name: proj\nservices: {}\n');
+    expect(resolveStackFile({ stack: 'proj', cwd: dir, env: {} })).toBe(join(dir, 'proj', 'devnet.yaml'));
   });
 });

@@ -1,6 +1,6 @@
 import { formatColumns } from '../../plan/table.js';
 import { stackStatus, statusJson } from '../../run/status.js';
-import { announce, openForRun, print, printJson } from '../context.js';
+import { announce, openForRun, print, printJson, upElsewhere } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
@@ -18,6 +18,8 @@ export async function status(flags: Flags): Promise<number> {
   }
   if (!st.services.length) {
     print(`stack ${paths.stackId} is not up`);
+    const elsewhere = upElsewhere(paths);
+    if (elsewhere) print(elsewhere);
     return 0;
   }
   const rows = st.services.map((s) => [s.name, s.state + (s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : ''), s.pid ? String(s.pid) : '-', Object.values(s.ports).join(',') || '-', s.url ?? '-', s.uptimeSeconds !== undefined ? uptime(s.uptimeSeconds) : '-']);
