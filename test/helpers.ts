@@ -38,6 +38,9 @@ export function tmpStack(yaml: string, files: Record<string, string> = {}, name 
     env,
     async [Symbol.asyncDispose]() {
       await devnet(['down', '--stack', file, '--timeout', '2'], { cwd: dir, env }).catch(() => {});
+      // whatever down missed (or a bug in it left), by the marker rather than by devnet's own code
+      const name = /^name:\s*(\S+)/m.exec(yaml)?.[1];
+      if (name) reapStack(name, true);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -105,13 +108,17 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_00
 
 export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
-/** Pids of live processes whose environment carries DEVNET_STACK_ID=stackId: found without devnet's own code. */
-export function pidsOfStack(stackId: string): number[] {
+/**
+ * Pids of live processes whose environment carries DEVNET_STACK_ID=stackId (with `shifted`,
+ * also its --port-offset copies): found without devnet's own code.
+ */
+export function pidsOfStack(stackId: string, shifted = false): number[] {
   const out: number[] = [];
+  const matches = (v: string) => v === `DEVNET_STACK_ID=${stackId}` || (shifted && /^[+-]\d+$/.test(v.slice(`DEVNET_STACK_ID=${stackId}`.length)) && v.startsWith(`DEVNET_STACK_ID=${stackId}`));
   for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d) || !pidAlive(Number(d))) continue;
+    if (!/^\d+$/.test(d) || !pidAlive(Number(d)) || Number(d) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(`DEVNET_STACK_ID=${stackId}`)) out.push(Number(d));
+      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').some(matches)) out.push(Number(d));
     } catch {
       // gone, or not ours to read
     }
@@ -120,8 +127,8 @@ export function pidsOfStack(stackId: string): number[] {
 }
 
 /** SIGKILLs whatever carries the stack's marker: the cleanup of a test that failed half-way. */
-export function reapStack(stackId: string): void {
-  for (const pid of pidsOfStack(stackId)) {
+export function reapStack(stackId: string, shifted = false): void {
+  for (const pid of pidsOfStack(stackId, shifted)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
