@@ -7,7 +7,7 @@ export type RunEvent =
   | { kind: 'remap'; service: string; portName: string; from: number; to: number }
   | { kind: 'service:starting'; service: string; pid: number; command: string }
   | { kind: 'service:waiting'; service: string; probe: string }
-  | { kind: 'service:ready'; service: string; ms: number; url?: string }
+  | { kind: 'service:ready'; service: string; ms: number; url?: string; completed?: boolean }
   | { kind: 'service:failed'; service: string; reason: string; logTail: string[] }
   | { kind: 'service:exited'; service: string; code: number | null; signal: string | null; expected: boolean }
   | { kind: 'service:log'; service: string; stream: 'out' | 'err'; line: string }

@@ -54,7 +54,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
       case 'service:waiting':
         return titles.get(e.service)?.(`waiting for ${e.probe}`);
       case 'service:ready':
-        return outcomes.get(e.service)?.resolve({ ok: true, title: `${e.service}: ${paint('green', 'ready')} in ${(e.ms / 1000).toFixed(1)}s${e.url ? `  ${e.url}` : ''}` });
+        return outcomes.get(e.service)?.resolve({ ok: true, title: `${e.service}: ${paint('green', e.completed ? 'completed' : 'ready')} in ${(e.ms / 1000).toFixed(1)}s${e.url ? `  ${e.url}` : ''}` });
       case 'service:failed':
         start();
         return outcomes.get(e.service)?.resolve({ ok: false, reason: e.reason });
@@ -76,7 +76,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
         if (after) write(`stop   ${e.service}${e.forced ? ' (killed after its grace period)' : ''}\n`);
         return;
       case 'stack:ready':
-        after = `${paint('green', 'up')} stack ${e.stack}: ${e.services.length} services ready in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;
+        after = `${paint('green', 'up')} stack ${e.stack}: ${e.services.length} service${e.services.length === 1 ? '' : 's'} ready in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;
         return;
       case 'stack:stopped':
         for (const d of outcomes.values()) d.resolve({ skipped: true });

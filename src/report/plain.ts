@@ -25,7 +25,7 @@ export function plainReporter(o: ReporterOptions): Reporter {
       case 'service:waiting':
         return line('wait', `${e.service}: ${e.probe}`);
       case 'service:ready':
-        return line(paint('green', 'ready'), `${e.service} in ${secs(e.ms)}${e.url ? `  ${e.url}` : ''}`);
+        return line(paint('green', e.completed ? 'done' : 'ready'), `${e.service}${e.completed ? ' completed' : ''} in ${secs(e.ms)}${e.url ? `  ${e.url}` : ''}`);
       case 'service:failed':
         return line(paint('red', 'failed'), `${e.service}: ${e.reason}`);
       case 'service:exited':
@@ -38,7 +38,7 @@ export function plainReporter(o: ReporterOptions): Reporter {
       case 'service:stopped':
         return line('stop', `${e.service}${e.forced ? ' (killed after its grace period)' : ''}`);
       case 'stack:ready':
-        line(paint('green', 'up'), `stack ${e.stack}: ${e.services.length} services ready in ${secs(e.ms)}`);
+        line(paint('green', 'up'), `stack ${e.stack}: ${e.services.length} service${e.services.length === 1 ? '' : 's'} ready in ${secs(e.ms)}`);
         return write(urlTable(e.services));
       case 'stack:stopped':
         return line('down', `stack ${e.stack} stopped`);

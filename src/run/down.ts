@@ -59,7 +59,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
       if (res.signalled) stopped.add(r.name);
       if (stopped.has(r.name)) emit({ kind: 'service:stopped', service: r.name, forced: res.forced, ms: 0 });
       survivors.push(...res.survivors.map((p) => ({ service: r.name, pid: p.pid })));
-      if (r.state !== 'exited' && r.state !== 'failed') r.state = 'stopped';
+      if (r.state !== 'exited' && r.state !== 'failed' && r.state !== 'completed') r.state = 'stopped';
     },
   });
   writeState(paths.stateFile, state);

@@ -176,7 +176,7 @@ export class Supervisor {
     if ((rec.state as ServiceState) === 'running') rec.state = 'ready';
     rec.readyAt = new Date().toISOString();
     this.save();
-    emit({ kind: 'service:ready', service: name, ms: Date.now() - t0, url: rec.url });
+    emit({ kind: 'service:ready', service: name, ms: Date.now() - t0, url: rec.url, completed: (rec.state as ServiceState) === 'completed' });
     g.ready.resolve();
   }
 
@@ -187,7 +187,7 @@ export class Supervisor {
     const expected = !!this.stopping;
     if (expected) rec.state = 'stopped';
     else if (s.ready.kind === 'exit' && r.code === 0) {
-      rec.state = 'exited';
+      rec.state = 'completed';
       probe.resolveExternally({ ok: true });
       this.gates.get(name)!.completed.resolve();
     } else if (!wasReady) {

@@ -139,7 +139,7 @@ function checkReady(stack: Stack, err: Push) {
       try {
         new RegExp(r.target!);
       } catch (e) {
-        err([...at, 'log'], `invalid regular expression: ${(e as Error).message}`);
+        err([...at, 'log'], (e as Error).message.replace(/^Invalid regular expression/, 'invalid regular expression'));
       }
     }
   }

@@ -7,7 +7,8 @@ import type { ProcessIdentity } from './proc.js';
 
 export const STATE_VERSION = 1;
 
-export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'stopping' | 'stopped' | 'exited' | 'failed';
+/** completed: a one-shot task (ready: exit) that exited 0 */
+export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'stopping' | 'stopped' | 'completed' | 'exited' | 'failed';
 
 /** A service whose process was started and has not exited or been stopped. */
 export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready';

@@ -272,7 +272,7 @@ services:
     const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(up.code, up.all).toBe(0);
     const st = stateOf(s.stateDir, 'oneshot');
-    expect(st.services.migrate).toMatchObject({ state: 'exited', exitCode: 0 });
+    expect(st.services.migrate).toMatchObject({ state: 'completed', exitCode: 0 });
     expect(st.order).toEqual(['migrate', 'api']);
   });
 

@@ -25,6 +25,10 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   const show = (lines: ReturnType<typeof mergeByTime>) => lines.forEach((l) => print(prefix(l.service, l.line)));
   show(mergeByTime(cursors.map((c) => c.read()), flags.tail));
   if (!flags.follow) return 0;
+  if (!stackStatus(paths, ctx.stackName).up) {
+    process.stderr.write(`stack ${paths.stackId} is not up: nothing to follow (the lines above are from its last run)\n`);
+    return 0;
+  }
   let stop = false;
   const onSignal = () => (stop = true);
   process.once('SIGINT', onSignal);

@@ -1,3 +1,4 @@
+import { UsageError, serializeError } from '../../errors.js';
 import { join } from 'node:path';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
@@ -18,12 +19,24 @@ interface Flags extends StackFlags {
 }
 
 export async function up(flags: Flags): Promise<number> {
+  try {
+    return await runUp(flags);
+  } catch (e) {
+    // scripts asking for --json get JSON on failure too; the message still goes to stderr
+    if (flags.json) printJson({ ok: false, error: errorJson(e) });
+    throw e;
+  }
+}
+
+async function runUp(flags: Flags): Promise<number> {
   // the detached supervisor's Node start-up overlaps the loading of the stack here
   const detached = flags.detach ? new (await import('../../run/detach.js')).DetachedSupervisor() : undefined;
   let loaded;
   try {
     const { stack, paths } = await openStack(flags);
-    loaded = { stack, paths, services: selectServices(stack, { only: splitList(flags.only), profiles: flags.profile }) };
+    const only = splitList(flags.only);
+    if (flags.only !== undefined && !only?.length) throw new UsageError(`--only needs service names, got \`${flags.only}\``, { hint: 'name services separated by commas: --only api,web' });
+    loaded = { stack, paths, services: selectServices(stack, { only, profiles: flags.profile?.flatMap((p) => splitList(p) ?? []) }) };
   } catch (e) {
     detached?.cancel();
     throw e;
@@ -85,4 +98,9 @@ export async function up(flags: Flags): Promise<number> {
   } finally {
     removeHandlers();
   }
+}
+
+function errorJson(e: unknown) {
+  const { name, message, hint, problems, lines, service, logTail } = serializeError(e);
+  return { kind: name, message: message.split('\n')[0], hint, problems, lines, service, logTail };
 }

@@ -1,0 +1,56 @@
+// Small promises of the CLI, each found by trying it as a new user would.
+import { describe, expect, it } from 'vitest';
+import { devnet, freePorts, holdPort, tmpStack } from '../helpers.js';
+
+const node = process.execPath;
+const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
+
+describe('the command line', () => {
+  it('refuses --only with no names instead of starting everything', async () => {
+    await using s = tmpStack(`name: onlyempty\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const r = await devnet(['up', '-d', '--only', '', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--only needs service names');
+  });
+
+  it('splits --profile a,b like --only, and calls a finished one-shot task completed', async () => {
+    await using s = tmpStack(`name: profiles
+services:
+  base: { command: "true", ready: { exit: true } }
+  x: { command: ${sleeper}, ready: { log: up }, profiles: [one] }
+  y: { command: ${sleeper}, ready: { log: up }, profiles: [two] }
+`);
+    const r = await devnet(['up', '-d', '--profile', 'one,two', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain('3 services ready');
+    expect(r.stdout).toMatch(/done\s+base completed in/);
+    const st = await devnet(['status', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect((JSON.parse(st.stdout) as { services: { name: string; state: string }[] }).services.map((x) => `${x.name}:${x.state}`).sort()).toEqual(['base:completed', 'x:ready', 'y:ready']);
+  });
+
+  it('prints a JSON error object when up --json fails', async () => {
+    const [p] = await freePorts(1);
+    await using held = await holdPort(p!);
+    await using s = tmpStack(`name: jsonfail\nservices:\n  a: { command: ${sleeper}, port: ${p} }\n`);
+    const r = await devnet(['up', '-d', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.stdout) as { ok: boolean; error: { kind: string; lines: string[] } };
+    expect(out.ok).toBe(false);
+    expect(out.error.kind).toBe('PreflightError');
+    expect(out.error.lines[0]).toContain(`port ${p} (a) is held by pid ${process.pid}`);
+    void held;
+  });
+
+  it('says a stack is down when asked to follow its logs', async () => {
+    await using s = tmpStack(`name: follow\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const r = await devnet(['logs', '-f', '--stack', s.file], { cwd: s.dir, env: s.env, timeout: 5000 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('stack follow is not up: nothing to follow');
+  });
+
+  it('says "1 service", not "1 services"', async () => {
+    await using s = tmpStack(`name: one\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.stdout).toContain('1 service ready');
+  });
+});
