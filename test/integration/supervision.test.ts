@@ -1,6 +1,6 @@
 // A foreground up supervises until it is stopped: a closed stdout does not end it, and a
 // second Ctrl-C ends the grace periods.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
@@ -82,5 +82,25 @@ describe('stopping while a service waits on a gate', () => {
     const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/devnet\.yaml:4:\d+: services\.b\.depends_on\.a: condition completed waits for "a" to exit 0, but it is not a one-shot task/);
+  });
+});
+
+describe('without /proc', () => {
+  it('refuses up in one line instead of hanging or starting what it cannot stop', async () => {
+    const probe = spawnSync('unshare', ['-m', 'true']);
+    if (probe.status !== 0) return; // no mount namespaces here (not root): nothing to test with
+    await using s = tmpStack(`name: noproc\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    for (const args of [['up', '-d'], ['up']]) {
+      const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount -t tmpfs none /proc && exec "${node}" "${CLI}" ${args.join(' ')} --stack "${s.file}"`], {
+        cwd: s.dir,
+        env: { ...process.env, ...s.env, NO_COLOR: '1', DEVNET_STACK: '' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(r.status, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/\/proc/);
+      expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+      expect(pidsOfStack('noproc')).toEqual([]);
+    }
   });
 });
