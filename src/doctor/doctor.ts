@@ -27,7 +27,7 @@ export interface DoctorOptions {
 export async function runDoctor(stack: Stack, o: DoctorOptions): Promise<DoctorReport> {
   const launchable = Object.values(stack.services).filter((s) => s.status !== 'planned').length;
   const checks: Check[] = [
-    { id: 'stack.valid', level: 'ok', message: `stack ${stack.name} is valid: ${launchable} services, ${o.services.length} selected` },
+    { id: 'stack.valid', level: 'ok', message: `stack ${stack.name} is valid: ${launchable} service${launchable === 1 ? '' : 's'}, ${o.services.length} selected` },
     ...o.warnings.map((w): Check => ({ id: 'stack.warning', level: 'warn', message: formatProblem(w) })),
   ];
   const { checks: portChecks } = await preflight(stack, { services: o.services, selfStackId: o.stackId });

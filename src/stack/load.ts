@@ -123,6 +123,8 @@ function buildStack(
   const secretValues = [...secretValuesOf(fileEnv), ...secretValuesOf(literals(envStrings(raw.env)))];
   for (const [name, s] of Object.entries((raw.services ?? {}) as Record<string, Raw>)) {
     const svcFileEnv = readFiles(envFileRefs(s.env_file, ['services', name, 'env_file']));
+    const probes = ['http', 'tcp', 'log', 'exit'].filter((k) => s.ready?.[k] !== undefined);
+    if (probes.length > 1) at(['services', name, 'ready'], `ready takes exactly one probe, got ${probes.join(' and ')}: keep one`);
     secretValues.push(...secretValuesOf(svcFileEnv), ...secretValuesOf(literals(envStrings(s.env))));
     services[name] = normalizeService(name, s, host, portOffset, svcFileEnv);
   }

@@ -23,7 +23,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   };
   const at = (offset: number, message: string): Problem => ({ file, ...toPos(offset), message });
   // the first syntax error only: the ones after it are usually its echoes
-  const syntaxErrors: Problem[] = doc.errors.slice(0, 1).map((e) => at(e.pos[0], firstLine(e.message)));
+  const syntaxErrors: Problem[] = doc.errors.slice(0, 1).map((e) => at(e.pos[0], withHint(firstLine(e.message))));
   if (!syntaxErrors.length) {
     const dup = duplicateKey(doc);
     if (dup) syntaxErrors.push(at(dup.offset, `duplicate key "${dup.key}" (first at line ${toPos(dup.first).line}); a mapping names each key once`));
@@ -104,4 +104,11 @@ function firstAlias(doc: Document): number | undefined {
     },
   });
   return offset;
+}
+
+// yaml's words for a plain value holding ": " (command: echo a: b), which YAML reads as a mapping
+const COLON_IN_VALUE = /compact mappings|not allowed within flow collections|Implicit keys need to be on a single line|Implicit map keys need to be/;
+
+function withHint(message: string): string {
+  return COLON_IN_VALUE.test(message) ? `${message}; a value that holds ": " must be quoted, e.g. command: "echo a: b"` : message;
 }

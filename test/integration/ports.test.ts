@@ -69,3 +69,11 @@ describe('devnet ports', () => {
     expect(r.stdout).toMatch(/18090\s+Legacy API\s+old\s+-\s+deprecated.*deprecated: moved to 18080 \/v2/);
   });
 });
+
+describe('ports --check on a missing file', () => {
+  it('says so in one line with exit 2', async () => {
+    const r = await devnet(['ports', '--stack', 'aitbc', '--check', '/nonexistent/doc.md']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: --check: /nonexistent/doc.md: not found');
+  });
+});

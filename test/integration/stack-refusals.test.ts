@@ -17,6 +17,9 @@ const cases: [string, string, RegExp][] = [
   ['an unknown interpolation reference', 'name: x\nservices:\n  a: { command: "node a.js ${services.b.port}" }\n', /services\.a\.command: \$\{services\.b\.port\}: unknown service "b"/],
   ['a port outside its group', 'name: x\ngroups:\n  - { name: cp, ports: 8400-8500 }\nservices:\n  a: { command: a, port: 8600, group: cp }\n', /services\.a\.port: port 8600 is outside its group "cp" \(8400-8500\)/],
   ['a missing env file', 'name: x\nenv_file: [.env.missing]\nservices: {}\n', /devnet\.yaml:2:12: env_file\[0\]: env file \.env\.missing not found/],
+  ['an unquoted value holding ": ", with the fix', 'name: x\nservices:\n  a:\n    command: echo a: b\n', /devnet\.yaml:4:\d+: .*; a value that holds ": " must be quoted/],
+  ['two probe kinds in one ready', 'name: x\nservices:\n  a: { command: a, port: 1, ready: { http: /, tcp: true } }\n', /devnet\.yaml:3:\d+: services\.a\.ready: ready takes exactly one probe, got http and tcp/],
+  ['an invalid log regex, said once', 'name: x\nservices:\n  a: { command: a, ready: { log: "(" } }\n', /services\.a\.ready\.log: invalid regular expression: \/\(\/: Unterminated group$/m],
   ['a port pushed out of range by --port-offset', 'name: x\nservices:\n  a: { command: a, port: 65000 }\n', /port 66000 \(with --port-offset 1000\) is outside 1-65535/],
 ];
 

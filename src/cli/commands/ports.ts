@@ -20,7 +20,9 @@ export async function ports(flags: Flags): Promise<number> {
     try {
       doc = readFileSync(flags.check, 'utf8');
     } catch (e) {
-      throw new UsageError(`--check: cannot read ${flags.check}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+      throw new UsageError(`--check: ${flags.check}: ${why}`, { hint: 'name the markdown file that holds the port table' });
     }
     const drift = checkDrift(doc, rows);
     if (!drift.found) {
