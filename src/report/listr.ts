@@ -1,5 +1,6 @@
-// The live task list in a terminal: one task per service, starting -> waiting -> ready.
-// Log lines are held back while the list redraws and stream once it is done.
+// The live task list in a terminal: one task per service with its real state (task-view.ts)
+// and, while it is not ready, its latest output line under it. Log lines are held back while
+// the list redraws and stream once it is done.
 import { Listr } from 'listr2';
 import { deferred, type Deferred } from '../run/deferred.js';
 import type { RunEvent } from './events.js';
@@ -7,6 +8,7 @@ import { prefixer } from './prefix.js';
 import { cleanForTerminal, serviceOutput, terminalWriter } from './terminal-output.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 import { painter } from './style.js';
+import { TaskView } from './task-view.js';
 import { urlTable } from './urls.js';
 
 const HELD_LINES = 200;
@@ -19,7 +21,8 @@ export function listrReporter(o: ReporterOptions): Reporter {
   const serviceLine = serviceOutput(write);
   const prefix = prefixer(o.services, paint);
   const outcomes = new Map<string, Deferred<Outcome>>(o.services.map((s) => [s, deferred<Outcome>()]));
-  const titles = new Map<string, (t: string) => void>();
+  const views = new Map(o.services.map((s) => [s, new TaskView(s, (t) => cleanForTerminal(t, o.color))]));
+  let ticker: NodeJS.Timeout | undefined;
   const held: string[] = [];
   let list: Promise<unknown> | undefined;
   let after = '';
@@ -28,18 +31,26 @@ export function listrReporter(o: ReporterOptions): Reporter {
     (list ??= new Listr(
       o.services.map((name) => ({
         title: `${name}: pending`,
-        task: async (_ctx: unknown, task: { title: string; skip(m: string): void }) => {
-          titles.set(name, (t) => (task.title = cleanForTerminal(`${name}: ${t}`, o.color)));
+        task: async (_ctx: unknown, task: { title: string; output: string; skip(m: string): void }) => {
+          views.get(name)!.attach(task);
           const r = await outcomes.get(name)!.promise;
+          views.get(name)!.finish();
           if ('skipped' in r) return task.skip(`${name}: not started`);
-          if (!r.ok) throw new Error(`${name}: ${r.reason}`);
+          if (!r.ok) {
+            task.title = `${name}: ${paint('red', 'failed')}`;
+            throw new Error(cleanForTerminal(r.reason, o.color));
+          }
           task.title = r.title;
         },
+        rendererOptions: { outputBar: 1, persistentOutput: false },
       })),
       { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false } },
     )
       .run()
-      .catch(() => {}));
+      .catch(() => {})
+      .finally(() => clearInterval(ticker)));
+  // the elapsed time of each probe under way
+  const startTicking = () => (ticker ??= setInterval(() => views.forEach((v) => v.tick()), 1000).unref());
 
   const emit = (e: RunEvent) => {
     switch (e.kind) {
@@ -50,15 +61,17 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return write(`${paint('yellow', 'remap')} ${e.service} port ${e.from} is busy: using ${e.to}\n`);
       case 'service:starting':
         start();
-        return titles.get(e.service)?.(`starting (pid ${e.pid})`);
+        startTicking();
+        return views.get(e.service)?.starting(e.pid);
       case 'service:waiting':
-        return titles.get(e.service)?.(`waiting for ${e.probe}`);
+        return views.get(e.service)?.probing(e.probe);
       case 'service:ready':
         return outcomes.get(e.service)?.resolve({ ok: true, title: `${e.service}: ${paint('green', e.completed ? 'completed' : 'ready')} in ${(e.ms / 1000).toFixed(1)}s${e.url ? `  ${e.url}` : ''}` });
       case 'service:failed':
         start();
         return outcomes.get(e.service)?.resolve({ ok: false, reason: e.reason });
       case 'service:log':
+        views.get(e.service)?.line(e.line);
         if (!o.showLogs) return;
         if (list && !after) {
           // held while the list redraws: a flood keeps its latest lines, the log file has all
@@ -71,7 +84,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
         if (after) write(`${paint(e.expected ? 'dim' : 'red', 'exited')} ${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}\n`);
         return;
       case 'service:stopping':
-        return;
+        return views.get(e.service)?.stopping();
       case 'service:stopped':
         if (after) write(`stop   ${e.service}${e.forced ? ' (killed after its grace period)' : ''}\n`);
         return;

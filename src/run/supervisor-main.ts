@@ -26,6 +26,8 @@ process.once('message', (m: StartRequest) => {
   void run(m);
 });
 
+const lastLine = new Map<string, number>();
+
 async function run({ stack, services, remap, lock, stateDir, stackId }: StartRequest): Promise<void> {
   const paths = pathsAt(stateDir, stackId);
   const crashLog = (e: unknown) => {
@@ -44,7 +46,16 @@ async function run({ stack, services, remap, lock, stateDir, stackId }: StartReq
       remap,
       lock,
       hurry: hurry.signal,
-      emit: (event) => event.kind !== 'service:log' && send({ type: 'event', event }),
+      emit: (event) => {
+        // service output reaches the CLI only while the stack starts (for the task list's
+        // latest line), at most ten lines a second per service; the log files have them all
+        if (event.kind === 'service:log') {
+          const now = Date.now();
+          if (now - (lastLine.get(event.service) ?? 0) < 100) return;
+          lastLine.set(event.service, now);
+        }
+        send({ type: 'event', event });
+      },
       signal: controller.signal,
       stopTimeoutMs: () => readStopRequest(paths),
     });
