@@ -11,7 +11,9 @@ export type RunEvent =
   | { kind: 'service:failed'; service: string; reason: string; logTail: string[] }
   | { kind: 'service:exited'; service: string; code: number | null; signal: string | null; expected: boolean }
   | { kind: 'service:log'; service: string; stream: 'out' | 'err'; line: string }
-  | { kind: 'service:stopping'; service: string }
+  | { kind: 'service:stopping'; service: string; graceMs?: number }
+  /** down asked a live supervisor to stop the stack and waits for it, at most `ms` */
+  | { kind: 'stack:stopping'; stack: string; supervisorPid: number; ms: number }
   | { kind: 'service:stopped'; service: string; forced: boolean; ms: number }
   | { kind: 'stack:ready'; stack: string; ms: number; services: ReadyService[] }
   | { kind: 'stack:stopped'; stack: string };

@@ -85,6 +85,8 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return;
       case 'service:stopping':
         return views.get(e.service)?.stopping();
+      case 'stack:stopping':
+        return;
       case 'service:stopped':
         if (after) write(`stop   ${e.service}${e.forced ? ' (killed after its grace period)' : ''}\n`);
         return;

@@ -34,7 +34,9 @@ export function plainReporter(o: ReporterOptions): Reporter {
         if (o.showLogs) serviceLine(`${prefix(e.service, e.line)}\n`);
         return;
       case 'service:stopping':
-        return;
+        return e.graceMs === undefined ? undefined : line('stop', `${e.service}: SIGTERM sent; SIGKILL in ${secs(e.graceMs)} if it has not exited`);
+      case 'stack:stopping':
+        return line('stop', `stack ${e.stack}: its supervisor (pid ${e.supervisorPid}) stops the services, dependents first; waiting up to ${secs(e.ms)}`);
       case 'service:stopped':
         return line('stop', `${e.service}${e.forced ? ' (killed after its grace period)' : ''}`);
       case 'stack:ready':

@@ -47,6 +47,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
       // exited meanwhile
     }
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
+    emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
     const until = Date.now() + budget;
     while (isSameProcess(state.supervisor) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
   }
@@ -55,6 +56,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   const stopped = new Set(aliveAtStart);
   const survivors: DownResult['survivors'] = [];
   await stopInWaves(recs, state.runId, timeoutMs, {
+    signalling: (r) => emit({ kind: 'service:stopping', service: r.name, graceMs: timeoutMs ?? r.stopTimeoutMs }),
     after: (r, res) => {
       if (res.signalled) stopped.add(r.name);
       if (stopped.has(r.name)) emit({ kind: 'service:stopped', service: r.name, forced: res.forced, ms: 0 });

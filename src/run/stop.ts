@@ -62,9 +62,10 @@ async function waitGone(list: ProcStat[], ms: number, hurry?: AbortSignal): Prom
 }
 
 /** `procs`: a scan of /proc shared by the services stopped together, so each need not scan again. */
-export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal): Promise<StopResult> {
+export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal, onTerm?: () => void): Promise<StopResult> {
   const before = ownedProcesses(t, procs).owned;
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
+  onTerm?.();
   signal(t, 'SIGTERM', procs);
   let left = await waitGone(before, timeoutMs, hurry);
   // a child may have been forked during the grace period: look again before giving up

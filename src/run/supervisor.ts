@@ -218,7 +218,7 @@ export class Supervisor {
       before: (rec) => {
         if (!isActive(rec.state)) return;
         rec.state = 'stopping';
-        this.o.emit({ kind: 'service:stopping', service: rec.name });
+        this.o.emit({ kind: 'service:stopping', service: rec.name, graceMs: timeoutMs ?? rec.stopTimeoutMs });
       },
       after: (rec, res, ms) => {
         if (rec.state === 'stopping') rec.state = 'stopped';

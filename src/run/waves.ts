@@ -13,6 +13,8 @@ export function stopWaves(dependsOn: Record<string, readonly string[]>): string[
 export interface WaveHooks {
   /** a service with a process is about to be stopped */
   before?(record: ServiceRecord): void;
+  /** SIGTERM is about to go to the service's processes (it has some) */
+  signalling?(record: ServiceRecord): void;
   after(record: ServiceRecord, result: StopResult, ms: number): void;
 }
 
@@ -28,7 +30,7 @@ export async function stopInWaves(records: ServiceRecord[], runId: string, timeo
         if (r.pid === undefined || r.startTime === undefined) return;
         hooks.before?.(r);
         const t0 = Date.now();
-        const result = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs, procs, hurry);
+        const result = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId, stopTimeoutMs: r.stopTimeoutMs }, timeoutMs, procs, hurry, () => hooks.signalling?.(r));
         hooks.after(r, result, Date.now() - t0);
       }),
     );
