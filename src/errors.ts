@@ -75,6 +75,11 @@ export class ServiceFailedError extends DevnetError {
   }
 }
 
+/** A service's program or working directory is missing: nothing was started. */
+export class ProgramMissingError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
+}
+
 /** down could not free something (a process that would not die, a port still held). */
 export class StopError extends DevnetError {
   override readonly exitCode = ExitCode.failed;

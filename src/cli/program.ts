@@ -1,5 +1,6 @@
 // The command line: each command parses its flags, then lazily imports the code
 // that does the work, so `devnet --help` never pays for YAML, listr2 or the supervisor.
+import { ExitCode } from '../errors.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { execute } from './exit.js';
 
@@ -104,6 +105,6 @@ export async function runCli(argv: string[], version: string): Promise<void> {
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     // help and version exit 0; everything else commander rejects is bad usage
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
+    process.exitCode = e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
 }

@@ -1,6 +1,6 @@
 // devnet doctor: one report of what will go wrong before it does.
 import type { Problem } from '../errors.js';
-import { formatProblem } from '../errors.js';
+import { ExitCode, formatProblem } from '../errors.js';
 import { worst, type Check } from '../ports/check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Stack } from '../stack/model.js';
@@ -50,6 +50,6 @@ function subreaperCheck(): Check {
 }
 
 export function doctorExitCode(report: DoctorReport): number {
-  if (report.checks.some((c) => c.level === 'error' && (c.id.startsWith('port.') || c.id.startsWith('range.')))) return 3;
-  return report.ok ? 0 : 1;
+  if (report.checks.some((c) => c.level === 'error' && (c.id.startsWith('port.') || c.id.startsWith('range.')))) return ExitCode.preflight;
+  return report.ok ? ExitCode.ok : ExitCode.failed;
 }

@@ -1,11 +1,18 @@
 // State left by an `up` whose devnet is gone: its services may still hold ports.
+import { DevnetError } from '../errors.js';
 import type { Check } from '../ports/check.js';
 import { readLock } from '../state/lock.js';
 import { isSameProcess } from '../state/proc.js';
 import { readState } from '../state/store.js';
 
 export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
-  const state = readState(stateFile);
+  let state;
+  try {
+    state = readState(stateFile);
+  } catch (e) {
+    // damaged, newer, or a planted link: a finding, with the way out, not a crash of doctor
+    return [{ id: 'state.damaged', level: 'error', message: `${e instanceof Error ? e.message : String(e)}${e instanceof DevnetError && e.hint ? `; ${e.hint}` : ''}` }];
+  }
   const lock = readLock(lockFile);
   if (!state && !lock) return [{ id: 'state.clean', level: 'ok', message: 'no devnet state: the stack is not up' }];
   const supervisorAlive = state ? isSameProcess(state.supervisor) : false;

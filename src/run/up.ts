@@ -1,6 +1,6 @@
 // devnet up, the core: lock, preflight (and remap), then the supervisor.
 import { programChecks } from '../doctor/programs.js';
-import { DevnetError, LockError, PreflightError } from '../errors.js';
+import { DevnetError, LockError, PreflightError, ProgramMissingError } from '../errors.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit } from '../report/events.js';
 import type { Stack } from '../stack/model.js';
@@ -64,7 +64,7 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'nothing was started; free the ports, or run devnet up --remap to use free ones' });
     // a missing program or directory would fail anyway: say so before anything starts
     const missing = programChecks(stack, o.services, process.env).filter((c) => c.level === 'error');
-    if (missing.length) throw new DevnetError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
+    if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
     const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry });
     const stop = async (timeoutMs?: number) => {
       await supervisor.stopAll(timeoutMs);

@@ -85,3 +85,23 @@ services:
     expect(r.stdout).toContain('service c: program no-such-program-here not found on PATH');
   });
 });
+
+describe('doctor on damaged state', () => {
+  it('reports a corrupt or newer state file as a finding, not a crash', async () => {
+    await using s = tmpStack(`name: damaged\nservices:\n  a: { command: "sleep 1" }\n`);
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    mkdirSync(join(s.stateDir, 'damaged'), { recursive: true, mode: 0o700 });
+    for (const [text, message] of [
+      ['{ not json', 'is not valid JSON'],
+      ['{"version": 99}', 'has version 99; this devnet reads version 1'],
+    ]) {
+      writeFileSync(join(s.stateDir, 'damaged', 'state.json'), text!);
+      const r = await devnet(['doctor', '--stack', s.file, '--json'], { cwd: s.dir, env: s.env });
+      expect(r.code, r.all).toBe(1);
+      const check = (JSON.parse(r.stdout) as { checks: { id: string; level: string; message: string }[] }).checks.find((c) => c.id === 'state.damaged');
+      expect(check?.level).toBe('error');
+      expect(check?.message).toContain(message);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { StopError } from '../../errors.js';
+import { ExitCode, StopError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import { downStack } from '../../run/down.js';
@@ -24,9 +24,9 @@ export async function down(flags: Flags): Promise<number> {
   }
   const problems = [...result.survivors.map((s) => `service ${s.service}: pid ${s.pid} survived SIGKILL`), ...result.held.map((h) => h.message)];
   if (problems.length) {
-    if (flags.json) return 1;
+    if (flags.json) return ExitCode.failed;
     throw new StopError(problems.join('\n'));
   }
   if (!flags.json && result.wasUp) print(`stack ${paths.stackId} is down; all ports free`);
-  return 0;
+  return ExitCode.ok;
 }

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { prefixer } from '../../report/prefix.js';
 import { colorEnabled, painter } from '../../report/style.js';
 import { LogCursor, mergeByTime } from '../../run/log-reader.js';
@@ -24,10 +24,10 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   const cursors = names.map((n) => new LogCursor(n, paths.logFile(n)));
   const show = (lines: ReturnType<typeof mergeByTime>) => lines.forEach((l) => print(prefix(l.service, l.line)));
   show(mergeByTime(cursors.map((c) => c.read()), flags.tail));
-  if (!flags.follow) return 0;
+  if (!flags.follow) return ExitCode.ok;
   if (!stackStatus(paths, ctx.stackName).up) {
     process.stderr.write(`stack ${paths.stackId} is not up: nothing to follow (the lines above are from its last run)\n`);
-    return 0;
+    return ExitCode.ok;
   }
   let stop = false;
   const onSignal = () => (stop = true);
@@ -42,5 +42,5 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
       break;
     }
   }
-  return 0;
+  return ExitCode.ok;
 }

@@ -1,3 +1,4 @@
+import { ExitCode } from '../../errors.js';
 import { formatColumns } from '../../plan/table.js';
 import { stackStatus } from '../../run/status.js';
 import { pathsAt } from '../../state/paths.js';
@@ -29,11 +30,11 @@ export async function ls(flags: Flags): Promise<number> {
   rows.sort((a, b) => a.stack.localeCompare(b.stack));
   if (flags.json) {
     printJson({ stacks: rows });
-    return 0;
+    return ExitCode.ok;
   }
   if (!rows.length) {
     print('no stack is up');
-    return 0;
+    return ExitCode.ok;
   }
   const secs = (s: number | undefined) => (s === undefined ? '-' : s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`);
   print(
@@ -42,5 +43,5 @@ export async function ls(flags: Flags): Promise<number> {
       ...rows.map((r) => [r.stack, shownPath(r.file), String(r.portOffset), `${r.servicesUp}/${r.servicesTotal} up`, secs(r.uptime), shownPath(r.stateDir)]),
     ]).trimEnd(),
   );
-  return 0;
+  return ExitCode.ok;
 }

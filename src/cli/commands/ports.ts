@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { checkDrift } from '../../plan/drift.js';
 import { toMarkdown } from '../../plan/markdown.js';
 import { planRows } from '../../plan/rows.js';
@@ -27,15 +27,15 @@ export async function ports(flags: Flags): Promise<number> {
     const drift = checkDrift(doc, rows);
     if (!drift.found) {
       print(`${flags.check}: no port table (| Port | Service | Location | Notes |) found; paste the output of devnet ports --format markdown`);
-      return 1;
+      return ExitCode.failed;
     }
     if (!drift.diff.length) {
       print(`${flags.check}: port table matches stack ${stack.name} (${rows.length} rows)`);
-      return 0;
+      return ExitCode.ok;
     }
     print(`${flags.check}: port table differs from stack ${stack.name} (- in the file, + in the stack):`);
     drift.diff.forEach((l) => print(l));
-    return 1;
+    return ExitCode.failed;
   }
   switch (flags.format) {
     case 'markdown':
@@ -53,5 +53,5 @@ export async function ports(flags: Flags): Promise<number> {
     default:
       process.stdout.write(toTable(rows));
   }
-  return 0;
+  return ExitCode.ok;
 }

@@ -1,3 +1,4 @@
+import { ExitCode } from '../../errors.js';
 import { formatColumns } from '../../plan/table.js';
 import { stackStatus, statusJson } from '../../run/status.js';
 import { announce, openForRun, print, printJson, upElsewhere } from '../context.js';
@@ -14,17 +15,17 @@ export async function status(flags: Flags): Promise<number> {
   announce(ctx, flags.json);
   if (flags.json) {
     printJson({ ...statusJson(st), file: ctx.stackFile });
-    return 0;
+    return ExitCode.ok;
   }
   if (!st.services.length) {
     print(`stack ${paths.stackId} is not up`);
     const elsewhere = upElsewhere(paths);
     if (elsewhere) print(elsewhere);
-    return 0;
+    return ExitCode.ok;
   }
   const rows = st.services.map((s) => [s.name, s.state + (s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : ''), s.pid ? String(s.pid) : '-', Object.values(s.ports).join(',') || '-', s.url ?? '-', s.uptimeSeconds !== undefined ? uptime(s.uptimeSeconds) : '-']);
   print(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME'], ...rows]).trimEnd());
-  return 0;
+  return ExitCode.ok;
 }
 
 function uptime(s: number): string {

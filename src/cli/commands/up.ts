@@ -1,4 +1,4 @@
-import { UsageError, serializeError } from '../../errors.js';
+import { ExitCode, UsageError, serializeError } from '../../errors.js';
 import { join } from 'node:path';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
@@ -81,7 +81,7 @@ async function runUp(flags: Flags): Promise<number> {
       await reporter.startupDone();
     }
     await printStatus();
-    return 0;
+    return ExitCode.ok;
   }
 
   try {
@@ -92,9 +92,9 @@ async function runUp(flags: Flags): Promise<number> {
     const stoppedOnRequest = new Promise<true>((resolve) => controller.signal.addEventListener('abort', () => resolve(true), { once: true }));
     const byItself = await Promise.race([stoppedOnRequest, handle.supervisor.allExited.promise.then(() => false as const)]);
     await handle.stop(readStopRequest(paths));
-    if (byItself === true) return 0;
+    if (byItself === true) return ExitCode.ok;
     // every service exited on its own: success only if each exited cleanly
-    return Object.values(handle.supervisor.state.services).every((s) => s.exitCode === 0) ? 0 : 1;
+    return Object.values(handle.supervisor.state.services).every((s) => s.exitCode === 0) ? ExitCode.ok : ExitCode.failed;
   } finally {
     removeHandlers();
   }
