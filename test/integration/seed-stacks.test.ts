@@ -127,13 +127,22 @@ describe('stacks/runink.yaml', () => {
     // shift the 30000-32767 slice range above the kernel's ephemeral range: a listener that
     // another test holds on an ephemeral port must not land inside it
     const ephemeralTop = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[1]);
-    const offset = ephemeralTop + 1 - 30000 + Math.floor(Math.random() * 150) * 10;
-    if (offset + 32767 > 65535) return ctx.skip();
+    if (ephemeralTop + 1 - 30000 + 32767 > 65535) return ctx.skip();
     const state = mkdtempSync(join(tmpdir(), 'devnet-runink-'));
     const env = { DEVNET_STATE_DIR: state };
-    const args = ['--stack', 'runink', '--port-offset', String(offset)];
+    let args: string[] = [];
+    let offset = 0;
     try {
-      const up = await devnet(['up', '-d', ...args], { env });
+      // the services land in the ephemeral range, where a parallel test's listener may take a
+      // port first: that is a collision with another test, so try another offset (at most 3)
+      let up: { code: number | undefined; all: string; stdout: string } = { code: -1, all: '', stdout: '' };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        offset = ephemeralTop + 1 - 30000 + Math.floor(Math.random() * 150) * 10;
+        args = ['--stack', 'runink', '--port-offset', String(offset)];
+        up = await devnet(['up', '-d', ...args], { env });
+        if (up.code === 0 || !/EADDRINUSE|is held by/.test(up.all)) break;
+        await devnet(['down', ...args], { env });
+      }
       expect(up.code, up.all).toBe(0);
       const order = [...up.stdout.matchAll(/^start\s+(\S+)/gm)].map((m) => m[1]!);
       const before = (a: string, b: string) => expect(order.indexOf(a), `${a} before ${b}`).toBeLessThan(order.indexOf(b));
