@@ -2,7 +2,8 @@
 import { arg, getJson, reply, serve } from './http.mjs';
 
 const port = Number(arg('port', 8011));
-const node = process.env.NODE_RPC_URL ?? 'http://127.0.0.1:8080';
+// the node's URL: --rpc, else the env the demo (NODE_RPC_URL) or the AITBC stack (AITBC_CHAIN_RPC) sets
+const node = arg('rpc', process.env.NODE_RPC_URL ?? process.env.AITBC_CHAIN_RPC ?? 'http://127.0.0.1:8080');
 const jobs = [];
 const offers = [
   { id: 'offer-1', provider: 'miner-a', gpu: 'A100', pricePerHour: 2.1 },

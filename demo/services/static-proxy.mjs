@@ -1,14 +1,14 @@
 // Stand-in for the demo's Vite dev servers where Vite is not installed (it is a dev
 // dependency of devnet, not a runtime one): serves the app folder as it is and proxies
 // the same paths Vite's config does, to the same env-given targets.
-// Usage: node static-proxy.mjs --port P --host H [--proxy /rpc=URL ...]  (serves the cwd)
+// Usage: node static-proxy.mjs --port P --host H [--root DIR] [--proxy /rpc=URL ...]  (root: the cwd)
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, proxy: { type: 'string', multiple: true, default: [] } } });
-const root = process.cwd();
+const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, root: { type: 'string' }, proxy: { type: 'string', multiple: true, default: [] } } });
+const root = resolve(values.root ?? process.cwd());
 const proxies = values.proxy.map((p) => {
   const eq = p.indexOf('=');
   return { prefix: p.slice(0, eq), target: new URL(p.slice(eq + 1)) };

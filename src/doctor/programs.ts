@@ -10,9 +10,11 @@ import { findProgram, isDir } from '../stack/which.js';
 export function programChecks(stack: Stack, services: readonly string[], processEnv: Record<string, string | undefined>): Check[] {
   const checks: Check[] = [];
   if (!isDir(stack.root)) {
-    // every service runs inside the root: one line says it all
     const how = stack.setup ? `; ${stack.setup}` : '; create it or fix root:';
-    return [{ id: 'stack.root', level: 'error', message: `stack root ${stack.root} does not exist${how}` }];
+    const withoutStandIn = services.filter((n) => stack.services[n]!.fallback === undefined);
+    // every service runs inside the root: one line says it all, unless each has a stand-in
+    if (withoutStandIn.length) return [{ id: 'stack.root', level: 'error', message: `stack root ${stack.root} does not exist${how}` }];
+    checks.push({ id: 'stack.root', level: 'ok', message: `stack root ${stack.root} does not exist, so every service runs its fallback${how}` });
   }
   for (const name of services) {
     const spec = launchSpec(stack, name, { processEnv });

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadStack } from '../stack/load.js';
 import { isLaunchable, type Service, type Stack } from '../stack/model.js';
+import { selectServices } from '../stack/select.js';
 import { ownerField, type Check } from './check.js';
 import { inEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
 import { describeOwner, ownerLookup, type Owner } from './owners.js';
@@ -135,10 +136,15 @@ async function siblingClaims(stack: Stack, wants: Want[]): Promise<Check[]> {
   }
   const out: Check[] = [];
   for (const f of files) {
-    const other = await loadSibling(join(stack.dir, f));
+    // a shifted copy is compared with its siblings shifted alike: a devnet moved as a whole
+    const other = await loadSibling(join(stack.dir, f), stack.portOffset);
     if (!other || other.name === stack.name) continue;
+    // stacks that stand in for each other never run at once
+    if (stack.alternatives.includes(other.name) || other.alternatives.includes(stack.name)) continue;
+    // what the sibling runs by default: its profiles' services only when asked for
+    const running = new Set(selectServices(other));
     for (const w of wants) {
-      const theirs = Object.values(other.services).find((s) => Object.values(s.ports).includes(w.port));
+      const theirs = Object.values(other.services).find((s) => running.has(s.name) && Object.values(s.ports).includes(w.port));
       const range = other.ranges.find((r) => w.port >= r.from && w.port <= r.to);
       const who = theirs ? `service ${theirs.name}` : range ? `range ${range.name}` : undefined;
       if (who)
@@ -149,9 +155,9 @@ async function siblingClaims(stack: Stack, wants: Want[]): Promise<Check[]> {
 }
 
 /** Another stack file of the same folder, or nothing when it does not load (doctor of that stack says why). */
-async function loadSibling(file: string): Promise<Stack | undefined> {
+async function loadSibling(file: string, portOffset: number): Promise<Stack | undefined> {
   try {
-    return (await loadStack(file)).stack;
+    return (await loadStack(file, { portOffset })).stack;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 // ${...} interpolation: a pure function from a template and a context to a string.
 // References: ${port} ${ports.NAME} ${host} ${services.S.port} ${services.S.ports.NAME}
-// ${services.S.host} ${env.VAR} ${env.VAR:-default}. `$${` is a literal `${`.
+// ${services.S.host} ${env.VAR} ${env.VAR:-default} ${stack.dir}. `$${` is a literal `${`.
 import { own } from './own.js';
 
 export interface PortsOf {
@@ -14,6 +14,8 @@ export interface InterpolationContext {
   services: Record<string, PortsOf>;
   env: Record<string, string | undefined>;
   host: string;
+  /** the directory of the stack file, for commands that must work from any cwd (fallbacks) */
+  stackDir?: string;
 }
 
 export class InterpolationError extends Error {
@@ -48,6 +50,7 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     throw new InterpolationError(ref, `\${${ref}}: environment variable ${name} is not set (set it, add it to env:, or give a default: \${env.${name}:-value})`);
   }
   if (head === 'host' && rest.length === 0) return ctx.self?.host ?? ctx.host;
+  if (head === 'stack' && rest.length === 1 && rest[0] === 'dir' && ctx.stackDir !== undefined) return ctx.stackDir;
   if (head === 'port' || head === 'ports') {
     if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service can use its own port; use \${services.NAME.port}`);
     return portOf(ctx.self, head, rest, ref, 'this service');
@@ -59,7 +62,7 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     if (field === 'host' && more.length === 0) return target.host;
     if (field === 'port' || field === 'ports') return portOf(target, field, more, ref, `service "${svc}"`);
   }
-  throw new InterpolationError(ref, `\${${ref}}: unknown reference (use port, ports.NAME, host, services.S.port, services.S.ports.NAME or env.VAR)`);
+  throw new InterpolationError(ref, `\${${ref}}: unknown reference (use port, ports.NAME, host, services.S.port, services.S.ports.NAME, env.VAR or stack.dir)`);
 }
 
 function portOf(target: PortsOf, field: string, rest: string[], ref: string, who: string): string {

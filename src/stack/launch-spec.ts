@@ -57,7 +57,9 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
     const cwdExists = isDir(cwd);
     if (!cwdExists || (program !== undefined && !findProgram(program, cwd, env.PATH))) {
       command = commandOf(s, s.fallback, ctx);
-      Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program ?? spec.display, cwd: cwdExists ? cwd : stack.root });
+      // a stand-in runs where the service would, else in the stack root, else beside the stack file
+      const fallbackCwd = cwdExists ? cwd : isDir(stack.root) ? stack.root : stack.dir;
+      Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program ?? spec.display, cwd: fallbackCwd });
     }
   }
   // a shell line expands its interpolated values from the environment (see shell-line.ts)

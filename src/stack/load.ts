@@ -143,6 +143,7 @@ function buildStack(
     ranges: normalizeSpans(raw.ranges, portOffset),
     groups: normalizeSpans(raw.groups, portOffset),
     portOffset,
+    alternatives: raw.alternatives ?? [],
   };
 }
 

@@ -81,6 +81,8 @@ export interface Stack {
   ranges: PortSpan[];
   groups: PortSpan[];
   portOffset: number;
+  /** stacks this one stands in for (or that stand in for it): never run at once, so shared ports are fine */
+  alternatives: string[];
 }
 
 export const DEFAULT_HOST = '127.0.0.1';

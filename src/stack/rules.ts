@@ -152,6 +152,7 @@ export function interpolationContext(stack: Stack, serviceName: string | undefin
     services: Object.fromEntries(Object.values(stack.services).map((x) => [x.name, { host: x.host, ports: x.ports }])),
     env: { ...processEnv, ...stack.fileEnv, ...stack.env, ...s?.fileEnv, ...s?.env },
     host: stack.host,
+    stackDir: stack.dir,
   };
 }
 
@@ -174,6 +175,9 @@ function checkInterpolation(stack: Stack, processEnv: Record<string, string | un
     const cmd = s.command!;
     if (typeof cmd === 'string') check(cmd, ctx, svcPath(s.name, 'command'));
     else cmd.forEach((c, i) => check(c, ctx, svcPath(s.name, 'command', i)));
+    const fb = s.fallback;
+    if (typeof fb === 'string') check(fb, ctx, svcPath(s.name, 'fallback'));
+    else fb?.forEach((c, i) => check(c, ctx, svcPath(s.name, 'fallback', i)));
     check(s.cwd, ctx, svcPath(s.name, 'cwd'));
     if (s.ready.kind === 'http') check(s.ready.target, ctx, svcPath(s.name, 'ready', 'http'));
     for (const [k, v] of Object.entries(s.env)) check(v, ctx, svcPath(s.name, 'env', k));

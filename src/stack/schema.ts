@@ -75,6 +75,7 @@ export const stackSchema: Schema = obj(
     root: str({ description: 'directory services run from, relative to the stack file; ${env.VAR} allowed' }),
     setup: str({ description: 'how to get what the stack needs (a checkout for root:); doctor shows it when missing' }),
     host: str({ description: 'default bind address of services (default 127.0.0.1, loopback)' }),
+    alternatives: arr(str({ pattern: NAME }), { description: 'stacks this one stands in for, or that stand in for it: they never run at once, so doctor does not warn about the ports they share' }),
     env_file: envFiles,
     env: envMap,
     services: record(serviceSchema, { keyPattern: NAME, description: 'the services of the stack' }),

@@ -105,3 +105,23 @@ describe('doctor on damaged state', () => {
     }
   });
 });
+
+describe('doctor on the shipped stacks', () => {
+  // the ports checked here are the stacks' planned ones; no test holds them
+  it.each(['demo', 'aitbc', 'runink'])('passes --strict on %s', async (name) => {
+    const r = await devnet(['doctor', '--strict', '--stack', name, '--json'], { env: { XDG_STATE_HOME: '/nonexistent-devnet-state' } });
+    const report = JSON.parse(r.stdout) as { ok: boolean; checks: { level: string; message: string }[] };
+    expect(report.checks.filter((c) => c.level !== 'ok').map((c) => c.message)).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('still reports the real 8900 clash between aitbc production and runink when that profile is selected', async () => {
+    const r = await devnet(['doctor', '--stack', 'aitbc', '--profile', 'production']);
+    expect(r.stdout).toContain('port 8900 (coordinator-api-production) is also claimed by stack runink (service finance-scheduler, runink.yaml)');
+  });
+
+  it('compares a shifted copy with its siblings shifted alike', async () => {
+    const r = await devnet(['doctor', '--strict', '--stack', 'demo', '--port-offset', '23000']);
+    expect(r.stdout).not.toContain('also claimed by stack');
+  });
+});
