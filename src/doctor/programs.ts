@@ -21,7 +21,7 @@ export function programChecks(stack: Stack, services: readonly string[], process
     const s = stack.services[name]!;
     const setup = s.setup ? `; to get it: ${s.setup}` : '';
     if (spec.fallbackFor) {
-      checks.push({ id: 'service.fallback', level: 'ok', service: name, message: `service ${name}: ${spec.fallbackFor} is not installed, so its fallback runs (${redact([spec.file, ...spec.args].join(' '), stack.secretValues)})` });
+      checks.push({ id: 'service.fallback', level: 'ok', service: name, message: `service ${name}: ${spec.fallbackWhy}, so its fallback runs (${redact(spec.display, stack.secretValues)})` });
       continue;
     }
     if (!isDir(spec.cwd)) {

@@ -24,6 +24,8 @@ export interface LaunchSpec {
   readyUrl?: string;
   /** set when command's program (or cwd) is missing and the service's fallback runs instead */
   fallbackFor?: string;
+  /** why the fallback runs, for people: the program is not installed, or the directory is missing */
+  fallbackWhy?: string;
 }
 
 export interface LaunchOptions {
@@ -59,7 +61,7 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
       command = commandOf(s, s.fallback, ctx);
       // a stand-in runs where the service would, else in the stack root, else beside the stack file
       const fallbackCwd = cwdExists ? cwd : isDir(stack.root) ? stack.root : stack.dir;
-      Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program ?? spec.display, cwd: fallbackCwd });
+      Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program ?? spec.display, fallbackWhy: cwdExists ? `${program} is not installed` : `its directory ${cwd} does not exist`, cwd: fallbackCwd });
     }
   }
   // a shell line expands its interpolated values from the environment (see shell-line.ts)

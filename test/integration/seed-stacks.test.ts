@@ -56,8 +56,15 @@ describe('stacks/aitbc.yaml', () => {
     for (const web of ['explorer-web', 'marketplace-web']) expect(stack.services[web]!.command).toContain('--strictPort');
   });
 
-  it('says what is missing and how to get it when there is no AITBC checkout', async () => {
+  it('runs its stand-ins when there is no AITBC checkout, and says so and how to get one', async () => {
     const r = await devnet(['doctor', '--stack', 'aitbc'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain('stack root /nonexistent/aitbc does not exist, so every service runs its fallback; clone the AITBC repository there, or point AITBC_ROOT at your checkout');
+    expect(r.stdout).toMatch(/service blockchain-node: its directory \/nonexistent\/aitbc\/apps\/blockchain-node does not exist, so its fallback runs \(node \S+\/stacks\/\.\.\/demo\/services\/blockchain-node\.mjs/);
+  });
+
+  it('says what is missing when a selected service has no stand-in (observability)', async () => {
+    const r = await devnet(['doctor', '--stack', 'aitbc', '--profile', 'observability'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('stack root /nonexistent/aitbc does not exist; clone the AITBC repository there, or point AITBC_ROOT at your checkout');
   });
