@@ -65,7 +65,10 @@ export class DetachedSupervisor {
           } else reject(deserializeError(m.error));
         });
         child.on('exit', (code, sig) => {
-          if (!settled) reject(new DevnetError(`the devnet supervisor exited before the stack was up (${sig ?? `code ${code}`})`, { hint: `see ${logFile}` }));
+          if (settled) return;
+          // stopped (devnet down) before it had its own handlers: nothing was started
+          if (sig === 'SIGTERM' || sig === 'SIGINT' || sig === 'SIGHUP') reject(new InterruptedError(`interrupted: stack was stopped before it was up (${sig})`));
+          else reject(new DevnetError(`the devnet supervisor exited before the stack was up (${sig ?? `code ${code}`})`, { hint: `see ${logFile}` }));
         });
         child.on('error', reject);
         child.send({ type: 'start', ...request } satisfies StartRequest);

@@ -3,7 +3,7 @@
 // `logs/api.log -> ~/.bashrc` must not be truncated, nor a planted state file believed.
 // Directories are made 0700 and files 0600 whatever the umask; a file is replaced by
 // writing a new one under an unguessable name and renaming it over the old.
-import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
 
@@ -19,7 +19,8 @@ function accessError(e: unknown, path: string, doing: string): DevnetError {
   const code = (e as NodeJS.ErrnoException).code;
   if (e instanceof DevnetError) return e;
   if (code === 'ELOOP') return new StateDirError(`${path} is a symbolic link; devnet never follows links in its state directory`, { hint: `remove ${path}` });
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (code ?? String(e));
+  const why =
+    code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOENT' || code === 'ENOTDIR' ? 'a folder cannot be made there' : (code ?? String(e));
   return new StateDirError(`cannot ${doing} ${path}: ${why}`, { hint: 'set DEVNET_STATE_DIR to a directory you can write', cause: e });
 }
 
@@ -30,7 +31,7 @@ function accessError(e: unknown, path: string, doing: string): DevnetError {
  */
 export function ensurePrivateDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir);
   } catch (e) {
     throw accessError(e, dir, 'create the state directory');
   }
@@ -47,6 +48,25 @@ export function ensurePrivateDir(dir: string): void {
     throw new StateDirError(`${dirname(dir)}, which holds the state directory, is writable by other users (mode ${octal(parent.mode)}), who could replace it`, {
       hint: `chmod go-w ${dirname(dir)}, or set DEVNET_STATE_DIR to a directory of your own`,
     });
+}
+
+/**
+ * mkdir -p, 0700 for each folder it creates. Not mkdirSync's recursive mode: on a file system
+ * that refuses new folders with ENOENT (procfs) that one never returns.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }
 
 // unguessable enough in a directory only this user can write; node:crypto costs start-up time

@@ -107,3 +107,34 @@ describe('where state lives', () => {
     }
   });
 });
+
+describe('the stack a command picks', () => {
+  it("acts on the project's stack from a subfolder, and says which", async () => {
+    await using s = tmpStack(stackYaml('project'));
+    const { mkdirSync } = await import('node:fs');
+    const sub = join(s.dir, 'src', 'deep');
+    mkdirSync(sub, { recursive: true });
+    try {
+      const up = await devnet(['up', '-d'], { cwd: sub, env: s.env });
+      expect(up.code, up.all).toBe(0);
+      expect(up.stdout).not.toContain('demo');
+      const down = await devnet(['down'], { cwd: sub, env: s.env });
+      expect(down.code, down.all).toBe(0);
+      expect(down.stdout.split('\n')[0]).toBe(`stack project (${s.file})`);
+      expect(down.stdout).toContain('stack project is down');
+      expect(pidsOfStack('project')).toEqual([]);
+    } finally {
+      reapStack('project');
+    }
+  });
+});
+
+describe('a state folder devnet cannot write', () => {
+  it('is one line naming the path and the fix, never a stack trace', async () => {
+    await using s = tmpStack(stackYaml('nowrite'));
+    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: { ...s.env, DEVNET_STATE_DIR: '/proc/devnet-cannot-be-here' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr, JSON.stringify(r.stderr)).toBe('error: cannot create the state directory /proc/devnet-cannot-be-here/nowrite: a folder cannot be made there\nhint: set DEVNET_STATE_DIR to a directory you can write');
+    expect(pidsOfStack('nowrite')).toEqual([]);
+  });
+});
