@@ -80,16 +80,20 @@ async function loadValue(value: unknown, file: string, options: LoadOptions, tex
     throw new StackError(await resolvePositions());
   }
   const issues = validate(stackSchema, value);
-  if (issues.length) {
-    issues.forEach((i) => at(i.path, i.message, i.atKey));
-    throw new StackError(await resolvePositions());
-  }
-  const raw = value as Raw;
+  issues.forEach((i) => at(i.path, i.message, i.atKey));
+  // Every problem in one round: services the schema refused are set aside, and the rules
+  // (graph, ports, interpolation) run on the rest, so a typo and a port clash show together.
+  // Only a problem outside services (name:, ranges:, ...) stops here.
+  const broken = new Set(issues.map((i) => (i.path[0] === 'services' && typeof i.path[1] === 'string' ? i.path[1] : '*')));
+  if (broken.has('*')) throw new StackError(sortProblems(await resolvePositions()));
+  const raw = broken.size ? { ...(value as Raw), services: withoutKeys((value as Raw).services as Raw, broken) } : (value as Raw);
   const stack = buildStack(raw, file, dirname(file), portOffset, env, at);
   const { errors, warnings } = checkStack(stack, env);
-  errors.forEach((e) => at(e.segments, e.message, e.atKey));
+  // a rule that trips over a service set aside would only echo its schema problem
+  const echoes = (message: string) => [...broken].some((b) => message.includes(`"${b}"`));
+  errors.filter((e) => !echoes(e.message)).forEach((e) => at(e.segments, e.message, e.atKey));
   const problems = await resolvePositions();
-  if (problems.length) throw new StackError(problems);
+  if (problems.length) throw new StackError(sortProblems(problems));
   warnings.forEach((w) => at(w.segments, w.message, w.atKey));
   return { stack, warnings: await resolvePositions() };
 }
@@ -150,6 +154,21 @@ function buildStack(
 /** env values without ${...}: an interpolated one is a port or a path, not a secret to hide. */
 function literals(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => !v.includes('${')));
+}
+
+function withoutKeys(o: Raw, keys: Set<string>): Raw {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.has(k)));
+}
+
+/** Most problems a stack error lists; the rest are counted. */
+export const MAX_PROBLEMS = 20;
+
+/** By position in the file, at most MAX_PROBLEMS of them. */
+function sortProblems(problems: Problem[]): Problem[] {
+  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  if (sorted.length <= MAX_PROBLEMS) return sorted;
+  const file = sorted[0]!.file;
+  return [...sorted.slice(0, MAX_PROBLEMS), { file, message: `and ${sorted.length - MAX_PROBLEMS} more problems; fix these first` }];
 }
 
 export function formatPath(segments: readonly PathSegment[]): string {

@@ -54,3 +54,35 @@ describe('invalid stacks', () => {
     expect(r.stdout).not.toContain('start');
   });
 });
+
+describe('validation in one round', () => {
+  it('reports schema, graph, port and interpolation problems together, sorted by position', async () => {
+    await using s = tmpStack(`name: round
+services:
+  a:
+    comand: x
+  b: { command: "sleep 1", port: 18080, depends_on: [c] }
+  d: { command: "sleep 1", port: 18080 }
+  e: { command: "echo \${services.zz.port}" }
+  f: { command: "sleep 1", depends_on: [a] }
+`);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.map((l) => /devnet\.yaml:(\d+)/.exec(l)?.[1])).toEqual(['4', '5', '6', '7']);
+    expect(lines[0]).toContain('unknown key "comand"');
+    expect(lines[1]).toContain('unknown service "c"');
+    expect(lines[2]).toContain('port 18080 is claimed by both service "b" and service "d"');
+    expect(lines[3]).toContain('unknown service "zz"');
+    // f's dependency on the refused a would only echo a's own problem
+  });
+
+  it('caps a long list and counts the rest', async () => {
+    const services = Array.from({ length: 30 }, (_, i) => `  s${i}: { comand: x }`).join('\n');
+    await using s = tmpStack(`name: many\nservices:\n${services}\n`);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[20]).toContain('and 10 more problems');
+  });
+});
