@@ -84,7 +84,9 @@ export function listrReporter(o: ReporterOptions): Reporter {
         if (after) write(`${paint(e.expected ? 'dim' : 'red', 'exited')} ${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}\n`);
         return;
       case 'service:stopping':
-        return views.get(e.service)?.stopping();
+        views.get(e.service)?.stopping();
+        if (after && e.graceMs !== undefined) write(`stop   ${e.service}: SIGTERM sent; SIGKILL in ${(e.graceMs / 1000).toFixed(0)}s if it has not exited\n`);
+        return;
       case 'stack:stopping':
         return;
       case 'service:stopped':
