@@ -66,7 +66,8 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   });
   writeState(paths.stateFile, state);
   clearStaleLock(paths.lockFile);
-  forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
+  // a run with survivors stays listed: it is not over, and down may be run again
+  if (!survivors.length) forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
   return { wasUp: anyAlive, stopped: [...stopped], held: heldPorts(recs), survivors };
 }
 

@@ -4,65 +4,62 @@ import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, devnet, freePorts, pidsOfStack, reapStack, tmpStack } from '../helpers.js';
+import { ROOT, devnet, freePorts, pidsOfStack, reapStack, tmpStack, type TmpStack } from '../helpers.js';
 
 const node = process.execPath;
 const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
 const stackYaml = (name: string) => `name: ${name}\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n  b: { command: ${sleeper}, depends_on: [a], ready: { log: up } }\n`;
 
+/** A stack brought up with up -d, handed to `fn`, and reaped by marker whatever happens. */
+async function whileUp(name: string, fn: (s: TmpStack, run: (...args: string[]) => ReturnType<typeof devnet>) => Promise<void>) {
+  await using s = tmpStack(stackYaml(name));
+  const run = (...args: string[]) => devnet([...args, '--stack', s.file], { cwd: s.dir, env: s.env });
+  try {
+    expect((await run('up', '-d')).code).toBe(0);
+    await fn(s, run);
+  } finally {
+    reapStack(name);
+  }
+}
+
 describe('a running stack whose file changed', () => {
-  it('is still shown and stopped when its file has a typo', async () => {
-    await using s = tmpStack(stackYaml('typo'));
-    try {
-      expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+  it('is still shown and stopped when its file has a typo', () =>
+    whileUp('typo', async (s, run) => {
       writeFileSync(s.file, `${stackYaml('typo')}  c: { comand: x }\n`);
-      const st = await devnet(['status', '--stack', s.file, '--json'], { cwd: s.dir, env: s.env });
+      const st = await run('status', '--json');
       expect(st.code, st.all).toBe(0);
       expect(st.stderr).toMatch(/note: devnet\.yaml is invalid now \(.*unknown key "comand".*\); acting on stack typo as it was started/);
       expect((JSON.parse(st.stdout) as { services: { state: string }[] }).services.map((x) => x.state)).toEqual(['ready', 'ready']);
-      const logs = await devnet(['logs', '--stack', s.file], { cwd: s.dir, env: s.env });
+      const logs = await run('logs');
       expect(logs.code, logs.all).toBe(0);
       expect(logs.stdout).toContain('a | up');
-      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      const down = await run('down');
       expect(down.code, down.all).toBe(0);
       expect(down.stdout).toContain('stack typo is down; all ports free');
       expect(pidsOfStack('typo')).toEqual([]);
-    } finally {
-      reapStack('typo');
-    }
-  });
+    }));
 
-  it('is not lost when its name: changes: up refuses a second copy, down stops the first', async () => {
-    await using s = tmpStack(stackYaml('before'));
-    try {
-      expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+  it('is not lost when its name: changes: up refuses a second copy, down stops the first', () =>
+    whileUp('before', async (s, run) => {
       writeFileSync(s.file, stackYaml('after'));
-      const again = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+      const again = await run('up', '-d');
       expect(again.code, again.all).toBe(1);
       expect(again.stderr).toContain('is already up as stack before (its name: changed since)');
       expect(pidsOfStack('after')).toEqual([]);
-      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      const down = await run('down');
       expect(down.code, down.all).toBe(0);
       expect(down.stderr).toContain('devnet.yaml changed since up (it now names stack after); acting on stack before as it was started');
       expect(pidsOfStack('before')).toEqual([]);
-    } finally {
-      reapStack('before');
-    }
-  });
+    }));
 
-  it('is stopped by down after its file was deleted', async () => {
-    await using s = tmpStack(stackYaml('deleted'));
-    try {
-      expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+  it('is stopped by down after its file was deleted', () =>
+    whileUp('deleted', async (s, run) => {
       unlinkSync(s.file);
-      const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+      const down = await run('down');
       expect(down.code, down.all).toBe(0);
       expect(down.stderr).toContain('no longer exists; acting on stack deleted as it was started');
       expect(pidsOfStack('deleted')).toEqual([]);
-    } finally {
-      reapStack('deleted');
-    }
-  });
+    }));
 });
 
 describe('devnet ls', () => {
