@@ -2,7 +2,7 @@
 import { relative, resolve } from 'node:path';
 import { DevnetError, type Problem } from '../errors.js';
 import { colorEnabled } from '../report/style.js';
-import { cleanForTerminal, redactInOutput } from '../report/terminal-output.js';
+import { cleanForTerminal, redactForOutput, redactInOutput } from '../report/terminal-output.js';
 import { runIsLive } from '../run/status.js';
 import { loadStack } from '../stack/load.js';
 import type { Stack } from '../stack/model.js';
@@ -108,5 +108,5 @@ export function splitList(v: string | undefined): string[] | undefined {
 }
 
 export const print = (line = ''): void => void process.stdout.write(cleanForTerminal(`${line}\n`, colorEnabled()));
-// JSON.stringify escapes control characters itself; only secrets are left to remove
-export const printJson = (value: unknown): void => void process.stdout.write(`${cleanForTerminal(JSON.stringify(value, null, 2), true)}\n`);
+// JSON.stringify escapes control characters itself (an escape of ours would not be JSON); only secrets are left to remove
+export const printJson = (value: unknown): void => void process.stdout.write(`${redactForOutput(JSON.stringify(value, null, 2))}\n`);

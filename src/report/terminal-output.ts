@@ -22,8 +22,13 @@ export function escapeControl(text: string, keepColor: boolean): string {
   });
 }
 
+/** The loaded stack's secrets replaced by ***; for JSON, which escapes its own control characters. */
+export function redactForOutput(text: string): string {
+  return secrets.length ? redact(text, secrets) : text;
+}
+
 export function cleanForTerminal(text: string, keepColor: boolean): string {
-  return escapeControl(secrets.length ? redact(text, secrets) : text, keepColor);
+  return escapeControl(redactForOutput(text), keepColor);
 }
 
 export type Write = (s: string) => void;
