@@ -26,7 +26,7 @@ function stackOptions(cmd: Command): Command {
 declare const DEVNET_VERSION: string;
 
 let keepRunningWithoutStdout = false;
-/** Called by a command that supervises services: a closed stdout must not end the process. */
+/** Called by a command that supervises services: a closed stdout or stderr must not end the process. */
 export function keepRunningWhenStdoutCloses(): void {
   keepRunningWithoutStdout = true;
 }
@@ -35,11 +35,13 @@ export function main(argv: string[]): void {
   // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace.
   // A command that supervises services (foreground up) must not exit then: it keeps running
   // with its output in the log files only, until it is stopped as usual.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (keepRunningWithoutStdout) return;
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(process.exitCode ?? 0);
-  });
+  // stderr too: `devnet up 2>&1 | tee log` loses both when tee goes (Ctrl-C reaches it first)
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (keepRunningWithoutStdout) return;
+      if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
   void runCli(argv, typeof DEVNET_VERSION === 'string' ? DEVNET_VERSION : 'dev');
 }
 

@@ -1,6 +1,7 @@
 // Runs a stack: starts services as soon as their dependencies meet their conditions
 // (independent ones in parallel), waits for real readiness, records every process in the
 // state file before and after it starts, and stops everything in reverse order, once.
+import { setMaxListeners } from 'node:events';
 import { InterruptedError, ServiceFailedError } from '../errors.js';
 import type { Emit } from '../report/events.js';
 import { redact } from '../stack/env-files.js';
@@ -44,6 +45,8 @@ export class Supervisor {
   readonly allExited = deferred<void>();
 
   constructor(private readonly o: SupervisorOptions) {
+    // each service waits on this signal (gates, probes): its listeners grow with the stack
+    setMaxListeners(0, this.abort.signal);
     const { stack, services, paths, runId, supervisor } = o;
     this.state = {
       version: 1,
@@ -98,7 +101,7 @@ export class Supervisor {
     const deps = Object.entries(s.dependsOn).filter(([d]) => this.gates.has(d));
     try {
       // a stop (or another service's failure) releases every wait on a gate, so none hangs
-      await Promise.race([Promise.all(deps.map(([d, c]) => this.gateOf(d, c))), aborted(this.abort.signal)]);
+      await untilAborted(Promise.all(deps.map(([d, c]) => this.gateOf(d, c))), this.abort.signal);
       if (this.abort.signal.aborted) throw new Error(`${name} not started: the start was aborted`);
       await this.launch(name);
     } catch (e) {
@@ -234,9 +237,17 @@ export class Supervisor {
   }
 }
 
-/** Resolves when the signal is aborted. */
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+/** Waits for `p`, or until the signal is aborted; the listener goes once either happens. */
+async function untilAborted(p: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([p, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function urlOf(stack: Stack, name: string): string | undefined {

@@ -39,6 +39,24 @@ describe('a foreground up', () => {
     }
   });
 
+  it('finishes its stop when stdout and stderr are both gone (devnet up 2>&1 | tee, Ctrl-C)', async () => {
+    const slow = `["${node}", "-e", "process.on('SIGTERM', () => { console.error('stopping'); setTimeout(() => process.exit(0), 1000) }); console.log('up'); setInterval(() => console.error('tick'), 50)"]`;
+    await using s = tmpStack(`name: teed\nservices:\n  a: { command: ${slow}, ready: { log: up } }\n`);
+    const { child, exited } = foregroundUp(s);
+    try {
+      await waitFor(() => readState(join(s.stateDir, 'teed', 'state.json'))?.services.a?.state === 'ready', 10_000, 'a to be ready');
+      // tee dies first: both pipes close, then the stop signal arrives
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(pidsOfStack('teed')).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      reapStack('teed');
+    }
+  });
+
   it('kills what is left at a second Ctrl-C instead of waiting out the grace period', async () => {
     await using s = tmpStack(`name: twice\nservices:\n  a: { command: ${stubborn}, ready: { log: up }, stop_timeout: 60s }\n`);
     const { child, exited } = foregroundUp(s);
