@@ -34,9 +34,14 @@ async function run({ stack, services, remap, lock, stateDir, stackId }: StartReq
     ensurePrivateDir(paths.dir);
     appendPrivateFile(join(paths.dir, 'supervisor.log'), `${new Date().toISOString()} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   };
+  // a bug must not leave the services unsupervised: log it, stop the stack the usual way,
+  // and exit; if the stop itself cannot finish, exit anyway (down finishes from the state)
   process.on('uncaughtException', (e) => {
     crashLog(e);
-    process.exit(ExitCode.failed);
+    process.exitCode = ExitCode.failed;
+    if (controller.signal.aborted) hurry.abort();
+    controller.abort();
+    setTimeout(() => process.exit(ExitCode.failed), 60_000).unref();
   });
   try {
     const handle = await upStack({

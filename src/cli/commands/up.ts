@@ -63,10 +63,18 @@ async function runUp(flags: Flags): Promise<number> {
 
   const controller = new AbortController();
   const hurry = new AbortController();
+  let crashed = false;
   const removeHandlers = abortOnStopSignals(controller, process, () => hurry.abort());
   if (!detached) {
     // services in the foreground are supervised until stopped, whatever happens to stdout
     keepRunningWhenStdoutCloses();
+    // and a bug in devnet stops them before the CLI goes, rather than leave them running
+    process.on('uncaughtException', (e) => {
+      process.stderr.write(`devnet: internal error while supervising stack ${paths.stackId}; stopping it\n${e.stack ?? e.message}\n`);
+      crashed = true;
+      if (controller.signal.aborted) hurry.abort();
+      controller.abort();
+    });
     if (process.stdin.isTTY)
       controller.signal.addEventListener('abort', () => void process.stderr.write(`stopping stack ${paths.stackId}: press Ctrl-C again to kill what is left now\n`), { once: true });
   }
@@ -92,6 +100,7 @@ async function runUp(flags: Flags): Promise<number> {
     const stoppedOnRequest = new Promise<true>((resolve) => controller.signal.addEventListener('abort', () => resolve(true), { once: true }));
     const byItself = await Promise.race([stoppedOnRequest, handle.supervisor.allExited.promise.then(() => false as const)]);
     await handle.stop(readStopRequest(paths));
+    if (crashed) return ExitCode.failed;
     if (byItself === true) return ExitCode.ok;
     // every service exited on its own: success only if each exited cleanly
     return Object.values(handle.supervisor.state.services).every((s) => s.exitCode === 0) ? ExitCode.ok : ExitCode.failed;
