@@ -87,6 +87,8 @@ export async function runCli(argv: string[], version: string): Promise<void> {
     .argument('[services...]', 'only these services')
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --tail <lines>', 'lines per service from the end', integer('--tail', 0))
+    .option('--since <time>', 'only lines since a time (2026-11-22T10:00:00Z) or for a duration back (30s, 10m, 2h)')
+    .option('-t, --timestamps', 'show each line with its time')
     .action((services: string[], o) => execute(async () => (await import('./commands/logs.js')).logs(services, o)));
 
   stackOptions(program.command('doctor'))

@@ -138,7 +138,7 @@ export class Supervisor {
     const s = stack.services[name]!;
     const rec = this.state.services[name]!;
     const spec = launchSpec(stack, name, { stackId: paths.stackId, runId });
-    const log = new ServiceLog(paths.logFile(name));
+    const log = new ServiceLog(paths.logFile(name), s.logMaxBytes);
     this.logs.set(name, log);
     rec.state = 'starting';
     this.state.order.push(name);

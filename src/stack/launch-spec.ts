@@ -45,9 +45,9 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   const ctx = interpolationContext(stack, name, processEnv);
   const fill = (t: string) => interpolate(t, ctx);
   const cwd = s.cwd ? resolve(stack.root, fill(s.cwd)) : stack.root;
+  // the context's env is the process env, env files and env: values, resolved in that order
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) env[k] = v;
-  Object.assign(env, stack.fileEnv, mapValues(stack.env, fill), s.fileEnv, mapValues(s.env, fill));
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   env.PATH = servicePath(stack, cwd, env.PATH);
   env[MARKER.stack] = stackId;
   env[MARKER.service] = name;
@@ -110,8 +110,4 @@ export function connectHost(host: string): string {
 export function urlHost(host: string): string {
   const h = connectHost(host);
   return h.includes(':') ? `[${h}]` : h;
-}
-
-function mapValues(o: Record<string, string>, f: (v: string) => string): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 }

@@ -47,6 +47,8 @@ export interface Service {
   url?: string;
   setup?: string;
   stopTimeoutMs: number;
+  /** the log rotates past this size */
+  logMaxBytes: number;
 }
 
 export interface PortSpan {
@@ -89,6 +91,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 export const DEFAULT_READY_INTERVAL_MS = 50;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+export const DEFAULT_LOG_MAX_BYTES = 20 * 1024 * 1024;
 
 export function isLaunchable(s: Service): boolean {
   return s.status !== 'planned' && s.command !== undefined;

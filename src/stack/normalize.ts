@@ -2,6 +2,7 @@
 import {
   DEFAULT_READY_INTERVAL_MS,
   DEFAULT_READY_TIMEOUT_MS,
+  DEFAULT_LOG_MAX_BYTES,
   DEFAULT_STOP_TIMEOUT_MS,
   type Condition,
   type Exposure,
@@ -21,6 +22,16 @@ export function parseDuration(v: number | string | undefined, fallbackMs: number
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(v)!;
   const n = Number(m[1]);
   return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1000, KIB: 1024, MB: 1e6, MIB: 1 << 20, GB: 1e9, GIB: 1 << 30 };
+
+/** `20MB`, `1GiB` or a number of bytes (the schema has checked the form). */
+export function parseSize(v: number | string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(\w+)$/.exec(v)!;
+  return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!);
 }
 
 /** `8080` or `"30000-32767"` -> [from, to] (unchecked: rules report bad ones). */
@@ -66,6 +77,7 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     url: raw.url,
     setup: raw.setup,
     stopTimeoutMs: parseDuration(raw.stop_timeout, DEFAULT_STOP_TIMEOUT_MS),
+    logMaxBytes: parseSize(raw.log_max_size, DEFAULT_LOG_MAX_BYTES),
   };
 }
 

@@ -147,13 +147,31 @@ function checkReady(stack: Stack, err: Push) {
 
 export function interpolationContext(stack: Stack, serviceName: string | undefined, processEnv: Record<string, string | undefined>): InterpolationContext {
   const s = serviceName ? own(stack.services, serviceName) : undefined;
-  return {
+  const ctx: InterpolationContext = {
     self: s && { host: s.host, ports: s.ports },
     services: Object.fromEntries(Object.values(stack.services).map((x) => [x.name, { host: x.host, ports: x.ports }])),
-    env: { ...processEnv, ...stack.fileEnv, ...stack.env, ...s?.fileEnv, ...s?.env },
+    env: { ...processEnv, ...stack.fileEnv },
     host: stack.host,
     stackDir: stack.dir,
   };
+  // env: values resolve in order, each against what came before it: `RUN: ${env.RUN}` is the
+  // RUN devnet was started with, and a command's ${env.URL} sees URL resolved
+  resolveEnvInto(ctx, stack.env);
+  Object.assign(ctx.env, s?.fileEnv);
+  resolveEnvInto(ctx, s?.env);
+  return ctx;
+}
+
+function resolveEnvInto(ctx: InterpolationContext, env: Record<string, string> | undefined): void {
+  for (const [k, v] of Object.entries(env ?? {})) {
+    try {
+      ctx.env[k] = interpolate(v, ctx);
+    } catch (e) {
+      // reported at the key itself by checkInterpolation; here it is simply not set
+      if (!(e instanceof InterpolationError)) throw e;
+      delete ctx.env[k];
+    }
+  }
 }
 
 function checkInterpolation(stack: Stack, processEnv: Record<string, string | undefined>, err: Push) {

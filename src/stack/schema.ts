@@ -66,6 +66,9 @@ export const serviceSchema: Schema = obj({
   url: str({ description: 'path shown in the URL table when up, e.g. / or /docs' }),
   setup: str({ description: 'how to get what the service needs (a checkout, a program); doctor shows it when missing' }),
   stop_timeout: duration('grace period between SIGTERM and SIGKILL (default 10s)'),
+  log_max_size: union([int({ min: 1024, description: 'bytes' }), str({ pattern: '^\\d+(\\.\\d+)?\\s*(B|KB|KiB|MB|MiB|GB|GiB)$', patternHint: 'a size such as 500KB, 20MB or 1GiB' })], {
+    description: 'size at which the service log rotates (default 20MiB); 3 earlier logs are kept',
+  }),
 });
 
 export const stackSchema: Schema = obj(

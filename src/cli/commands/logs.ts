@@ -10,6 +10,17 @@ import type { StackFlags } from '../program.js';
 interface Flags extends StackFlags {
   follow?: boolean;
   tail?: number;
+  since?: string;
+  timestamps?: boolean;
+}
+
+/** `--since`: an ISO time, or a duration back from now (30s, 10m, 2h); an ISO string to compare with. */
+export function parseSince(v: string, now = Date.now()): string {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(v.trim());
+  if (m) return new Date(now - Number(m[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd']).toISOString();
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new UsageError(`--since: expected a time (2026-11-22T10:00:00Z) or a duration (30s, 10m, 2h), got \`${v}\``);
+  return new Date(t).toISOString();
 }
 
 export async function logs(services: string[], flags: Flags): Promise<number> {
@@ -22,8 +33,10 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   const names = services.length ? services : known;
   const prefix = prefixer(names, painter(colorEnabled()));
   const cursors = names.map((n) => new LogCursor(n, paths.logFile(n)));
-  const show = (lines: ReturnType<typeof mergeByTime>) => lines.forEach((l) => print(prefix(l.service, l.line)));
-  show(mergeByTime(cursors.map((c) => c.read()), flags.tail));
+  const since = flags.since === undefined ? undefined : parseSince(flags.since);
+  const show = (lines: ReturnType<typeof mergeByTime>) =>
+    lines.forEach((l) => (since === undefined || l.at >= since) && print(prefix(l.service, flags.timestamps ? `${l.at} ${l.line}` : l.line)));
+  show(mergeByTime(cursors.map((c) => c.read().filter((l) => since === undefined || l.at >= since)), flags.tail));
   if (!flags.follow) return ExitCode.ok;
   if (!stackStatus(paths, ctx.stackName).up) {
     process.stderr.write(`stack ${paths.stackId} is not up: nothing to follow (the lines above are from its last run)\n`);
