@@ -95,13 +95,22 @@ services:
     expect(pids.filter(pidAlive)).toEqual([]); // ...until devnet down
   });
 
-  it('refuses a second up of a running stack, naming the running one', async () => {
+  it('answers a second up of a running stack with nothing to do, exit 0, and leaves it as it is', async () => {
     const [a] = await freePorts(1);
-    await using s = tmpStack(`name: twice\nservices:\n  a: { command: ${http('${port}')}, port: ${a} }\n`);
+    await using s = tmpStack(`name: twice\nservices:\n  a: { command: ${http('${port}')}, port: ${a} }\n  b: { command: ${http('${port}')}, port: ${a! + 1}, profiles: [extra] }\n`);
     expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
-    const again = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/stack twice is already up \(devnet pid \d+/);
+    const before = stateOf(s.stateDir, 'twice');
+    for (const args of [['up', '-d'], ['up']]) {
+      const again = await devnet([...args, '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(again.code, again.all).toBe(0);
+      expect(again.stdout).toContain('stack twice is up: 1 service running, nothing to do');
+    }
+    expect(stateOf(s.stateDir, 'twice').services.a!.pid).toBe(before.services.a!.pid);
+    expect(stateOf(s.stateDir, 'twice').runId).toBe(before.runId);
+    // a service that is not part of the running stack cannot be added to it yet: said plainly
+    const more = await devnet(['up', '-d', '--profile', 'extra', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(more.code).toBe(1);
+    expect(more.stderr).toContain('stack twice is up, but b is not running in it');
   });
 
   it('never signals a pid whose start time differs from the state', async () => {

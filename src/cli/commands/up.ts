@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
+import { checkAlreadyUp } from '../../run/already-up.js';
 import { upStack } from '../../run/up.js';
 import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
 import { selectServices } from '../../stack/select.js';
-import { openStack, printJson, splitList } from '../context.js';
+import { openStack, print, printJson, splitList } from '../context.js';
 import { keepRunningWhenStdoutCloses, type StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
@@ -42,6 +43,22 @@ async function runUp(flags: Flags): Promise<number> {
     throw e;
   }
   const { stack, paths, services } = loaded;
+  // already up with everything asked for: nothing to do, which is success (docker compose up -d)
+  let already;
+  try {
+    already = checkAlreadyUp(paths, services);
+  } catch (e) {
+    detached?.cancel();
+    throw e;
+  }
+  if (already) {
+    detached?.cancel();
+    if (flags.json) {
+      const { stackStatus, statusJson } = await import('../../run/status.js');
+      printJson(statusJson(stackStatus(paths, stack.name)));
+    } else print(`stack ${paths.stackId} is up: ${already.running.length} service${already.running.length === 1 ? '' : 's'} running, nothing to do`);
+    return ExitCode.ok;
+  }
   // the lock is taken now, in the supervisor's name: a down from here on finds a run starting
   let lock;
   if (detached) {
