@@ -23,7 +23,8 @@ function time(args, { cwd = root, expect = 0 } = {}) {
 const dir = mkdtempSync(join(tmpdir(), 'devnet-bench-'));
 try {
   // a dozen ports and the 2,768-port Runink slice range
-  const base = 21000 + Math.floor(Math.random() * 1000) * 10;
+  // below the 30000-32767 range the doctor stack reserves, with room for base + 104
+  const base = 21000 + Math.floor(Math.random() * 800) * 10;
   const services = Array.from({ length: 12 }, (_, i) => `  svc${i}: { command: "${node} x.js", port: ${base + i} }`).join('\n');
   writeFileSync(join(dir, 'doctor.yaml'), `name: bench-doctor\nservices:\n${services}\nranges:\n  - { name: slices, ports: 30000-32767, exposure: internal }\n`);
   const ports = Array.from({ length: 5 }, (_, i) => base + 100 + i);
@@ -52,6 +53,15 @@ try {
     samples.cycle.push(devnetCycle());
     samples.plainCycle.push(plainCycle());
   }
+  // up -d on a stack that is already up: nothing to do, interleaved with its own baseline
+  time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]);
+  samples.again = [];
+  samples.againBaseline = [];
+  for (let i = 0; i < runs; i++) {
+    samples.again.push(time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]));
+    samples.againBaseline.push(time(['-e', '0']));
+  }
+  time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const baseline = med(samples.baseline);
   const rows = [
@@ -59,6 +69,7 @@ try {
     ['devnet --help', med(samples.help), baseline, 1.5],
     ['devnet doctor (12 ports + 2,768-port range)', med(samples.doctor), baseline, 2.0],
     ['up -d + down, 5 HTTP services', med(samples.cycle), med(samples.plainCycle), 1.5],
+    ['up -d on an already-up stack (nothing to do)', med(samples.again), med(samples.againBaseline), 1.3],
   ];
 
   console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
