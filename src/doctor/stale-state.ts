@@ -3,7 +3,7 @@ import { DevnetError } from '../errors.js';
 import type { Check } from '../ports/check.js';
 import { readLock } from '../state/lock.js';
 import { isSameProcess } from '../state/proc.js';
-import { readState } from '../state/store.js';
+import { isRecordAlive, readState } from '../state/store.js';
 
 export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
   let state;
@@ -16,7 +16,7 @@ export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
   const lock = readLock(lockFile);
   if (!state && !lock) return [{ id: 'state.clean', level: 'ok', message: 'no devnet state: the stack is not up' }];
   const supervisorAlive = state ? isSameProcess(state.supervisor) : false;
-  const alive = state ? Object.values(state.services).filter((s) => s.pid && s.startTime && isSameProcess({ pid: s.pid, startTime: s.startTime })) : [];
+  const alive = state ? Object.values(state.services).filter(isRecordAlive) : [];
   if (supervisorAlive)
     return [{ id: 'state.running', level: 'ok', message: `the stack is up (devnet pid ${state!.supervisor.pid}, ${alive.length} service${alive.length === 1 ? '' : 's'} running)` }];
   if (alive.length)

@@ -4,7 +4,7 @@
 import { LockError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { isSameProcess } from '../state/proc.js';
-import { readState } from '../state/store.js';
+import { isRecordAlive, readState } from '../state/store.js';
 
 export type AlreadyUp = { running: string[] } | undefined;
 
@@ -17,10 +17,7 @@ export function checkAlreadyUp(paths: StatePaths, wanted: readonly string[]): Al
     return undefined; // up itself reports a damaged state
   }
   if (!state || !isSameProcess(state.supervisor)) return undefined;
-  const alive = (name: string) => {
-    const r = state.services[name];
-    return !!r && r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime });
-  };
+  const alive = (name: string) => !!state.services[name] && isRecordAlive(state.services[name]);
   // still coming up (not started, or started and not ready yet): the lock answers for it
   const comingUp = new Set(['pending', 'starting', 'running']);
   if (wanted.some((n) => comingUp.has(state.services[n]?.state ?? ''))) return undefined;

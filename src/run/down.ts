@@ -10,7 +10,7 @@ import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
 import { isSameProcess } from '../state/proc.js';
-import { readState, writeState } from '../state/store.js';
+import { isRecordAlive, readState, writeState } from '../state/store.js';
 import { stopInWaves } from './waves.js';
 
 export interface HeldPort {
@@ -36,7 +36,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   const recs = Object.values(state.services);
   const running = recs.filter((r) => r.pid !== undefined && r.startTime !== undefined);
   const supervisorAlive = isSameProcess(state.supervisor);
-  const aliveAtStart = running.filter((r) => isSameProcess({ pid: r.pid!, startTime: r.startTime! })).map((r) => r.name);
+  const aliveAtStart = running.filter(isRecordAlive).map((r) => r.name);
   const anyAlive = wasStarting || supervisorAlive || aliveAtStart.length > 0;
 
   if (supervisorAlive) {

@@ -3,8 +3,7 @@
 // names them, or a later down could no longer find them.
 import { devnetMarker } from '../ports/owners.js';
 import { processesWithMarker, scanProcesses } from '../state/proc-scan.js';
-import { isSameProcess } from '../state/proc.js';
-import { isActive, type StackState } from '../state/store.js';
+import { isActive, isRecordAlive, type StackState } from '../state/store.js';
 
 export interface Leftover {
   service: string;
@@ -17,7 +16,7 @@ export function leftoversOf(state: StackState): Leftover[] {
   // a run stopped by its supervisor or by down has every record final and its marker swept
   if (!recs.some((r) => isActive(r.state) || r.state === 'stopping' || r.state === 'pending')) return [];
   const found = new Map<number, Leftover>();
-  for (const r of recs) if (r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime })) found.set(r.pid, { service: r.name, pid: r.pid });
+  for (const r of recs) if (isRecordAlive(r)) found.set(r.pid!, { service: r.name, pid: r.pid! });
   const since = Math.min(state.supervisor.startTime, ...recs.map((r) => r.startTime ?? Infinity));
   for (const p of processesWithMarker(state.runId, undefined, scanProcesses(), since))
     if (!found.has(p.pid)) found.set(p.pid, { service: devnetMarker(p.pid)?.service ?? '?', pid: p.pid });

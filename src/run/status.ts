@@ -1,7 +1,7 @@
 // devnet status: the state file checked against the living processes.
 import type { StatePaths } from '../state/paths.js';
 import { isSameProcess } from '../state/proc.js';
-import { isActive, readState, type ServiceState } from '../state/store.js';
+import { isActive, isRecordAlive, readState, type ServiceState } from '../state/store.js';
 
 export interface ServiceStatus {
   name: string;
@@ -28,7 +28,7 @@ export function runIsLive(paths: StatePaths): boolean {
     return false;
   }
   if (!state) return false;
-  return isSameProcess(state.supervisor) || Object.values(state.services).some((r) => r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime }));
+  return isSameProcess(state.supervisor) || Object.values(state.services).some(isRecordAlive);
 }
 
 export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
@@ -38,7 +38,7 @@ export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
   const names = [...state.order, ...Object.keys(services).filter((n) => !state.order.includes(n))];
   const list = names.map((name): ServiceStatus => {
     const r = services[name]!;
-    const alive = r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime });
+    const alive = isRecordAlive(r);
     let st = r.state;
     // the record says running but the process is gone: it died while nobody watched
     if (!alive && (isActive(st) || st === 'stopping')) st = 'exited';

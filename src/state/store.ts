@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
-import type { ProcessIdentity } from './proc.js';
+import { isSameProcess, type ProcessIdentity } from './proc.js';
 
 export const STATE_VERSION = 1;
 
@@ -12,6 +12,10 @@ export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'stopp
 
 /** A service whose process was started and has not exited or been stopped. */
 export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready';
+
+/** The recorded process still runs and is the very one started (its pid not reused). */
+export const isRecordAlive = (r: Pick<ServiceRecord, 'pid' | 'startTime'>): boolean =>
+  r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime });
 
 export interface ServiceRecord {
   name: string;
