@@ -9,7 +9,7 @@ import { clearStaleLock, readLock } from '../state/lock.js';
 import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
-import { isSameProcess } from '../state/proc.js';
+import { isSameProcess, type ProcessIdentity } from '../state/proc.js';
 import { isRecordAlive, readState, writeState } from '../state/store.js';
 import { stopInWaves } from './waves.js';
 
@@ -40,16 +40,9 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   const anyAlive = wasStarting || supervisorAlive || aliveAtStart.length > 0;
 
   if (supervisorAlive) {
-    writePrivateFile(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
-    try {
-      process.kill(state.supervisor.pid, 'SIGTERM');
-    } catch {
-      // exited meanwhile
-    }
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
-    const until = Date.now() + budget;
-    while (isSameProcess(state.supervisor) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    await askToStop(paths, state.supervisor, timeoutMs, budget);
   }
 
   // whatever the supervisor did, verify from the state file and finish the job
@@ -80,16 +73,24 @@ async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined)
   const lock = readLock(paths.lockFile);
   if (!lock || !isSameProcess(lock)) return false;
   if (readState(paths.stateFile)?.runId === lock.runId) return false; // started: the usual path stops it
+  // it rolls back what it started, each service within its grace period
+  await askToStop(paths, lock, timeoutMs, (timeoutMs ?? 30_000) + 30_000);
+  return true;
+}
+
+/**
+ * Asks the devnet process that holds the stack (a supervisor, or an up still starting) to
+ * stop it: the grace period in a stop request, then SIGTERM; waits until it is gone, at most `budgetMs`.
+ */
+async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: number | undefined, budgetMs: number): Promise<void> {
   writePrivateFile(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
   try {
-    process.kill(lock.pid, 'SIGTERM');
+    process.kill(holder.pid, 'SIGTERM');
   } catch {
     // exited meanwhile
   }
-  // it rolls back what it started, each service within its grace period
-  const until = Date.now() + (timeoutMs ?? 30_000) + 30_000;
-  while (isSameProcess(lock) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-  return true;
+  const until = Date.now() + budgetMs;
+  while (isSameProcess(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Ports of the stopped services that something still listens on. */
