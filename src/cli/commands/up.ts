@@ -1,13 +1,14 @@
-import { ExitCode, UsageError, serializeError } from '../../errors.js';
 import { join } from 'node:path';
+import { ExitCode, UsageError, serializeError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
-import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
 import { checkAlreadyUp } from '../../run/already-up.js';
+import type { DetachedSupervisor } from '../../run/detach.js';
+import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
 import { upStack } from '../../run/up.js';
+import { selectServices } from '../../stack/select.js';
 import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
-import { selectServices } from '../../stack/select.js';
 import { openStack, print, printJson, splitList } from '../context.js';
 import { keepRunningWhenStdoutCloses, type StackFlags } from '../program.js';
 
@@ -32,51 +33,29 @@ export async function up(flags: Flags): Promise<number> {
 async function runUp(flags: Flags): Promise<number> {
   // the detached supervisor's Node start-up overlaps the loading of the stack here
   const detached = flags.detach ? new (await import('../../run/detach.js')).DetachedSupervisor() : undefined;
-  let loaded;
+  let prepared;
   try {
-    const { stack, paths } = await openStack(flags);
-    const only = splitList(flags.only);
-    if (flags.only !== undefined && !only?.length) throw new UsageError(`--only needs service names, got \`${flags.only}\``, { hint: 'name services separated by commas: --only api,web' });
-    loaded = { stack, paths, services: selectServices(stack, { only, profiles: flags.profile?.flatMap((p) => splitList(p) ?? []) }) };
+    prepared = await prepare(flags, detached);
   } catch (e) {
+    // it was handed nothing: it exits on its own
     detached?.cancel();
     throw e;
   }
-  const { stack, paths, services } = loaded;
-  // already up with everything asked for: nothing to do, which is success (docker compose up -d)
-  let already;
-  try {
-    already = checkAlreadyUp(paths, services);
-  } catch (e) {
-    detached?.cancel();
-    throw e;
-  }
-  if (already) {
-    detached?.cancel();
-    if (flags.json) {
-      const { stackStatus, statusJson } = await import('../../run/status.js');
-      printJson(statusJson(stackStatus(paths, stack.name)));
-    } else print(`stack ${paths.stackId} is up: ${already.running.length} service${already.running.length === 1 ? '' : 's'} running, nothing to do`);
-    return ExitCode.ok;
-  }
-  // the lock is taken now, in the supervisor's name: a down from here on finds a run starting
-  let lock;
-  if (detached) {
-    try {
-      lock = acquireLock(paths.lockFile, paths.stackId, newRunId(), detached.identity());
-    } catch (e) {
-      detached.cancel();
-      throw e;
-    }
-  }
-  const color = colorEnabled();
-  const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';
-  const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
+  const { stack, paths, services, already, lock } = prepared;
   const printStatus = async () => {
     if (!flags.json) return;
     const { stackStatus, statusJson } = await import('../../run/status.js');
     printJson(statusJson(stackStatus(paths, stack.name)));
   };
+  if (already) {
+    detached?.cancel();
+    if (flags.json) await printStatus();
+    else print(`stack ${paths.stackId} is up: ${already.running.length} service${already.running.length === 1 ? '' : 's'} running, nothing to do`);
+    return ExitCode.ok;
+  }
+  const color = colorEnabled();
+  const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';
+  const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
 
   const controller = new AbortController();
   const hurry = new AbortController();
@@ -124,6 +103,22 @@ async function runUp(flags: Flags): Promise<number> {
   } finally {
     removeHandlers();
   }
+}
+
+/**
+ * Everything before a supervisor takes over: the stack and its selection; whether it is up
+ * already with all of it (nothing to do); for up -d, the lock taken in the supervisor's name,
+ * so that a down from here on finds a run starting.
+ */
+async function prepare(flags: Flags, detached: DetachedSupervisor | undefined) {
+  const { stack, paths } = await openStack(flags);
+  const only = splitList(flags.only);
+  if (flags.only !== undefined && !only?.length) throw new UsageError(`--only needs service names, got \`${flags.only}\``, { hint: 'name services separated by commas: --only api,web' });
+  const services = selectServices(stack, { only, profiles: flags.profile?.flatMap((p) => splitList(p) ?? []) });
+  // already up with everything asked for: nothing to do, which is success (docker compose up -d)
+  const already = checkAlreadyUp(paths, services);
+  const lock = detached && !already ? acquireLock(paths.lockFile, paths.stackId, newRunId(), detached.identity()) : undefined;
+  return { stack, paths, services, already, lock };
 }
 
 function errorJson(e: unknown) {
