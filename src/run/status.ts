@@ -16,6 +16,8 @@ export interface ServiceStatus {
 export interface StackStatus {
   stack: string;
   up: boolean;
+  /** when the run went up, from its state */
+  startedAt?: string;
   services: ServiceStatus[];
 }
 
@@ -52,7 +54,7 @@ export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
       exitCode: r.exitCode,
     };
   });
-  return { stack: state.stackId, up: list.some((s) => s.pid !== undefined), services: list };
+  return { stack: state.stackId, up: list.some((s) => s.pid !== undefined), startedAt: state.startedAt, services: list };
 }
 
 /** The `--json` shape of status, shared by `status --json` and `up --json`. */

@@ -1,9 +1,9 @@
 import { ExitCode } from '../../errors.js';
 import { formatColumns } from '../../plan/table.js';
+import { formatUptime } from '../../report/uptime.js';
 import { stackStatus } from '../../run/status.js';
 import { pathsAt } from '../../state/paths.js';
 import { listRuns } from '../../state/run-index.js';
-import { readState } from '../../state/store.js';
 import { print, printJson, shownPath } from '../context.js';
 
 interface Flags {
@@ -15,16 +15,14 @@ export async function ls(flags: Flags): Promise<number> {
   const rows = listRuns().flatMap((run) => {
     const paths = pathsAt(run.stateDir, run.stackId);
     let st;
-    let startedAt: string | undefined;
     try {
       st = stackStatus(paths, run.stackName);
-      startedAt = readState(paths.stateFile)?.startedAt;
     } catch {
       return [];
     }
     if (!st.up) return [];
     const up = st.services.filter((s) => s.pid !== undefined).length;
-    const uptime = startedAt ? Math.round((Date.now() - Date.parse(startedAt)) / 1000) : undefined;
+    const uptime = st.startedAt ? Math.round((Date.now() - Date.parse(st.startedAt)) / 1000) : undefined;
     return [{ stack: run.stackId, file: run.stackFile, portOffset: run.portOffset, servicesUp: up, servicesTotal: st.services.length, uptime, stateDir: run.stateDir }];
   });
   rows.sort((a, b) => a.stack.localeCompare(b.stack));
@@ -36,11 +34,10 @@ export async function ls(flags: Flags): Promise<number> {
     print('no stack is up');
     return ExitCode.ok;
   }
-  const secs = (s: number | undefined) => (s === undefined ? '-' : s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`);
   print(
     formatColumns([
       ['STACK', 'FILE', 'OFFSET', 'SERVICES', 'UPTIME', 'STATE'],
-      ...rows.map((r) => [r.stack, shownPath(r.file), String(r.portOffset), `${r.servicesUp}/${r.servicesTotal} up`, secs(r.uptime), shownPath(r.stateDir)]),
+      ...rows.map((r) => [r.stack, shownPath(r.file), String(r.portOffset), `${r.servicesUp}/${r.servicesTotal} up`, r.uptime === undefined ? '-' : formatUptime(r.uptime), shownPath(r.stateDir)]),
     ]).trimEnd(),
   );
   return ExitCode.ok;

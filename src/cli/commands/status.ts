@@ -1,5 +1,6 @@
 import { ExitCode } from '../../errors.js';
 import { formatColumns } from '../../plan/table.js';
+import { formatUptime } from '../../report/uptime.js';
 import { stackStatus, statusJson } from '../../run/status.js';
 import { announce, openForRun, print, printJson, upElsewhere } from '../context.js';
 import type { StackFlags } from '../program.js';
@@ -23,11 +24,7 @@ export async function status(flags: Flags): Promise<number> {
     if (elsewhere) print(elsewhere);
     return ExitCode.ok;
   }
-  const rows = st.services.map((s) => [s.name, s.state + (s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : ''), s.pid ? String(s.pid) : '-', Object.values(s.ports).join(',') || '-', s.url ?? '-', s.uptimeSeconds !== undefined ? uptime(s.uptimeSeconds) : '-']);
+  const rows = st.services.map((s) => [s.name, s.state + (s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : ''), s.pid ? String(s.pid) : '-', Object.values(s.ports).join(',') || '-', s.url ?? '-', s.uptimeSeconds !== undefined ? formatUptime(s.uptimeSeconds) : '-']);
   print(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME'], ...rows]).trimEnd());
   return ExitCode.ok;
-}
-
-function uptime(s: number): string {
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${s % 60}s` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
 }
