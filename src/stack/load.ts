@@ -11,7 +11,7 @@ import { checkStack } from './rules.js';
 import { stackSchema } from './schema.js';
 import { validate, type PathSegment } from './schema-dsl.js';
 import type { ParsedYaml } from './yaml-doc.js';
-import { readCachedValue, writeCachedValue } from './yaml-cache.js';
+import { cacheSlot } from './yaml-cache.js';
 
 export interface LoadOptions {
   portOffset?: number;
@@ -41,10 +41,11 @@ export async function loadStack(file: string, options: LoadOptions = {}): Promis
     if (e instanceof StackError) throw e;
     throw new UsageError(`cannot read stack file ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, { cause: e, hint: 'pass a YAML file with --stack' });
   }
-  const cached = readCachedValue(text);
+  const cache = cacheSlot(text);
+  const cached = cache?.read();
   if (cached) return loadValue(cached.value, path, options, () => text);
   const result = await loadStackText(text, path, options);
-  writeCachedValue(text, result.value);
+  cache?.write(result.value);
   return result;
 }
 

@@ -35,30 +35,37 @@ function usableDir(): string | undefined {
   }
 }
 
-export function readCachedValue(text: string): { value: unknown } | undefined {
+export interface CacheSlot {
+  read(): { value: unknown } | undefined;
+  write(value: unknown): void;
+}
+
+/** Where the parsed value of `text` is cached: hashed once, the folder checked once; undefined when no cache can be used. */
+export function cacheSlot(text: string): CacheSlot | undefined {
   const dir = usableDir();
   if (!dir) return undefined;
   const key = keyOf(text);
-  try {
-    const entry = JSON.parse(readPrivateFile(join(dir, `${key}.json`)) ?? 'null') as { key: string; value: unknown } | null;
-    return entry?.key === key ? { value: entry.value } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeCachedValue(text: string, value: unknown): void {
-  const dir = usableDir();
-  if (!dir) return;
-  const key = keyOf(text);
-  const json = JSON.stringify({ key, value });
-  if (json.length > MAX_ENTRY_BYTES) return;
-  try {
-    writePrivateFile(join(dir, `${key}.json`), json);
-    prune(dir);
-  } catch {
-    // a cache that cannot be written only costs speed
-  }
+  const file = join(dir, `${key}.json`);
+  return {
+    read() {
+      try {
+        const entry = JSON.parse(readPrivateFile(file) ?? 'null') as { key: string; value: unknown } | null;
+        return entry?.key === key ? { value: entry.value } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write(value) {
+      const json = JSON.stringify({ key, value });
+      if (json.length > MAX_ENTRY_BYTES) return;
+      try {
+        writePrivateFile(file, json);
+        prune(dir);
+      } catch {
+        // a cache that cannot be written only costs speed
+      }
+    },
+  };
 }
 
 function prune(dir: string): void {
