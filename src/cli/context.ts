@@ -18,8 +18,8 @@ export interface StackContext {
   paths: StatePaths;
 }
 
-export async function openStack(flags: StackFlags): Promise<StackContext> {
-  const { file, by } = resolveStack({ stack: flags.stack });
+export async function openStack(flags: StackFlags, resolved = resolveStack({ stack: flags.stack })): Promise<StackContext> {
+  const { file, by } = resolved;
   if (by === 'default') process.stderr.write(`note: no devnet.yaml in ${shownPath(process.cwd()) || '.'} or a parent folder: using devnet's shipped demo stack\n`);
   const { stack, warnings } = await loadStack(file, { portOffset: flags.portOffset });
   // from here on, nothing printed shows the stack's secrets
@@ -46,20 +46,21 @@ export interface RunContext {
  * deleted, or names another state folder (name: changed); otherwise the stack as loaded.
  */
 export async function openForRun(flags: StackFlags): Promise<RunContext> {
-  let file: string;
+  let resolved: ReturnType<typeof resolveStack>;
   try {
-    file = resolveStack({ stack: flags.stack }).file;
+    resolved = resolveStack({ stack: flags.stack });
   } catch (e) {
     // a deleted stack file: its run may still be recorded
     const gone = flags.stack === undefined ? undefined : findRun(resolve(flags.stack), flags.portOffset);
     if (!gone) throw e;
     return fromRecord(gone, `${flags.stack} no longer exists; acting on stack ${gone.stackId} as it was started`);
   }
+  const { file } = resolved;
   const entry = findRun(file, flags.portOffset);
   const live = entry && runIsLive(pathsAt(entry.stateDir, entry.stackId)) ? entry : undefined;
   let loaded: StackContext | undefined;
   try {
-    loaded = await openStack(flags);
+    loaded = await openStack(flags, resolved);
   } catch (e) {
     if (!live || !(e instanceof DevnetError)) throw e;
     return fromRecord(live, `${shownPath(file)} is invalid now (${e.message.split('\n')[0]}); acting on stack ${live.stackId} as it was started`);
