@@ -53,29 +53,34 @@ function tryLink(from: string, to: string): boolean {
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
- * Replaces the stale lock whose text was `staleText` by `tmp` under the break lock.
- * 'taken': the lock is now ours; 'busy': someone else is taking it over or took it.
+ * Runs `act` under the break lock (taken by linking `tmp` to lock.break) if the lock still reads
+ * `staleText`; false when another devnet holds the break lock or the lock changed meanwhile.
  */
-function takeOver(file: string, staleText: string, tmp: string): 'taken' | 'busy' {
+function whileStillStale(file: string, staleText: string, tmp: string, act: () => void): boolean {
   const breaker = `${file}.break`;
   if (!tryLink(tmp, breaker)) {
-    const holder = readLock(breaker);
-    let age = 0;
-    try {
-      age = Date.now() - statSync(breaker).mtimeMs;
-    } catch {
-      // gone already
-    }
-    if (!isSameProcess(holder) && age > BREAK_STALE_MS) rmSync(breaker, { force: true });
-    return 'busy';
+    clearDeadBreaker(breaker);
+    return false;
   }
   try {
-    if (readPrivateFile(file) !== staleText) return 'busy';
-    renameSync(tmp, file);
-    return 'taken';
+    if (readPrivateFile(file) !== staleText) return false;
+    act();
+    return true;
   } finally {
     rmSync(breaker, { force: true });
   }
+}
+
+/** A breaker that died mid-takeover leaves lock.break behind: it goes once nobody can be using it. */
+function clearDeadBreaker(breaker: string): void {
+  const holder = readLock(breaker);
+  let age = 0;
+  try {
+    age = Date.now() - statSync(breaker).mtimeMs;
+  } catch {
+    // gone already
+  }
+  if (!isSameProcess(holder) && age > BREAK_STALE_MS) rmSync(breaker, { force: true });
 }
 
 function alreadyUp(stackId: string, holder: LockInfo): LockError {
@@ -98,7 +103,7 @@ export function acquireLock(file: string, stackId: string, runId: string, holder
       const current = parseLock(text);
       if (current && isSameProcess(current)) throw alreadyUp(stackId, current);
       // the holder is gone, or the file is not a lock at all: stale
-      if (takeOver(file, text, tmp) === 'taken') return info;
+      if (whileStillStale(file, text, tmp, () => renameSync(tmp, file))) return info;
       pause(1 + (attempt % 5));
     }
   } finally {
@@ -117,18 +122,11 @@ export function releaseLock(file: string, info: ProcessIdentity): void {
 export function clearStaleLock(file: string): void {
   const text = readPrivateFile(file);
   const holder = parseLock(text);
-  if (text === undefined || (holder && isSameProcess(holder))) return;
-  const breaker = `${file}.break`;
   const me = identityOf(process.pid);
-  if (!me) return;
-  const tmp = createPrivateTemp(breaker, JSON.stringify(me));
+  if (text === undefined || (holder && isSameProcess(holder)) || !me) return;
+  const tmp = createPrivateTemp(`${file}.break`, JSON.stringify(me));
   try {
-    if (!tryLink(tmp, breaker)) return;
-    try {
-      if (readPrivateFile(file) === text) rmSync(file, { force: true });
-    } finally {
-      rmSync(breaker, { force: true });
-    }
+    whileStillStale(file, text, tmp, () => rmSync(file, { force: true }));
   } finally {
     rmSync(tmp, { force: true });
   }
