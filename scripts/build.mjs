@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const VENDOR = ['yaml', 'listr2', 'get-port'];
+const VENDOR = ['yaml', 'listr2', 'get-port', 'chokidar'];
 
 const vendorStaysSeparate = {
   name: 'vendor-separate',

@@ -15,6 +15,14 @@ export type RunEvent =
   /** down asked a live supervisor to stop the stack and waits for it, at most `ms` */
   | { kind: 'stack:stopping'; stack: string; supervisorPid: number; ms: number }
   | { kind: 'service:stopped'; service: string; forced: boolean; ms: number }
+  /** a restart by policy, health check, watch or devnet restart; `delayMs` the back-off before it */
+  | { kind: 'service:restarting'; service: string; reason: string; restarts: number; delayMs: number; logTail: string[] }
+  | { kind: 'service:unhealthy'; service: string; reason: string }
+  | { kind: 'service:healthy'; service: string }
+  /** its restart policy gave up: it stays failed */
+  | { kind: 'service:gave-up'; service: string; restarts: number; reason: string }
+  /** running, but something it depends on is failed or stopped */
+  | { kind: 'service:degraded'; service: string; because: string[] }
   | { kind: 'stack:ready'; stack: string; ms: number; services: ReadyService[] }
   | { kind: 'stack:stopped'; stack: string };
 

@@ -71,8 +71,20 @@ export class ServiceLog {
     this.waiting.add(fn);
   }
 
-  lastLines(): string[] {
-    return [...this.tail];
+  /** A line of devnet's own in the service's log (a restart, a health change), shown by devnet logs. */
+  marker(text: string): void {
+    if (this.broken) return;
+    const line = formatLogLine(new Date(), 'devnet', `--- ${text} ---`);
+    this.bytes += Buffer.byteLength(line);
+    this.stream.write(line);
+  }
+
+  /** The last lines, without those `noise` picks (a readiness probe's own requests), counted instead. */
+  lastLines(noise?: (line: string) => boolean): string[] {
+    if (!noise) return [...this.tail];
+    const kept = this.tail.filter((l) => !noise(l));
+    const hidden = this.tail.length - kept.length;
+    return hidden ? [...kept, `(${hidden} line${hidden === 1 ? '' : 's'} of readiness-probe requests not shown)`] : kept;
   }
 
   close(): Promise<void> {
@@ -80,12 +92,14 @@ export class ServiceLog {
   }
 }
 
-export function formatLogLine(at: Date, stream: 'out' | 'err', line: string): string {
+export type LogStream = 'out' | 'err' | 'devnet';
+
+export function formatLogLine(at: Date, stream: LogStream, line: string): string {
   return `${at.toISOString()} ${stream} ${line}\n`;
 }
 
-export function parseLogLine(raw: string): { at: string; stream: 'out' | 'err'; line: string } | undefined {
+export function parseLogLine(raw: string): { at: string; stream: LogStream; line: string } | undefined {
   // s: a line may hold a lone \r (a progress bar); it is still one line
-  const m = /^(\S+) (out|err) (.*)$/s.exec(raw);
-  return m ? { at: m[1]!, stream: m[2] as 'out' | 'err', line: m[3]! } : undefined;
+  const m = /^(\S+) (out|err|devnet) (.*)$/s.exec(raw);
+  return m ? { at: m[1]!, stream: m[2] as LogStream, line: m[3]! } : undefined;
 }

@@ -1,11 +1,11 @@
 // Reading service log files back: the last lines of each, merged by time, and following.
 import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
-import { parseLogLine } from './log-file.js';
+import { parseLogLine, type LogStream } from './log-file.js';
 
 export interface LogLine {
   service: string;
   at: string;
-  stream: 'out' | 'err';
+  stream: LogStream;
   line: string;
 }
 

@@ -1,27 +1,28 @@
-// Runs a stack: starts services as soon as their dependencies meet their conditions
-// (independent ones in parallel), waits for real readiness, records every process in the
-// state file before and after it starts, and stops everything in reverse order, once.
-import { setMaxListeners } from 'node:events';
-import { InterruptedError, ServiceFailedError } from '../errors.js';
-import type { Emit } from '../report/events.js';
-import { redact } from '../stack/env-files.js';
-import { own } from '../stack/own.js';
-import { launchSpec, urlHost } from '../stack/launch-spec.js';
-import type { Condition, Stack } from '../stack/model.js';
+// Runs a stack: one runner per service, started as soon as its dependencies meet their
+// conditions (independent ones in parallel); then, while it runs, starts, stops and restarts
+// single services on request, with the policies (restart, health, watch, followers) attached
+// to each runner. It coordinates; each behaviour lives in its own file.
+import { DevnetError, InterruptedError, PreflightError, UsageError } from '../errors.js';
+import { preflight } from '../ports/preflight.js';
+import type { Emit, RunEvent } from '../report/events.js';
+import { withDependencies } from '../stack/graph.js';
+import { isLaunchable, type Condition, type Stack } from '../stack/model.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ProcessIdentity } from '../state/proc.js';
-import { isActive, writeState, type ServiceRecord, type ServiceState, type StackState } from '../state/store.js';
-import { deferred, type Deferred } from './deferred.js';
-import { ServiceLog } from './log-file.js';
-import { describeProbe, waitReady, type ProbeResult } from './readiness.js';
-import { spawnService } from './spawn.js';
-import { stopInWaves } from './waves.js';
-
-interface Gates {
-  started: Deferred<void>;
-  ready: Deferred<void>;
-  completed: Deferred<void>;
-}
+import { scanProcesses } from '../state/proc-scan.js';
+import { isActive, writeState, type ServiceRecord, type StackState } from '../state/store.js';
+import { realClock, type Clock } from './clock.js';
+import { deferred } from './deferred.js';
+import { attachFollowers, followersOf } from './policies/followers.js';
+import { degradedBy } from './policies/degraded.js';
+import { attachHealthCheck } from './policies/health-check.js';
+import { RestartPolicy } from './policies/restart-policy.js';
+import { startOrRollBack } from './policies/rollback.js';
+import { attachWatch } from './policies/watch.js';
+import { probeOnce } from './probes/registry.js';
+import { ServiceRunner, StartAborted, type SpawnFn } from './service/runner.js';
+import { urlOf } from './service-url.js';
+import { stopWaves } from './waves.js';
 
 export interface SupervisorOptions {
   stack: Stack;
@@ -32,22 +33,32 @@ export interface SupervisorOptions {
   emit: Emit;
   /** aborted: grace periods of a stop under way end at once (a second Ctrl-C) */
   hurry?: AbortSignal;
+  /** up --watch: services with watch: restart on change */
+  watch?: boolean;
+  clock?: Clock;
+  spawn?: SpawnFn;
+}
+
+/** What a request on a running stack did, for the CLI to report. */
+export interface ServicesResult {
+  services: string[];
 }
 
 export class Supervisor {
   readonly state: StackState;
-  private readonly gates = new Map<string, Gates>();
-  private readonly logs = new Map<string, ServiceLog>();
-  private readonly abort = new AbortController();
+  private readonly runners = new Map<string, ServiceRunner>();
+  private readonly subscribers = new Set<Emit>();
+  private readonly unwatch: (() => Promise<void>)[] = [];
+  /** stopped on request: the stack is not over while they may be started again */
+  private readonly userStopped = new Set<string>();
+  private degraded: Record<string, string[]> = {};
   private stopping: Promise<void> | undefined;
-  private readonly live = new Set<Promise<unknown>>();
+  private ops: Promise<unknown> = Promise.resolve();
   /** resolves when every started service has exited on its own or been stopped */
   readonly allExited = deferred<void>();
 
   constructor(private readonly o: SupervisorOptions) {
-    // each service waits on this signal (gates, probes): its listeners grow with the stack
-    setMaxListeners(0, this.abort.signal);
-    const { stack, services, paths, runId, supervisor } = o;
+    const { stack, paths, runId, supervisor } = o;
     this.state = {
       version: 1,
       stack: stack.name,
@@ -58,154 +69,238 @@ export class Supervisor {
       supervisor,
       startedAt: new Date().toISOString(),
       order: [],
-      services: Object.fromEntries(
-        services.map((name): [string, ServiceRecord] => {
-          const s = stack.services[name]!;
-          return [name, { name, state: 'pending', ports: s.ports, logFile: paths.logFile(name), stopTimeoutMs: s.stopTimeoutMs, dependsOn: Object.keys(s.dependsOn).filter((d) => services.includes(d)), url: urlOf(stack, name) }];
-        }),
-      ),
+      services: {},
     };
-    for (const name of services) this.gates.set(name, { started: deferred(), ready: deferred(), completed: deferred() });
+    for (const name of o.services) this.add(name);
+  }
+
+  readonly emit: Emit = (e: RunEvent) => {
+    this.o.emit(e);
+    for (const fn of this.subscribers) fn(e);
+  };
+
+  /** Events to a control client while its request runs; returns the unsubscribe. */
+  subscribe(fn: Emit): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  get services(): string[] {
+    return Object.keys(this.state.services);
   }
 
   private save(): void {
     writeState(this.o.paths.stateFile, this.state);
   }
 
+  private add(name: string): ServiceRunner {
+    const { stack, paths } = this.o;
+    const s = stack.services[name]!;
+    const rec: ServiceRecord = { name, state: 'pending', ports: s.ports, logFile: paths.logFile(name), stopTimeoutMs: s.stopTimeoutMs, dependsOn: Object.keys(s.dependsOn), url: urlOf(stack, name) };
+    this.state.services[name] = rec;
+    const runner = new ServiceRunner(rec, { stack, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });
+    this.runners.set(name, runner);
+    const clock = this.o.clock ?? realClock;
+    const policy = new RestartPolicy(runner, {
+      clock,
+      emit: this.emit,
+      start: () => this.startOne(name),
+      stop: async () => void (await runner.stop()),
+      gaveUp: () => this.afterChange(),
+    });
+    attachHealthCheck(runner, { clock, probe: probeOnce, emit: this.emit, unhealthy: (reason) => void policy.restart(`unhealthy: ${reason}`).finally(() => this.afterChange()) });
+    attachFollowers(runner, { followers: () => followersOf(stack, name, (n) => isActive(this.state.services[n]?.state ?? 'pending')), restart: (names, reason) => this.restartNow(names, reason) });
+    runner.onExit(() => setImmediate(() => this.afterChange()));
+    return runner;
+  }
+
+  /** After a service changed by itself: report newly degraded dependents; end when nothing is left. */
+  private afterChange(): void {
+    const now = degradedBy(this.state.services);
+    for (const [name, because] of Object.entries(now))
+      if (this.degraded[name]?.join() !== because.join()) this.emit({ kind: 'service:degraded', service: name, because });
+    this.degraded = now;
+    const alive = Object.entries(this.state.services).some(([n, r]) => r.state === 'pending' || r.state === 'restarting' || isActive(r.state) || this.userStopped.has(n));
+    if (!alive && !this.stopping) this.allExited.resolve();
+  }
+
   /** Starts every service; on any failure stops what it started, in reverse order, and throws. */
   async start(): Promise<void> {
     const t0 = Date.now();
     this.save();
-    const tasks = this.o.services.map((name) => this.startWhenDepsAllow(name));
-    const results = await Promise.allSettled(tasks);
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof ServiceFailedError)
-      ?? results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const failure = await startOrRollBack(this.o.services, (name, signal) => this.startWhenDepsAllow(name, signal));
     if (this.stopping) {
       await this.stopping;
       throw new InterruptedError(`interrupted: stack ${this.o.paths.stackId} was stopped before it was up`);
     }
     if (failure) {
       await this.stopAll();
-      throw failure.reason;
+      throw failure;
     }
-    this.o.emit({
+    this.emit({
       kind: 'stack:ready',
       stack: this.o.paths.stackId,
       ms: Date.now() - t0,
       services: this.o.services.map((n) => ({ name: n, url: this.state.services[n]!.url, ports: this.state.services[n]!.ports, pid: this.state.services[n]!.pid })),
     });
+    if (this.o.watch) await this.startWatching();
   }
 
-  private async startWhenDepsAllow(name: string): Promise<void> {
-    const s = this.o.stack.services[name]!;
-    const deps = Object.entries(s.dependsOn).filter(([d]) => this.gates.has(d));
+  private async startWhenDepsAllow(name: string, signal?: AbortSignal): Promise<void> {
+    const runner = this.runners.get(name)!;
+    const deps = Object.entries(runner.service.dependsOn).filter(([d]) => this.runners.has(d));
     try {
-      // a stop (or another service's failure) releases every wait on a gate, so none hangs
-      await untilAborted(Promise.all(deps.map(([d, c]) => this.gateOf(d, c))), this.abort.signal);
-      if (this.abort.signal.aborted) throw new Error(`${name} not started: the start was aborted`);
-      await this.launch(name);
+      await Promise.all(deps.map(([d, c]) => this.gateOf(d, c).wait(signal)));
     } catch (e) {
-      // whoever waits on this service must learn it will never come, or the start hangs
-      const g = this.gates.get(name)!;
-      for (const d of [g.started, g.ready, g.completed]) d.reject(e);
-      throw e;
+      // what it waits for failed or was stopped: it is not started, and says so to its own dependents
+      await runner.stop();
+      throw signal?.aborted ? new StartAborted(name) : e;
     }
-  }
-
-  private gateOf(name: string, condition: Condition): Promise<void> {
-    const g = this.gates.get(name)!;
-    return condition === 'started' ? g.started.promise : condition === 'completed' ? g.completed.promise : g.ready.promise;
-  }
-
-  private fail(name: string, reason: string, log: ServiceLog | undefined): ServiceFailedError {
-    const rec = this.state.services[name]!;
-    rec.state = 'failed';
-    this.save();
-    const tail = log?.lastLines() ?? [];
-    // a stop requested from outside aborts every probe: that is not the service's fault
-    if (!this.stopping) this.o.emit({ kind: 'service:failed', service: name, reason, logTail: tail });
-    const g = this.gates.get(name)!;
-    const err = new ServiceFailedError(name, `service ${name} ${reason}`, tail, { hint: `its full log: ${rec.logFile}` });
-    g.started.reject(err);
-    g.ready.reject(err);
-    g.completed.reject(err);
-    this.abort.abort();
-    return err;
-  }
-
-  private async launch(name: string): Promise<void> {
-    const { stack, paths, runId, emit } = this.o;
-    const s = stack.services[name]!;
-    const rec = this.state.services[name]!;
-    const spec = launchSpec(stack, name, { stackId: paths.stackId, runId });
-    const log = new ServiceLog(paths.logFile(name), s.logMaxBytes);
-    this.logs.set(name, log);
-    rec.state = 'starting';
     this.state.order.push(name);
-    this.save();
-    const regex = s.ready.kind === 'log' ? new RegExp(s.ready.target!) : undefined;
-    let probe: ReturnType<typeof waitReady> | undefined;
-    const early: string[] = [];
-    const spawned = await spawnService(spec, (stream, raw, resume) => {
-      const line = redact(raw, stack.secretValues);
-      const kept = log.write(stream, line);
-      emit({ kind: 'service:log', service: name, stream, line });
-      if (regex?.test(line)) (probe ? probe.resolveExternally({ ok: true }) : early.push(line));
-      if (!kept) log.onDrain(resume);
-      return kept;
-    });
-    if ('error' in spawned) throw this.fail(name, `could not start: ${spawned.error}`, log);
-    Object.assign(rec, { pid: spawned.pid, pgid: spawned.pgid, startTime: spawned.startTime, startedAt: new Date().toISOString(), state: 'running' });
-    this.save();
-    emit({ kind: 'service:starting', service: name, pid: spawned.pid, command: redact(spec.display, stack.secretValues) });
-    const g = this.gates.get(name)!;
-    g.started.resolve();
-
-    const port = s.ready.port ? own(s.ports, s.ready.port) : Object.values(s.ports)[0];
-    const target = { spec: s.ready, host: s.host, port, url: spec.readyUrl, pid: spawned.pid, pgid: spawned.pgid };
-    const t0 = Date.now();
-    probe = waitReady(target, this.abort.signal);
-    if (early.length) probe.resolveExternally({ ok: true });
-    emit({ kind: 'service:waiting', service: name, probe: describeProbe(target) });
-    let readyYet = false;
-    const exitWatch = spawned.exited.then((r) => this.onExit(name, r, readyYet, probe!));
-    this.live.add(exitWatch);
-
-    const result: ProbeResult = await probe.promise;
-    // aborted because another service failed (or a stop was asked): not this service's fault
-    if (!result.ok && this.abort.signal.aborted) throw new Error(`${name} not ready: the start was aborted`);
-    if (!result.ok) throw this.fail(name, result.reason, log);
-    readyYet = true;
-    if ((rec.state as ServiceState) === 'running') rec.state = 'ready';
-    rec.readyAt = new Date().toISOString();
-    this.save();
-    emit({ kind: 'service:ready', service: name, ms: Date.now() - t0, url: rec.url, completed: (rec.state as ServiceState) === 'completed' });
-    g.ready.resolve();
+    await runner.start(signal);
   }
 
-  private onExit(name: string, r: { code: number | null; signal: string | null }, wasReady: boolean, probe: ReturnType<typeof waitReady>): void {
-    const rec = this.state.services[name]!;
-    const s = this.o.stack.services[name]!;
-    Object.assign(rec, { exitCode: r.code, signal: r.signal });
-    const expected = !!this.stopping;
-    if (expected) rec.state = 'stopped';
-    else if (s.ready.kind === 'exit' && r.code === 0) {
-      rec.state = 'completed';
-      probe.resolveExternally({ ok: true });
-      this.gates.get(name)!.completed.resolve();
-    } else if (!wasReady) {
-      probe.resolveExternally({ ok: false, reason: `exited with ${r.signal ? `signal ${r.signal}` : `code ${r.code}`} before it was ready` });
-    } else {
-      rec.state = r.code === 0 ? 'exited' : 'failed';
+  private gateOf(name: string, condition: Condition) {
+    const g = this.runners.get(name)!.gates;
+    return condition === 'started' ? g.started : condition === 'completed' ? g.completed : g.ready;
+  }
+
+  /** Ports free again (its own process is gone; a stray may have taken them), then the start. */
+  private async startOne(name: string): Promise<void> {
+    await this.checkPorts([name]);
+    await this.runners.get(name)!.start();
+  }
+
+  private async checkPorts(names: string[]): Promise<void> {
+    const { checks } = await preflight(this.o.stack, { services: names, siblings: false });
+    const errors = checks.filter((c) => c.level === 'error');
+    if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'free the port, then start the service again' });
+  }
+
+  /** One request on the running stack at a time: two restarts of one service must not interleave. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.stopping) return Promise.reject(new DevnetError(`stack ${this.o.paths.stackId} is stopping`));
+    const p = this.ops.then(fn);
+    this.ops = p.catch(() => {});
+    return p;
+  }
+
+  private known(names: readonly string[]): void {
+    const all = Object.keys(this.o.stack.services);
+    for (const n of names) {
+      const s = this.o.stack.services[n];
+      if (!s) throw new UsageError(`stack ${this.o.paths.stackId} has no service "${n}" (as loaded at up); it has ${all.join(', ')}`, { hint: 'a service added to the stack file since needs devnet down and up' });
+      if (!isLaunchable(s)) throw new UsageError(`service ${n} is not launched (status: ${s.status}${s.command === undefined ? ', no command' : ''})`);
     }
-    if (!expected) this.save();
-    // an exit before readiness is reported as the service's failure, not twice
-    if (!expected && (wasReady || s.ready.kind === 'exit')) {
-      this.o.emit({ kind: 'service:exited', service: name, code: r.code, signal: r.signal, expected: s.ready.kind === 'exit' && r.code === 0 });
+  }
+
+  /** Starts the services not running, and what they need first; the rest is untouched. */
+  startServices(names: readonly string[]): Promise<ServicesResult> {
+    return this.serial(async () => {
+      this.known(names);
+      const graph = Object.fromEntries(Object.values(this.o.stack.services).map((s) => [s.name, Object.keys(s.dependsOn)]));
+      const wanted = [...withDependencies(graph, names)];
+      const needsStart = (n: string) => {
+        const r = this.state.services[n];
+        // a finished one-shot task runs again only when named
+        return !r || !(isActive(r.state) || (r.state === 'completed' && !names.includes(n)));
+      };
+      const toStart = wanted.filter(needsStart);
+      if (!toStart.length) return { services: [] };
+      await this.checkPorts(toStart);
+      for (const n of toStart) {
+        this.userStopped.delete(n);
+        const r = this.runners.get(n) ?? this.add(n);
+        if (r.state === 'restarting') await r.stop();
+      }
+      const results = await Promise.allSettled(toStart.map((n) => this.startWhenDepsAllow(n)));
+      this.afterChange();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return { services: toStart };
+    });
+  }
+
+  /** Stops services, dependents first; refuses while running services depend on them unless withDependents. */
+  stopServices(names: readonly string[], o: { withDependents?: boolean; timeoutMs?: number } = {}): Promise<ServicesResult> {
+    return this.serial(async () => {
+      this.known(names);
+      const set = new Set(names.filter((n) => this.state.services[n]));
+      const dependents = this.runningDependents(set);
+      if (dependents.length && !o.withDependents)
+        throw new UsageError(`${[...set].join(', ')} ${set.size === 1 ? 'is' : 'are'} needed by running ${dependents.join(', ')}; nothing was stopped`, {
+          hint: `stop them too with devnet stop ${[...set].join(' ')} --with-dependents`,
+        });
+      for (const d of dependents) set.add(d);
+      await this.stopSet(set, o.timeoutMs);
+      for (const n of set) this.userStopped.add(n);
+      this.afterChange();
+      return { services: [...set] };
+    });
+  }
+
+  /** Running services that depend, directly or not, on any of `set`. */
+  private runningDependents(set: Set<string>): string[] {
+    const out = new Set<string>();
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [n, r] of Object.entries(this.state.services)) {
+        if (set.has(n) || out.has(n) || !(isActive(r.state) || r.state === 'restarting')) continue;
+        if (r.dependsOn.some((d) => set.has(d) || out.has(d))) {
+          out.add(n);
+          grew = true;
+        }
+      }
     }
-    // services not started yet count as alive: a one-shot task that finishes first is not the end
-    const alive = Object.values(this.state.services).some((x) => x.state === 'pending' || isActive(x.state));
-    if (!alive) this.allExited.resolve();
+    return [...out];
+  }
+
+  private async stopSet(set: Set<string>, timeoutMs?: number, hurry?: AbortSignal): Promise<void> {
+    const graph = Object.fromEntries([...set].map((n) => [n, this.state.services[n]!.dependsOn.filter((d) => set.has(d))]));
+    for (const wave of stopWaves(graph)) {
+      // one scan of /proc serves every service of the wave
+      const procs = scanProcesses();
+      await Promise.all(wave.map((n) => this.runners.get(n)!.stop({ timeoutMs, hurry, procs })));
+    }
+  }
+
+  /** Stops and starts each service again on its ports, waiting for readiness; dependents keep running. */
+  restartServices(names: readonly string[], reason = 'devnet restart'): Promise<ServicesResult> {
+    return this.serial(async () => {
+      this.known(names);
+      return this.restartNow(names, reason);
+    });
+  }
+
+  private async restartNow(names: readonly string[], reason: string): Promise<ServicesResult> {
+    const set = new Set(names);
+    for (const n of set) if (!this.runners.has(n)) this.add(n);
+    for (const n of set) this.runners.get(n)!.marker(`restart: ${reason}`);
+    await this.stopSet(set);
+    await this.checkPorts([...set]);
+    for (const n of set) this.userStopped.delete(n);
+    const results = await Promise.allSettled([...set].map((n) => this.startWhenDepsAllow(n)));
+    this.afterChange();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { services: [...set] };
+  }
+
+  private async startWatching(): Promise<void> {
+    const { watchPaths } = await import('./watch/file-watcher.js');
+    for (const runner of this.runners.values()) {
+      const patterns = runner.service.watch;
+      if (!patterns.length) continue;
+      const { launchSpec } = await import('../stack/launch-spec.js');
+      const cwd = launchSpec(this.o.stack, runner.name).cwd;
+      this.unwatch.push(
+        await attachWatch(runner, {
+          subscribe: (onChange) => watchPaths({ cwd, patterns, stateDir: this.o.paths.dir }, onChange),
+          restart: (reason) => this.restartServices([runner.name], reason).then(() => {}),
+        }),
+      );
+    }
   }
 
   /** Stops every started service, dependents first; idempotent (later calls share the first). */
@@ -214,46 +309,11 @@ export class Supervisor {
   }
 
   private async doStopAll(timeoutMs: number | undefined): Promise<void> {
-    this.abort.abort();
-    const recs = this.state.services;
-    // a service that already exited keeps its state: its leftovers are still swept
-    await stopInWaves(Object.values(recs), this.o.runId, timeoutMs, {
-      before: (rec) => {
-        if (!isActive(rec.state)) return;
-        rec.state = 'stopping';
-        this.o.emit({ kind: 'service:stopping', service: rec.name, graceMs: timeoutMs ?? rec.stopTimeoutMs });
-      },
-      after: (rec, res, ms) => {
-        if (rec.state === 'stopping') rec.state = 'stopped';
-        if (res.signalled) this.o.emit({ kind: 'service:stopped', service: rec.name, forced: res.forced, ms });
-      },
-    }, this.o.hurry);
-    for (const r of Object.values(recs)) if (r.state === 'pending') r.state = 'stopped';
+    await Promise.allSettled(this.unwatch.map((u) => u()));
+    await this.stopSet(new Set(this.runners.keys()), timeoutMs, this.o.hurry);
     this.save();
-    await Promise.allSettled([...this.live]);
-    await Promise.allSettled([...this.logs.values()].map((l) => l.close()));
+    await Promise.allSettled([...this.runners.values()].map((r) => r.close()));
     this.allExited.resolve();
-    this.o.emit({ kind: 'stack:stopped', stack: this.o.paths.stackId });
+    this.emit({ kind: 'stack:stopped', stack: this.o.paths.stackId });
   }
-}
-
-/** Waits for `p`, or until the signal is aborted; the listener goes once either happens. */
-async function untilAborted(p: Promise<unknown>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return;
-  let onAbort!: () => void;
-  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await Promise.race([p, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
-function urlOf(stack: Stack, name: string): string | undefined {
-  const s = stack.services[name]!;
-  const port = Object.values(s.ports)[0];
-  if (port === undefined) return undefined;
-  const looksHttp = s.url !== undefined || s.ready.kind === 'http' || /http/i.test(s.protocol ?? '');
-  return looksHttp ? `http://${urlHost(s.host)}:${port}${s.url ?? '/'}` : undefined;
 }

@@ -22,10 +22,24 @@ export interface LaunchSpec {
   env: Record<string, string>;
   /** the readiness URL for http probes, interpolated */
   readyUrl?: string;
+  /** the health URL for http health checks, interpolated */
+  healthUrl?: string;
+  /** exec probes, interpolated; they run in cwd with env */
+  readyExec?: ProbeCommand;
+  healthExec?: ProbeCommand;
   /** set when command's program (or cwd) is missing and the service's fallback runs instead */
   fallbackFor?: string;
   /** why the fallback runs, for people: the program is not installed, or the directory is missing */
   fallbackWhy?: string;
+}
+
+export interface ProbeCommand {
+  file: string;
+  args: string[];
+  shell: boolean;
+  display: string;
+  /** values a shell line expands (see shell-line.ts) */
+  values: Record<string, string>;
 }
 
 export interface LaunchOptions {
@@ -52,13 +66,25 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   env[MARKER.stack] = stackId;
   env[MARKER.service] = name;
   if (runId) env[MARKER.run] = runId;
-  let command = commandOf(s, s.command!, ctx);
-  const spec: LaunchSpec = { service: name, file: command.file, args: command.args, shell: command.shell, display: command.display, cwd, env, readyUrl: readyUrlOf(s, fill) };
+  let command = commandOf(s.shell, s.command!, ctx);
+  const spec: LaunchSpec = {
+    service: name,
+    file: command.file,
+    args: command.args,
+    shell: command.shell,
+    display: command.display,
+    cwd,
+    env,
+    readyUrl: s.ready.kind === 'http' ? probeUrl(s, s.ready.target!, s.ready.port, fill) : undefined,
+    healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : undefined,
+    readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
+    healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
+  };
   if (s.fallback !== undefined) {
     const program = programOf(spec);
     const cwdExists = isDir(cwd);
     if (!cwdExists || (program !== undefined && !findProgram(program, cwd, env.PATH))) {
-      command = commandOf(s, s.fallback, ctx);
+      command = commandOf(s.shell, s.fallback, ctx);
       // a stand-in runs where the service would, else in the stack root, else beside the stack file
       const fallbackCwd = cwdExists ? cwd : isDir(stack.root) ? stack.root : stack.dir;
       Object.assign(spec, { file: command.file, args: command.args, display: command.display, fallbackFor: program ?? spec.display, fallbackWhy: cwdExists ? `${program} is not installed` : `its directory ${cwd} does not exist`, cwd: fallbackCwd });
@@ -74,16 +100,8 @@ export function programOf(spec: Pick<LaunchSpec, 'file' | 'shell'>): string | un
   return spec.shell ? firstShellProgram(spec.file) : spec.file;
 }
 
-interface Command {
-  file: string;
-  args: string[];
-  shell: boolean;
-  display: string;
-  values: Record<string, string>;
-}
-
-function commandOf(s: Service, cmd: string | string[], ctx: InterpolationContext): Command {
-  if (s.shell) {
+function commandOf(shell: boolean, cmd: string | string[], ctx: InterpolationContext): ProbeCommand {
+  if (shell) {
     const sh = shellLine(typeof cmd === 'string' ? cmd : cmd.join(' '), ctx);
     return { file: sh.line, args: [], shell: true, display: sh.display, values: sh.env };
   }
@@ -93,11 +111,10 @@ function commandOf(s: Service, cmd: string | string[], ctx: InterpolationContext
   return { file: file!, args, shell: false, display: [file, ...args].join(' '), values: {} };
 }
 
-function readyUrlOf(s: Service, fill: (t: string) => string): string | undefined {
-  if (s.ready.kind !== 'http') return undefined;
-  const target = fill(s.ready.target!);
+function probeUrl(s: Service, template: string, portName: string | undefined, fill: (t: string) => string): string {
+  const target = fill(template);
   if (/^https?:\/\//.test(target)) return target;
-  const port = s.ready.port ? own(s.ports, s.ready.port) : Object.values(s.ports)[0];
+  const port = portName ? own(s.ports, portName) : Object.values(s.ports)[0];
   return `http://${urlHost(s.host)}:${port}${target.startsWith('/') ? '' : '/'}${target}`;
 }
 

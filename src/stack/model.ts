@@ -4,7 +4,16 @@ export type ServiceStatus = 'active' | 'planned' | 'deprecated';
 export type Condition = 'ready' | 'started' | 'completed';
 /** public: meant to be reached from other machines; a wildcard bind without it is warned about */
 export type Exposure = 'internal' | 'external' | 'public';
-export type ReadyKind = 'http' | 'tcp' | 'log' | 'exit' | 'none';
+export type ReadyKind = 'http' | 'tcp' | 'log' | 'exit' | 'exec' | 'none';
+export type HealthKind = 'http' | 'tcp' | 'exec';
+/** compose's words; within one run always and unless-stopped behave the same (devnet has no daemon restart) */
+export type RestartPolicyName = 'no' | 'on-failure' | 'always' | 'unless-stopped';
+
+/** A command run as a probe: in the service's cwd and env, ready on exit 0. */
+export interface ExecProbe {
+  command: string | string[];
+  shell: boolean;
+}
 
 export interface ReadySpec {
   kind: ReadyKind;
@@ -16,6 +25,30 @@ export interface ReadySpec {
   owned: boolean;
   timeoutMs: number;
   intervalMs: number;
+  exec?: ExecProbe;
+}
+
+/** Liveness after ready: `retries` failures in a row make the service unhealthy. */
+export interface HealthSpec {
+  kind: HealthKind;
+  /** http: path or URL template */
+  target?: string;
+  port?: string;
+  exec?: ExecProbe;
+  intervalMs: number;
+  timeoutMs: number;
+  retries: number;
+  /** failures in this first period after ready do not count */
+  startPeriodMs: number;
+}
+
+export interface RestartSpec {
+  policy: RestartPolicyName;
+  /** 0: no limit */
+  maxRestarts: number;
+  /** the first delay; it doubles with each restart in a row, up to backoffMaxMs */
+  backoffMs: number;
+  backoffMaxMs: number;
 }
 
 export interface Service {
@@ -34,7 +67,13 @@ export interface Service {
   /** env from the service's own env files, already read */
   fileEnv: Record<string, string>;
   dependsOn: Record<string, Condition>;
+  /** dependencies whose restart restarts this service too (depends_on: {x: {restart: true}}) */
+  restartWith: string[];
   ready: ReadySpec;
+  health?: HealthSpec;
+  restart: RestartSpec;
+  /** paths or globs (relative to its cwd) that restart it on change under up --watch */
+  watch: string[];
   profiles: string[];
   status: ServiceStatus;
   migration?: string;
@@ -92,6 +131,9 @@ export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 export const DEFAULT_READY_INTERVAL_MS = 50;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 export const DEFAULT_LOG_MAX_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_HEALTH = { intervalMs: 5000, timeoutMs: 2000, retries: 3, startPeriodMs: 0 };
+export const DEFAULT_BACKOFF_MS = 1000;
+export const DEFAULT_BACKOFF_MAX_MS = 30_000;
 
 export function isLaunchable(s: Service): boolean {
   return s.status !== 'planned' && s.command !== undefined;

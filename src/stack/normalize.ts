@@ -4,7 +4,13 @@ import {
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_LOG_MAX_BYTES,
   DEFAULT_STOP_TIMEOUT_MS,
+  DEFAULT_BACKOFF_MAX_MS,
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_HEALTH,
   type Condition,
+  type ExecProbe,
+  type HealthSpec,
+  type RestartPolicyName,
   type Exposure,
   type PortSpan,
   type ReadySpec,
@@ -52,6 +58,7 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
   const dependsOn: Record<string, Condition> = Array.isArray(raw.depends_on)
     ? Object.fromEntries((raw.depends_on as string[]).map((d) => [d, 'ready' as Condition]))
     : Object.fromEntries(Object.entries((raw.depends_on ?? {}) as Record<string, { condition?: Condition }>).map(([d, c]) => [d, c.condition ?? 'ready']));
+  const restartWith = Array.isArray(raw.depends_on) ? [] : Object.entries((raw.depends_on ?? {}) as Record<string, { restart?: boolean }>).filter(([, c]) => c.restart).map(([d]) => d);
   return {
     name,
     description: raw.description,
@@ -64,7 +71,16 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     env: envStrings(raw.env),
     fileEnv,
     dependsOn,
+    restartWith,
     ready: normalizeReady(raw.ready, Object.keys(ports).length > 0),
+    health: normalizeHealth(raw.health),
+    restart: {
+      policy: (raw.restart ?? 'no') as RestartPolicyName,
+      maxRestarts: raw.max_restarts ?? 0,
+      backoffMs: parseDuration(raw.backoff, DEFAULT_BACKOFF_MS),
+      backoffMaxMs: parseDuration(raw.backoff_max, DEFAULT_BACKOFF_MAX_MS),
+    },
+    watch: raw.watch ?? [],
     profiles: raw.profiles ?? [],
     status: (raw.status ?? 'active') as ServiceStatus,
     migration: raw.migration,
@@ -88,8 +104,25 @@ function normalizeReady(raw: Raw | undefined, hasPort: boolean): ReadySpec {
   if (raw?.http !== undefined) return { kind: 'http', target: raw.http, ...base };
   if (raw?.log !== undefined) return { kind: 'log', target: raw.log, ...base };
   if (raw?.exit) return { kind: 'exit', ...base };
+  if (raw?.exec !== undefined) return { kind: 'exec', exec: execProbe(raw), ...base };
   if (raw?.tcp || hasPort) return { kind: 'tcp', ...base };
   return { kind: 'none', ...base };
+}
+
+const execProbe = (raw: Raw): ExecProbe => ({ command: raw.exec, shell: raw.shell ?? false });
+
+function normalizeHealth(raw: Raw | undefined): HealthSpec | undefined {
+  if (!raw) return undefined;
+  const base = {
+    port: raw.port as string | undefined,
+    intervalMs: parseDuration(raw.interval, DEFAULT_HEALTH.intervalMs),
+    timeoutMs: parseDuration(raw.timeout, DEFAULT_HEALTH.timeoutMs),
+    retries: (raw.retries as number | undefined) ?? DEFAULT_HEALTH.retries,
+    startPeriodMs: parseDuration(raw.start_period, DEFAULT_HEALTH.startPeriodMs),
+  };
+  if (raw.http !== undefined) return { kind: 'http', target: raw.http, ...base };
+  if (raw.exec !== undefined) return { kind: 'exec', exec: execProbe(raw), ...base };
+  return { kind: 'tcp', ...base };
 }
 
 export function normalizeSpans(raw: Raw[] | undefined, offset: number): PortSpan[] {

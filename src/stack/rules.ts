@@ -37,16 +37,24 @@ const svcPath = (name: string, ...rest: PathSegment[]): PathSegment[] => ['servi
 function checkCommands(stack: Stack, err: Push) {
   for (const s of Object.values(stack.services)) {
     if (s.status !== 'planned' && s.command === undefined) err(svcPath(s.name), 'missing "command" (add one, or mark the service status: planned)');
-    for (const [key, cmd] of [['command', s.command], ['fallback', s.fallback]] as const) {
+    const commands: [PathSegment[], string | string[] | undefined, boolean][] = [
+      [['command'], s.command, s.shell],
+      [['fallback'], s.fallback, s.shell],
+      [['ready', 'exec'], s.ready.exec?.command, !!s.ready.exec?.shell],
+      [['health', 'exec'], s.health?.exec?.command, !!s.health?.exec?.shell],
+    ];
+    for (const [at, cmd, shell] of commands) {
       if (cmd === undefined) continue;
+      const key = at.join('.');
+      const path = svcPath(s.name, ...at);
       const words = typeof cmd === 'string' ? [cmd] : cmd;
-      if (!words.join('').trim() || (typeof cmd !== 'string' && !cmd[0]!.trim())) err(svcPath(s.name, key), `${key} is empty: name the program to run`);
-      else if (words.some((w) => w.includes('\0'))) err(svcPath(s.name, key), `${key} contains a NUL byte, which no program can receive`);
-      else if (typeof cmd === 'string' && !s.shell) {
+      if (!words.join('').trim() || (typeof cmd !== 'string' && !cmd[0]!.trim())) err(path, `${key} is empty: name the program to run`);
+      else if (words.some((w) => w.includes('\0'))) err(path, `${key} contains a NUL byte, which no program can receive`);
+      else if (typeof cmd === 'string' && !shell) {
         try {
           splitCommand(cmd);
         } catch (e) {
-          err(svcPath(s.name, key), (e as Error).message);
+          err(path, (e as Error).message);
         }
       }
     }
@@ -142,6 +150,15 @@ function checkReady(stack: Stack, err: Push) {
         err([...at, 'log'], (e as Error).message.replace(/^Invalid regular expression/, 'invalid regular expression'));
       }
     }
+    const h = s.health;
+    if (!h) continue;
+    const hat = svcPath(s.name, 'health');
+    if (h.port !== undefined && own(s.ports, h.port) === undefined) err([...hat, 'port'], `unknown port "${h.port}"${didYouMean(h.port, Object.keys(s.ports))}`);
+    else if (h.kind !== 'exec' && !(h.kind === 'http' && /^https?:\/\//.test(h.target!)) && !Object.keys(s.ports).length)
+      err(hat, `a ${h.kind} health check needs a port: add port: to the service, or use exec:`);
+    if (r.kind === 'exit') err(hat, 'a one-shot task (ready: { exit: true }) has no life after ready to check; remove health:');
+    for (const dep of s.restartWith)
+      if (s.dependsOn[dep] === 'completed') err(svcPath(s.name, 'depends_on', dep, 'restart'), `"${dep}" is a one-shot task (condition completed); restart: true follows restarts of long-running services`);
   }
 }
 
@@ -198,6 +215,12 @@ function checkInterpolation(stack: Stack, processEnv: Record<string, string | un
     else fb?.forEach((c, i) => check(c, ctx, svcPath(s.name, 'fallback', i)));
     check(s.cwd, ctx, svcPath(s.name, 'cwd'));
     if (s.ready.kind === 'http') check(s.ready.target, ctx, svcPath(s.name, 'ready', 'http'));
+    if (s.health?.kind === 'http') check(s.health.target, ctx, svcPath(s.name, 'health', 'http'));
+    for (const [key, probe] of [['ready', s.ready.exec], ['health', s.health?.exec]] as const) {
+      const c = probe?.command;
+      if (typeof c === 'string') check(c, ctx, svcPath(s.name, key, 'exec'));
+      else c?.forEach((w, i) => check(w, ctx, svcPath(s.name, key, 'exec', i)));
+    }
     for (const [k, v] of Object.entries(s.env)) check(v, ctx, svcPath(s.name, 'env', k));
     for (const [k, v] of Object.entries(stack.env)) check(v, ctx, ['env', k]);
   }

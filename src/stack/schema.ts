@@ -21,18 +21,40 @@ const exposure = str({
   description: 'internal: only for this host (firewalled from outside); external: reachable by clients; public: meant to be reached from other machines (binding 0.0.0.0 or :: without it is warned about)',
 });
 
+const execCommand = union([str(), arr(str(), { minItems: 1 })], {
+  description: 'a command run in the service\'s cwd and env, passing on exit 0; split into argv and run without a shell unless shell: true',
+});
+const probeShell = bool({ description: 'run exec through /bin/sh' });
+
 export const readySchema: Schema = obj(
   {
     http: str({ description: 'HTTP path (or full URL) that must answer 2xx or 3xx, e.g. /health' }),
     tcp: bool({ description: 'ready when the port accepts connections' }),
     log: str({ description: 'regular expression matched against each output line' }),
     exit: bool({ description: 'a one-shot task: ready when it exits with code 0' }),
+    exec: execCommand,
+    shell: probeShell,
     port: str({ description: 'which named port the probe uses (default: the first)' }),
     owned: bool({ description: 'the listener must belong to the service process tree (default true); false for a port held by a proxy such as docker-proxy' }),
     timeout: duration('how long to wait for readiness (default 60s)'),
     interval: duration('longest time between probes (default 50ms); the first 2s probe every 20ms at most'),
   },
   { description: 'readiness check; a service with a port and no ready gets tcp' },
+);
+
+export const healthSchema: Schema = obj(
+  {
+    http: str({ description: 'HTTP path (or full URL) that must answer 2xx or 3xx' }),
+    tcp: bool({ description: 'healthy while the port accepts connections' }),
+    exec: execCommand,
+    shell: probeShell,
+    port: str({ description: 'which named port the probe uses (default: the first)' }),
+    interval: duration('time between probes (default 5s)'),
+    timeout: duration('how long one probe may take (default 2s)'),
+    retries: int({ min: 1, description: 'failures in a row that make the service unhealthy (default 3)' }),
+    start_period: duration('failures in this period after ready do not count (default 0)'),
+  },
+  { description: 'health after ready (liveness): probed every interval; unhealthy after retries failures, restarted when the service has a restart policy' },
 );
 
 export const serviceSchema: Schema = obj({
@@ -49,11 +71,23 @@ export const serviceSchema: Schema = obj({
   depends_on: union(
     [
       arr(str()),
-      record(obj({ condition: str({ enum: ['ready', 'started', 'completed'] }) }), { keyPattern: NAME }),
+      record(
+        obj({
+          condition: str({ enum: ['ready', 'started', 'completed'] }),
+          restart: bool({ description: 'restart this service after the dependency restarts' }),
+        }),
+        { keyPattern: NAME },
+      ),
     ],
     { description: 'services to start first; condition ready (default), started or completed' },
   ),
   ready: readySchema,
+  health: healthSchema,
+  restart: str({ enum: ['no', 'on-failure', 'always', 'unless-stopped'], description: 'restart policy after the service was ready (default no)' }),
+  max_restarts: int({ min: 0, description: 'restarts in a row before it is given up as failed (default 0: no limit)' }),
+  backoff: duration('delay before the first restart; doubles with each restart in a row (default 1s)'),
+  backoff_max: duration('longest delay between restarts (default 30s)'),
+  watch: arr(str(), { description: 'paths or globs, relative to the service cwd, that restart it on change under devnet up --watch' }),
   profiles: arr(str({ pattern: NAME, patternHint: 'a profile name' }), { description: 'launched only with --profile; none: always launched' }),
   status: str({ enum: ['active', 'planned', 'deprecated'], description: 'planned: reserved in the plan, never launched; deprecated: carries migration' }),
   migration: str({ description: 'for deprecated ports: where the service moved and how' }),

@@ -7,11 +7,20 @@ import { isSameProcess, type ProcessIdentity } from './proc.js';
 
 export const STATE_VERSION = 1;
 
-/** completed: a one-shot task (ready: exit) that exited 0 */
-export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'stopping' | 'stopped' | 'completed' | 'exited' | 'failed';
+/**
+ * completed: a one-shot task (ready: exit) that exited 0; unhealthy: ready once, now failing
+ * its health check; restarting: exited, waiting out its restart back-off
+ */
+export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'unhealthy' | 'restarting' | 'stopping' | 'stopped' | 'completed' | 'exited' | 'failed';
 
 /** A service whose process was started and has not exited or been stopped. */
-export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready';
+export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready' || s === 'unhealthy';
+
+export interface LastExit {
+  code: number | null;
+  signal: string | null;
+  at: string;
+}
 
 /** The recorded process still runs and is the very one started (its pid not reused). */
 export const isRecordAlive = (r: Pick<ServiceRecord, 'pid' | 'startTime'>): boolean =>
@@ -33,6 +42,11 @@ export interface ServiceRecord {
   stopTimeoutMs: number;
   /** services this one depends on: down stops dependents first */
   dependsOn: string[];
+  /** restarts by policy, health or watch since up (a devnet restart does not count) */
+  restarts?: number;
+  lastExit?: LastExit;
+  /** why it is failed or unhealthy, for status */
+  reason?: string;
 }
 
 export interface StackState {
