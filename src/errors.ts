@@ -122,11 +122,20 @@ export function deserializeError(s: SerializedError): Error {
       return new LockError(s.message, o);
     case 'UsageError':
       return new UsageError(s.message, o);
+    case 'NoSupervisorError':
+      return new NoSupervisorError(s.message, o);
+    case 'InterruptedError':
+      return new InterruptedError(s.message, o);
     case 'Error':
       return new Error(s.message);
     default:
       return new DevnetError(s.message, o);
   }
+}
+
+/** No supervisor answers on the stack's control socket: it is not up, or its supervisor is gone. */
+export class NoSupervisorError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
 }
 
 /** The stack was stopped on request (Ctrl-C, SIGTERM, devnet down) before it was up. */

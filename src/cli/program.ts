@@ -59,8 +59,23 @@ export async function runCli(argv: string[], version: string): Promise<void> {
     .option('--remap', 'replace busy ports by free ones; the new values flow into every command and env that references them')
     .option('--only <services>', 'start only these services (comma-separated) and their dependencies')
     .option('--profile <name...>', 'also start the services of these profiles')
+    .option('--watch', 'restart services whose watch: paths change')
     .option('--json', 'print the final state as JSON (implies plain output)')
     .action((o) => execute(async () => (await import('./commands/up.js')).up(o)));
+
+  const steer = (op: 'start' | 'stop' | 'restart', description: string) =>
+    stackOptions(program.command(op))
+      .description(description)
+      .argument('<services...>', 'services of the running stack')
+      .option('--json', 'print the resulting state as JSON');
+  steer('start', 'start services of the running stack, and what they need first')
+    .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('start', services, o)));
+  steer('stop', 'stop services of the running stack; the rest keeps running')
+    .option('--with-dependents', 'also stop the running services that depend on them (first)')
+    .option('-t, --timeout <seconds>', 'grace period before SIGKILL, overriding each stop_timeout', integer('--timeout', 0))
+    .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('stop', services, o)));
+  steer('restart', 'stop and start services of the running stack on their ports, waiting until each is ready')
+    .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('restart', services, o)));
 
   stackOptions(program.command('down'))
     .description('stop every service of the stack in reverse order, whole process trees, and prove the ports free')

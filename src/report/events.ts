@@ -24,7 +24,9 @@ export type RunEvent =
   /** running, but something it depends on is failed or stopped */
   | { kind: 'service:degraded'; service: string; because: string[] }
   | { kind: 'stack:ready'; stack: string; ms: number; services: ReadyService[] }
-  | { kind: 'stack:stopped'; stack: string };
+  | { kind: 'stack:stopped'; stack: string }
+  /** a request on a running stack (start, restart) is done: `verb` says what was done to `services` */
+  | { kind: 'services:done'; stack: string; verb: string; ms: number; names: string[]; services: ReadyService[] };
 
 export interface ReadyService {
   name: string;

@@ -4,6 +4,7 @@
 import { Listr } from 'listr2';
 import { deferred, type Deferred } from '../run/deferred.js';
 import type { RunEvent } from './events.js';
+import { restartText } from './plain.js';
 import { prefixer } from './prefix.js';
 import { cleanForTerminal, serviceOutput, terminalWriter } from './terminal-output.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
@@ -60,14 +61,17 @@ export function listrReporter(o: ReporterOptions): Reporter {
       case 'remap':
         return write(`${paint('yellow', 'remap')} ${e.service} port ${e.from} is busy: using ${e.to}\n`);
       case 'service:starting':
+        if (after.trim()) return write(`start  ${e.service} (pid ${e.pid})\n`);
         start();
         startTicking();
         return views.get(e.service)?.starting(e.pid);
       case 'service:waiting':
         return views.get(e.service)?.probing(e.probe);
       case 'service:ready':
+        if (after.trim()) return write(`${paint('green', 'ready')}  ${e.service} in ${(e.ms / 1000).toFixed(1)}s\n`);
         return outcomes.get(e.service)?.resolve({ ok: true, title: `${e.service}: ${paint('green', e.completed ? 'completed' : 'ready')} in ${(e.ms / 1000).toFixed(1)}s${e.url ? `  ${e.url}` : ''}` });
       case 'service:failed':
+        if (after.trim()) return write(`${paint('red', 'failed')} ${e.service}: ${e.reason}\n`);
         start();
         return outcomes.get(e.service)?.resolve({ ok: false, reason: e.reason });
       case 'service:log':
@@ -94,6 +98,20 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return;
       case 'stack:ready':
         after = `${paint('green', 'up')} stack ${e.stack}: ${e.services.length} service${e.services.length === 1 ? '' : 's'} ready in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;
+        return;
+      case 'service:restarting':
+        return write(`${paint('yellow', 'restart')} ${restartText(e)}\n`);
+      case 'service:unhealthy':
+        return write(`${paint('red', 'health')} ${e.service} is unhealthy: ${e.reason}\n`);
+      case 'service:healthy':
+        return write(`${paint('green', 'health')} ${e.service} is healthy again\n`);
+      case 'service:gave-up':
+        return write(`${paint('red', 'failed')} ${e.service}: restart policy gave up after ${e.restarts} restarts in a row (${e.reason})\n`);
+      case 'service:degraded':
+        return write(`${paint('yellow', 'degraded')} ${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down\n`);
+      case 'services:done':
+        for (const d of outcomes.values()) d.resolve({ skipped: true });
+        after = `${paint('green', e.verb)} ${e.names.join(', ')} on stack ${e.stack} in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;
         return;
       case 'stack:stopped':
         for (const d of outcomes.values()) d.resolve({ skipped: true });

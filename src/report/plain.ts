@@ -6,6 +6,11 @@ import type { Reporter, ReporterOptions } from './reporter.js';
 import { painter } from './style.js';
 import { urlTable } from './urls.js';
 
+export function restartText(e: Extract<RunEvent, { kind: 'service:restarting' }>): string {
+  const wait = e.delayMs ? ` in ${(e.delayMs / 1000).toFixed(1)}s` : '';
+  return `${e.service} ${e.reason}; restart ${e.restarts}${wait}${e.logTail.length ? `; last lines:\n${e.logTail.map((l) => `         ${l}`).join('\n')}` : ''}`;
+}
+
 export function plainReporter(o: ReporterOptions): Reporter {
   const paint = painter(o.color);
   const write = o.write ?? terminalWriter(process.stdout, o.color);
@@ -44,6 +49,19 @@ export function plainReporter(o: ReporterOptions): Reporter {
         return write(urlTable(e.services));
       case 'stack:stopped':
         return line('down', `stack ${e.stack} stopped`);
+      case 'service:restarting':
+        return line(paint('yellow', 'restart'), restartText(e));
+      case 'service:unhealthy':
+        return line(paint('red', 'health'), `${e.service} is unhealthy: ${e.reason}`);
+      case 'service:healthy':
+        return line(paint('green', 'health'), `${e.service} is healthy again`);
+      case 'service:gave-up':
+        return line(paint('red', 'failed'), `${e.service}: restart policy gave up after ${e.restarts} restarts in a row (${e.reason})`);
+      case 'service:degraded':
+        return line(paint('yellow', 'degraded'), `${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down`);
+      case 'services:done':
+        line(paint('green', e.verb), `${e.names.join(', ')} on stack ${e.stack} in ${secs(e.ms)}`);
+        return write(urlTable(e.services));
     }
   };
   return { emit, startupDone: async () => {} };

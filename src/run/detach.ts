@@ -16,6 +16,7 @@ export interface StartRequest {
   stack: Stack;
   services: string[];
   remap: boolean;
+  watch: boolean;
   /** taken by the CLI in the supervisor's name, so that down sees a run starting at once */
   lock: LockInfo;
   /** the state folder the CLI chose, so both agree on it */

@@ -42,7 +42,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   if (supervisorAlive) {
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
-    await askToStop(paths, state.supervisor, timeoutMs, budget);
+    if (!(await askOverSocket(state.control, state.supervisor, timeoutMs))) await askToStop(paths, state.supervisor, timeoutMs, budget);
   }
 
   // whatever the supervisor did, verify from the state file and finish the job
@@ -75,6 +75,24 @@ async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined)
   if (readState(paths.stateFile)?.runId === lock.runId) return false; // started: the usual path stops it
   // it rolls back what it started, each service within its grace period
   await askToStop(paths, lock, timeoutMs, (timeoutMs ?? 30_000) + 30_000);
+  return true;
+}
+
+/**
+ * Asks the supervisor on its control socket: it answers once every service is stopped, so
+ * down need not poll for it. false: nobody answered (an older run, a wedged supervisor).
+ */
+async function askOverSocket(socket: string | undefined, holder: ProcessIdentity, timeoutMs: number | undefined): Promise<boolean> {
+  if (!socket) return false;
+  const { controlRequest } = await import('./control/client.js');
+  try {
+    await controlRequest(socket, { op: 'down', timeoutMs });
+  } catch {
+    return false;
+  }
+  // it exits right after it answers; a new up must not find it still there
+  const until = Date.now() + 5000;
+  while (isSameProcess(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
   return true;
 }
 

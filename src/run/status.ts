@@ -1,7 +1,8 @@
 // devnet status: the state file checked against the living processes.
 import type { StatePaths } from '../state/paths.js';
 import { isSameProcess } from '../state/proc.js';
-import { isActive, isRecordAlive, readState, type ServiceState } from '../state/store.js';
+import { isActive, isRecordAlive, readState, type LastExit, type ServiceState } from '../state/store.js';
+import { degradedBy } from './policies/degraded.js';
 
 export interface ServiceStatus {
   name: string;
@@ -11,6 +12,12 @@ export interface ServiceStatus {
   url?: string;
   uptimeSeconds?: number;
   exitCode?: number | null;
+  restarts: number;
+  lastExit?: LastExit;
+  /** why it is failed or unhealthy */
+  reason?: string;
+  /** it runs, but these dependencies are down */
+  degradedBy?: string[];
 }
 
 export interface StackStatus {
@@ -52,15 +59,32 @@ export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
       url: alive ? r.url : undefined,
       uptimeSeconds: alive && r.startedAt ? Math.round((Date.now() - Date.parse(r.startedAt)) / 1000) : undefined,
       exitCode: r.exitCode,
+      restarts: r.restarts ?? 0,
+      lastExit: r.lastExit,
+      reason: r.reason,
     };
   });
-  return { stack: state.stackId, up: list.some((s) => s.pid !== undefined), startedAt: state.startedAt, services: list };
+  const degraded = degradedBy(Object.fromEntries(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn }])));
+  for (const s of list) s.degradedBy = degraded[s.name];
+  // a live supervisor with every service stopped on request is still up: start brings them back
+  return { stack: state.stackId, up: isSameProcess(state.supervisor) || list.some((s) => s.pid !== undefined), startedAt: state.startedAt, services: list };
 }
 
 /** The `--json` shape of status, shared by `status --json` and `up --json`. */
 export function statusJson(st: StackStatus) {
   return {
     stack: st.stack,
-    services: st.services.map((s) => ({ name: s.name, state: s.state, pid: s.pid ?? null, ports: s.ports, ...(s.url ? { url: s.url } : {}), uptime: s.uptimeSeconds ?? null })),
+    services: st.services.map((s) => ({
+      name: s.name,
+      state: s.state,
+      pid: s.pid ?? null,
+      ports: s.ports,
+      ...(s.url ? { url: s.url } : {}),
+      uptime: s.uptimeSeconds ?? null,
+      restarts: s.restarts,
+      lastExit: s.lastExit ?? null,
+      ...(s.reason ? { reason: s.reason } : {}),
+      ...(s.degradedBy ? { degradedBy: s.degradedBy } : {}),
+    })),
   };
 }

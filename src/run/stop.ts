@@ -67,6 +67,8 @@ export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, pr
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
   onTerm?.();
   signal(t, 'SIGTERM', procs);
+  // a frozen process (SIGSTOP, Ctrl-Z) holds SIGTERM until it runs again: wake it, as systemd does
+  signal(t, 'SIGCONT', procs);
   let left = await waitGone(before, timeoutMs, hurry);
   // a child may have been forked during the grace period: look again before giving up
   const now = scanProcesses();

@@ -28,7 +28,7 @@ process.once('message', (m: StartRequest) => {
 
 const lastLine = new Map<string, number>();
 
-async function run({ stack, services, remap, lock, stateDir, stackId }: StartRequest): Promise<void> {
+async function run({ stack, services, remap, lock, stateDir, stackId, watch }: StartRequest): Promise<void> {
   const paths = pathsAt(stateDir, stackId);
   const crashLog = (e: unknown) => {
     ensurePrivateDir(paths.dir);
@@ -50,6 +50,7 @@ async function run({ stack, services, remap, lock, stateDir, stackId }: StartReq
       paths,
       remap,
       lock,
+      watch,
       hurry: hurry.signal,
       emit: (event) => {
         // service output reaches the CLI only while the stack starts (for the task list's
@@ -66,7 +67,7 @@ async function run({ stack, services, remap, lock, stateDir, stackId }: StartReq
     });
     send({ type: 'ready' });
     if (process.connected) process.disconnect();
-    await Promise.race([handle.supervisor.allExited.promise, new Promise((r) => controller.signal.addEventListener('abort', r, { once: true }))]);
+    await Promise.race([handle.supervisor.allExited.promise, new Promise((r) => handle.stopRequested.addEventListener('abort', r, { once: true }))]);
     await handle.stop(readStopRequest(paths));
     process.exit(ExitCode.ok);
   } catch (e) {

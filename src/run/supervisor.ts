@@ -2,7 +2,7 @@
 // conditions (independent ones in parallel); then, while it runs, starts, stops and restarts
 // single services on request, with the policies (restart, health, watch, followers) attached
 // to each runner. It coordinates; each behaviour lives in its own file.
-import { DevnetError, InterruptedError, PreflightError, UsageError } from '../errors.js';
+import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, UsageError } from '../errors.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, RunEvent } from '../report/events.js';
 import { withDependencies } from '../stack/graph.js';
@@ -73,6 +73,7 @@ export class Supervisor {
     };
     for (const name of o.services) this.add(name);
   }
+
 
   readonly emit: Emit = (e: RunEvent) => {
     this.o.emit(e);
@@ -156,7 +157,7 @@ export class Supervisor {
       await runner.stop();
       throw signal?.aborted ? new StartAborted(name) : e;
     }
-    this.state.order.push(name);
+    if (!this.state.order.includes(name)) this.state.order.push(name);
     await runner.start(signal);
   }
 
@@ -213,10 +214,7 @@ export class Supervisor {
         const r = this.runners.get(n) ?? this.add(n);
         if (r.state === 'restarting') await r.stop();
       }
-      const results = await Promise.allSettled(toStart.map((n) => this.startWhenDepsAllow(n)));
-      this.afterChange();
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      await this.startAll(toStart);
       return { services: toStart };
     });
   }
@@ -280,11 +278,19 @@ export class Supervisor {
     await this.stopSet(set);
     await this.checkPorts([...set]);
     for (const n of set) this.userStopped.delete(n);
-    const results = await Promise.allSettled([...set].map((n) => this.startWhenDepsAllow(n)));
-    this.afterChange();
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await this.startAll([...set]);
     return { services: [...set] };
+  }
+
+  /** Starts services together (each when its dependencies allow); the first service failure is thrown, others keep running. */
+  private async startAll(names: string[]): Promise<void> {
+    // armed first, all of them: a dependent must not read a gate its dependency is about to close
+    for (const n of names) this.runners.get(n)!.arm();
+    const results = await Promise.allSettled(names.map((n) => this.startWhenDepsAllow(n)));
+    this.afterChange();
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const own = failed.find((e) => e instanceof ServiceFailedError || e instanceof PreflightError) ?? failed[0];
+    if (own) throw own;
   }
 
   private async startWatching(): Promise<void> {

@@ -13,6 +13,8 @@ import { readState } from '../state/store.js';
 import { describeLeftovers, leftoversOf } from './leftovers.js';
 import { runIsLive } from './status.js';
 import { applyRemap, planRemap } from './remap.js';
+import { controlHandler } from './control/handler.js';
+import { serveControl } from './control/server.js';
 import { Supervisor } from './supervisor.js';
 
 export interface UpOptions {
@@ -29,10 +31,14 @@ export interface UpOptions {
   lock?: LockInfo;
   /** aborted: a stop under way kills what is left now instead of waiting out grace periods */
   hurry?: AbortSignal;
+  /** up --watch */
+  watch?: boolean;
 }
 
 export interface UpHandle {
   supervisor: Supervisor;
+  /** aborted when a stop was asked: by `signal`, or by devnet down over the control socket */
+  stopRequested: AbortSignal;
   /** stops the stack (idempotent) and releases the lock */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -65,12 +71,19 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     // a missing program or directory would fail anyway: say so before anything starts
     const missing = programChecks(stack, o.services, process.env).filter((c) => c.level === 'error');
     if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
-    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry });
+    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry, watch: o.watch });
+    const stopRequested = new AbortController();
+    let closeControl: (() => Promise<void>) | undefined;
     const stop = async (timeoutMs?: number) => {
+      stopRequested.abort();
       await supervisor.stopAll(timeoutMs);
+      await closeControl?.();
       release();
     };
     o.signal?.addEventListener('abort', () => void stop(o.stopTimeoutMs?.()), { once: true });
+    // commands steer the running stack through it, down included (from the start on)
+    closeControl = await serveControl(o.paths.controlSocket, controlHandler(supervisor, (t) => void stop(t)));
+    supervisor.state.control = o.paths.controlSocket;
     try {
       if (o.signal?.aborted) await stop(o.stopTimeoutMs?.());
       await supervisor.start();
@@ -78,8 +91,11 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
       await stop();
       throw e;
     }
-    void supervisor.allExited.promise.then(release);
-    return { supervisor, stop };
+    void supervisor.allExited.promise.then(async () => {
+      await closeControl?.();
+      release();
+    });
+    return { supervisor, stop, stopRequested: stopRequested.signal };
   } catch (e) {
     release();
     throw e;

@@ -4,7 +4,7 @@
 // directory ($XDG_STATE_HOME/devnet, else ~/.local/state/devnet). One folder per stack and
 // port offset, so a shifted copy has its own.
 import { accessSync, constants } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Stack } from '../stack/model.js';
@@ -17,6 +17,8 @@ export interface StatePaths {
   lockFile: string;
   logDir: string;
   logFile(service: string): string;
+  /** the supervisor's control socket (a Unix socket; see run/control) */
+  controlSocket: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,5 +72,13 @@ export function pathsAt(dir: string, stackId: string): StatePaths {
     lockFile: join(dir, 'lock'),
     logDir,
     logFile: (service) => join(logDir, `${service}.log`),
+    controlSocket: controlSocketPath(dir),
   };
+}
+
+/** A Unix socket path holds about 100 bytes: a deep state folder gets its socket in a private folder under the temp dir. */
+export function controlSocketPath(dir: string): string {
+  const inside = join(dir, 'control.sock');
+  if (Buffer.byteLength(inside) <= 100) return inside;
+  return join(tmpdir(), `devnet-${process.getuid?.() ?? 'user'}`, `${fnv1a(dir)}.sock`);
 }

@@ -60,6 +60,8 @@ export interface StackState {
   /** the devnet process that supervises the services (the foreground CLI or the detached supervisor) */
   supervisor: ProcessIdentity;
   startedAt: string;
+  /** the supervisor's control socket */
+  control?: string;
   /** start order; down goes in reverse */
   order: string[];
   services: Record<string, ServiceRecord>;

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../errors.js';
 import { formatColumns } from '../../plan/table.js';
 import { formatUptime } from '../../report/uptime.js';
-import { stackStatus, statusJson } from '../../run/status.js';
+import { stackStatus, statusJson, type ServiceStatus } from '../../run/status.js';
 import { announce, openForRun, print, printJson, upElsewhere } from '../context.js';
 import type { StackFlags } from '../program.js';
 
@@ -24,7 +24,23 @@ export async function status(flags: Flags): Promise<number> {
     if (elsewhere) print(elsewhere);
     return ExitCode.ok;
   }
-  const rows = st.services.map((s) => [s.name, s.state + (s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : ''), s.pid ? String(s.pid) : '-', Object.values(s.ports).join(',') || '-', s.url ?? '-', s.uptimeSeconds !== undefined ? formatUptime(s.uptimeSeconds) : '-']);
-  print(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME'], ...rows]).trimEnd());
+  const rows = st.services.map((s) => [
+    s.name,
+    stateText(s),
+    s.pid ? String(s.pid) : '-',
+    Object.values(s.ports).join(',') || '-',
+    s.url ?? '-',
+    s.uptimeSeconds !== undefined ? formatUptime(s.uptimeSeconds) : '-',
+    String(s.restarts),
+    s.lastExit ? (s.lastExit.signal ?? String(s.lastExit.code)) : '-',
+  ]);
+  print(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME', 'RESTARTS', 'LAST EXIT'], ...rows]).trimEnd());
+  const notes = st.services.filter((s) => s.reason && (s.state === 'failed' || s.state === 'unhealthy' || s.state === 'restarting'));
+  for (const s of notes) print(`${s.name}: ${s.reason}`);
   return ExitCode.ok;
+}
+
+function stateText(s: ServiceStatus): string {
+  const exit = s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : '';
+  return `${s.state}${exit}${s.degradedBy ? `, degraded (${s.degradedBy.join(', ')} down)` : ''}`;
 }

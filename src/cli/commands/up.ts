@@ -18,6 +18,7 @@ interface Flags extends StackFlags {
   only?: string;
   profile?: string[];
   json?: boolean;
+  watch?: boolean;
 }
 
 export async function up(flags: Flags): Promise<number> {
@@ -47,6 +48,12 @@ async function runUp(flags: Flags): Promise<number> {
     const { stackStatus, statusJson } = await import('../../run/status.js');
     printJson(statusJson(stackStatus(paths, stack.name)));
   };
+  if (already?.missing.length) {
+    // additive, as docker compose up: the running supervisor starts what is missing
+    detached?.cancel();
+    const { requestOnRunning } = await import('./steer.js');
+    return requestOnRunning(paths, 'start', already.missing, flags);
+  }
   if (already) {
     detached?.cancel();
     if (flags.json) await printStatus();
@@ -76,7 +83,7 @@ async function runUp(flags: Flags): Promise<number> {
   }
   if (detached) {
     try {
-      await detached.start({ stack, services, remap: !!flags.remap, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
+      await detached.start({ stack, services, remap: !!flags.remap, watch: !!flags.watch, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
     } catch (e) {
       releaseLock(paths.lockFile, lock!);
       throw e;
@@ -89,11 +96,11 @@ async function runUp(flags: Flags): Promise<number> {
   }
 
   try {
-    const handle = await upStack({ stack, services, paths, remap: flags.remap, emit: reporter.emit, signal: controller.signal, hurry: hurry.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
+    const handle = await upStack({ stack, services, paths, remap: flags.remap, watch: flags.watch, emit: reporter.emit, signal: controller.signal, hurry: hurry.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
       () => reporter.startupDone(),
     );
     await printStatus();
-    const stoppedOnRequest = new Promise<true>((resolve) => controller.signal.addEventListener('abort', () => resolve(true), { once: true }));
+    const stoppedOnRequest = new Promise<true>((resolve) => handle.stopRequested.addEventListener('abort', () => resolve(true), { once: true }));
     const byItself = await Promise.race([stoppedOnRequest, handle.supervisor.allExited.promise.then(() => false as const)]);
     await handle.stop(readStopRequest(paths));
     if (crashed) return ExitCode.failed;

@@ -55,8 +55,7 @@ export class RestartPolicy {
       for (;;) {
         if (gaveUp(spec, this.inRow)) {
           const why = `gave up after ${this.inRow} restart${this.inRow === 1 ? '' : 's'} in a row (max_restarts: ${spec.maxRestarts}); last: ${reason}`;
-          if (t.state !== 'failed') t.move('failed', { reason: why });
-          else t.rec.reason = why;
+          t.move('failed', { reason: why });
           t.marker(why);
           d.emit({ kind: 'service:gave-up', service: t.name, restarts: this.inRow, reason });
           d.gaveUp(why);

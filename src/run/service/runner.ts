@@ -3,7 +3,7 @@
 // only along the transition table, and the gates dependents wait on are armed again for
 // every run. Policies (restart, health, watch) attach through onReady/onExit/onStop.
 import { setMaxListeners } from 'node:events';
-import { ServiceFailedError } from '../../errors.js';
+import { DevnetError, ServiceFailedError } from '../../errors.js';
 import type { Emit } from '../../report/events.js';
 import { redact } from '../../stack/env-files.js';
 import { launchSpec, type LaunchSpec } from '../../stack/launch-spec.js';
@@ -46,9 +46,9 @@ export interface ReadyInfo {
 }
 
 /** A start that ended because a stop was asked (or another service failed): not this service's failure. */
-export class StartAborted extends Error {
+export class StartAborted extends DevnetError {
   constructor(service: string) {
-    super(`${service} not started: the start was stopped`);
+    super(`${service} was not started: a stop was asked, or what it needs failed`);
   }
 }
 
@@ -141,12 +141,17 @@ export class ServiceRunner {
     return p;
   }
 
+  /** Closes its gates for a new run: called for every service of a start before any waits on another. */
+  arm(): void {
+    for (const g of Object.values(this.gates)) g.rearm();
+  }
+
   private async doStart(outer: AbortSignal | undefined): Promise<void> {
     const { stack, paths, runId, emit } = this.ctx;
     const s = this.service;
     const rec = this.rec;
     this.stopAsked = false;
-    for (const g of Object.values(this.gates)) g.rearm();
+    this.arm();
     const spec = launchSpec(stack, this.name, { stackId: paths.stackId, runId });
     const log = this.logFile();
     this.move('starting', { exitCode: undefined, signal: undefined, reason: undefined, readyAt: undefined });

@@ -1,0 +1,87 @@
+// devnet start | stop | restart SERVICE...: requests to the running stack's supervisor over
+// its control socket. The stack is known from its run (openForRun), so a broken or edited
+// stack file does not stand in the way; the supervisor acts on the stack as loaded at up.
+import { ExitCode, NoSupervisorError, UsageError, serializeError } from '../../errors.js';
+import { createReporter } from '../../report/reporter.js';
+import { colorEnabled } from '../../report/style.js';
+import type { ControlOp } from '../../run/control/protocol.js';
+import { stackStatus, statusJson } from '../../run/status.js';
+import { didYouMean } from '../../stack/schema-dsl.js';
+import type { StatePaths } from '../../state/paths.js';
+import { isSameProcess } from '../../state/proc.js';
+import { isRecordAlive, readState } from '../../state/store.js';
+import { announce, openForRun, printJson } from '../context.js';
+import type { StackFlags } from '../program.js';
+
+export interface SteerFlags extends StackFlags {
+  json?: boolean;
+  withDependents?: boolean;
+  timeout?: number;
+}
+
+const VERB: Record<'start' | 'stop' | 'restart', string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
+
+export async function steer(op: 'start' | 'stop' | 'restart', services: string[], flags: SteerFlags): Promise<number> {
+  try {
+    const ctx = await openForRun(flags);
+    announce(ctx, flags.json);
+    const recorded = Object.keys(readStateQuiet(ctx.paths)?.services ?? {});
+    const known = [...new Set([...ctx.services, ...recorded])];
+    for (const s of services) if (!known.includes(s)) throw new UsageError(`stack ${ctx.paths.stackId} has no service "${s}"${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
+    return await requestOnRunning(ctx.paths, op, services, flags);
+  } catch (e) {
+    if (flags.json) printJson({ ok: false, error: errorJson(e) });
+    throw e;
+  }
+}
+
+function readStateQuiet(paths: StatePaths) {
+  try {
+    return readState(paths.stateFile);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends the request and reports like up: live task list in a terminal, plain lines otherwise. Shared with up on a running stack. */
+export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('start' | 'stop' | 'restart'), services: string[], flags: Pick<SteerFlags, 'json' | 'withDependents' | 'timeout'>): Promise<number> {
+  const state = readStateQuiet(paths);
+  if (!state || !isSameProcess(state.supervisor)) {
+    const left = state && Object.values(state.services).some(isRecordAlive);
+    throw new NoSupervisorError(
+      left ? `stack ${paths.stackId} has no supervisor: the devnet that ran it (pid ${state.supervisor.pid}) is gone` : `stack ${paths.stackId} is not up`,
+      { hint: left ? 'devnet down stops what is left; then devnet up' : `devnet up starts it` },
+    );
+  }
+  const color = colorEnabled();
+  // stop reports as down does, a line per service; start and restart as up does
+  const kind = flags.json ? 'silent' : op !== 'stop' && color && process.stdout.isTTY ? 'listr' : 'plain';
+  const reporter = await createReporter(kind, { services, showLogs: false, color });
+  const t0 = Date.now();
+  const { controlRequest } = await import('../../run/control/client.js');
+  try {
+    const acted = await controlRequest(
+      state.control ?? paths.controlSocket,
+      { op, services, withDependents: flags.withDependents, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000 },
+      reporter.emit,
+    );
+    const names = acted.map((s) => s.name);
+    reporter.emit({
+      kind: 'services:done',
+      stack: paths.stackId,
+      verb: names.length ? VERB[op] : 'nothing to do:',
+      ms: Date.now() - t0,
+      names: names.length ? names : [`${services.join(', ')} already ${op === 'stop' ? 'stopped' : 'running'}`],
+      services: op === 'stop' ? [] : acted,
+    });
+  } finally {
+    await reporter.startupDone();
+  }
+  if (flags.json) printJson({ ok: true, ...statusJson(stackStatus(paths, state.stack)) });
+  return ExitCode.ok;
+}
+
+function errorJson(e: unknown) {
+  const { name, message, hint, service, logTail } = serializeError(e);
+  return { kind: name, message: message.split('\n')[0], hint, service, logTail };
+}

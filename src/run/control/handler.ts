@@ -1,0 +1,52 @@
+// What the supervisor does for each control request. Events of the request's services reach
+// the client while it runs (output at most ten lines a second per service; the logs have all).
+import type { ReadyService, RunEvent } from '../../report/events.js';
+import type { Supervisor } from '../supervisor.js';
+import type { ControlHandler } from './server.js';
+
+/** `requestStop`: the stack's own stop (as on SIGTERM), which ends the supervisor once the services are stopped. */
+export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?: number) => void): ControlHandler {
+  return async (req, send) => {
+    const names = req.services ?? [];
+    const lastLine = new Map<string, number>();
+    const forward = (event: RunEvent) => {
+      if (event.kind === 'service:log') {
+        const now = Date.now();
+        if (now - (lastLine.get(event.service) ?? 0) < 100) return;
+        lastLine.set(event.service, now);
+      }
+      send({ type: 'event', event });
+    };
+    const unsubscribe = supervisor.subscribe(forward);
+    try {
+      let acted: string[] = [];
+      switch (req.op) {
+        case 'ping':
+          break;
+        case 'start':
+          acted = (await supervisor.startServices(names)).services;
+          break;
+        case 'stop':
+          acted = (await supervisor.stopServices(names, { withDependents: req.withDependents, timeoutMs: req.timeoutMs })).services;
+          break;
+        case 'restart':
+          acted = (await supervisor.restartServices(names)).services;
+          break;
+        case 'down':
+          acted = supervisor.services;
+          requestStop(req.timeoutMs);
+          // answered once the services are stopped; the supervisor exits after
+          await supervisor.stopAll();
+          break;
+      }
+      return { type: 'done', services: acted.map((n) => describe(supervisor, n)) };
+    } finally {
+      unsubscribe();
+    }
+  };
+}
+
+function describe(supervisor: Supervisor, name: string): ReadyService {
+  const r = supervisor.state.services[name]!;
+  return { name, url: r.url, ports: r.ports, pid: r.pid };
+}
