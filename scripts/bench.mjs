@@ -1,6 +1,7 @@
 // npm run bench: start-up and cycle times as ratios to a baseline measured in the same run.
 // Each figure is the median of several runs. A benchmark, not a test: it reports, never fails.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,17 @@ function time(args, { cwd = root, expect = 0 } = {}) {
   const r = spawnSync(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== expect) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/** ms from spawning the HTTP fixture until /health answers, polled every 5ms; then it is stopped. */
+async function coldStart(port) {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(node, [join(root, 'test/fixtures/services/http.mjs'), String(port)], { stdio: 'ignore' });
+  const ok = () => new Promise((resolve) => request({ host: '127.0.0.1', port, path: '/health' }, (res) => (res.resume(), resolve(res.statusCode === 200))).on('error', () => resolve(false)).end());
+  while (!(await ok())) await new Promise((r) => setTimeout(r, 5));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  await new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')));
   return ms;
 }
 
@@ -61,6 +73,22 @@ try {
     samples.again.push(time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]));
     samples.againBaseline.push(time(['-e', '0']));
   }
+  // restart of one HTTP service over the control socket (stop, start, ready: the `ms` devnet
+  // reports) against the same service's own cold start-to-ready, spawned and polled here
+  samples.restart = [];
+  samples.coldStart = [];
+  const restartOnce = () => {
+    const r = spawnSync(node, [cli, 'restart', 'web0', '--json', '--stack', join(dir, 'cycle.yaml')], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`restart exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(r.stdout).ms;
+  };
+  const spare = base + 110;
+  restartOnce();
+  await coldStart(spare);
+  for (let i = 0; i < runs; i++) {
+    samples.restart.push(restartOnce());
+    samples.coldStart.push(await coldStart(spare));
+  }
   time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const baseline = med(samples.baseline);
@@ -70,6 +98,7 @@ try {
     ['devnet doctor (12 ports + 2,768-port range)', med(samples.doctor), baseline, 2.0],
     ['up -d + down, 5 HTTP services', med(samples.cycle), med(samples.plainCycle), 1.5],
     ['up -d on an already-up stack (nothing to do)', med(samples.again), med(samples.againBaseline), 1.3],
+    ['restart of one HTTP service (stop, start, ready)', med(samples.restart), med(samples.coldStart), 1.2],
   ];
 
   console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
@@ -78,7 +107,8 @@ try {
     const ratio = ms / b;
     console.log(`${name.padEnd(46)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  <= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`);
   }
-  console.log('baselines: node -e 0; for the cycle, bench/baseline-cycle.mjs (spawn 5, poll until they answer, stop)');
+  console.log('baselines: node -e 0; for the cycle, bench/baseline-cycle.mjs (spawn 5, poll until they answer, stop);');
+  console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready)');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,7 +10,8 @@ import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
 import { isSameProcess, type ProcessIdentity } from '../state/proc.js';
-import { isRecordAlive, readState, writeState } from '../state/store.js';
+import { allBindable } from '../ports/bind-check.js';
+import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { stopInWaves } from './waves.js';
 
 export interface HeldPort {
@@ -61,7 +62,13 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   clearStaleLock(paths.lockFile);
   // a run with survivors stays listed: it is not over, and down may be run again
   if (!survivors.length) forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
-  return { wasUp: anyAlive, stopped: [...stopped], held: heldPorts(recs), survivors };
+  return { wasUp: anyAlive, stopped: [...stopped], held: await portsStillHeld(recs), survivors };
+}
+
+/** A bind on each port (where the record says which address) proves it free at once; the tables are read only otherwise. */
+async function portsStillHeld(recs: ServiceRecord[]): Promise<HeldPort[]> {
+  if (recs.every((r) => r.host !== undefined) && (await allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports }))))) return [];
+  return heldPorts(recs);
 }
 
 /**

@@ -3,6 +3,7 @@
 // single services on request, with the policies (restart, health, watch, followers) attached
 // to each runner. It coordinates; each behaviour lives in its own file.
 import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, UsageError } from '../errors.js';
+import { portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, RunEvent } from '../report/events.js';
 import { withDependencies } from '../stack/graph.js';
@@ -97,7 +98,7 @@ export class Supervisor {
   private add(name: string): ServiceRunner {
     const { stack, paths } = this.o;
     const s = stack.services[name]!;
-    const rec: ServiceRecord = { name, state: 'pending', ports: s.ports, logFile: paths.logFile(name), stopTimeoutMs: s.stopTimeoutMs, dependsOn: Object.keys(s.dependsOn), url: urlOf(stack, name) };
+    const rec: ServiceRecord = { name, state: 'pending', ports: s.ports, host: s.host, logFile: paths.logFile(name), stopTimeoutMs: s.stopTimeoutMs, dependsOn: Object.keys(s.dependsOn), url: urlOf(stack, name) };
     this.state.services[name] = rec;
     const runner = new ServiceRunner(rec, { stack, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });
     this.runners.set(name, runner);
@@ -172,7 +173,11 @@ export class Supervisor {
     await this.runners.get(name)!.start();
   }
 
+  /** Throws PreflightError naming the holder of a port that cannot be bound. */
   private async checkPorts(names: string[]): Promise<void> {
+    // a bind on each port settles it in microseconds; the kernel's tables (milliseconds to
+    // read) are read only to name the holder of a port that is taken
+    if (await portsBindable(this.o.stack, names)) return;
     const { checks } = await preflight(this.o.stack, { services: names, siblings: false });
     const errors = checks.filter((c) => c.level === 'error');
     if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'free the port, then start the service again' });

@@ -33,6 +33,8 @@ export interface ServiceRecord {
   pgid?: number;
   startTime?: number;
   ports: Record<string, number>;
+  /** the address it binds (absent in states written before it was recorded) */
+  host?: string;
   url?: string;
   logFile: string;
   startedAt?: string;

@@ -228,3 +228,22 @@ services:
     expect(after.stderr).toMatch(/not up/);
   });
 });
+
+describe('readiness probes and the log', () => {
+  it('back off when the service answers badly, and stay out of the failure report', async () => {
+    const [port] = await freePorts(1);
+    const logger = `["${node}", "-e", "console.log('boot: config loaded'); require('http').createServer((q, r) => { r.statusCode = 404; r.end(); console.log('GET ' + q.url + ' 404'); }).listen(${port}, '127.0.0.1')"]`;
+    await using s = tmpStack(`name: noisy\nservices:\n  api: { command: ${logger}, port: ${port}, ready: { http: /nope, timeout: 2s } }\n`);
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/service api not ready after 2s \(http http:\/\/127\.0\.0\.1:\d+\/nope: HTTP 404\)/);
+    // the service's own line is shown; its probe requests are counted, not listed
+    expect(up.stderr).toContain('boot: config loaded');
+    expect(up.stderr).not.toContain('GET /nope 404');
+    expect(up.stderr).toMatch(/\d+ lines? of readiness-probe requests not shown/);
+    const logs = await devnet(['logs', 'api', '--stack', s.file], { cwd: s.dir, env: s.env });
+    const probes = logs.stdout.split('\n').filter((l) => l.includes('GET /nope')).length;
+    expect(probes).toBeGreaterThan(2);
+    expect(probes).toBeLessThan(20);
+  });
+});

@@ -57,27 +57,30 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
   // stop reports as down does, a line per service; start and restart as up does
   const kind = flags.json ? 'silent' : op !== 'stop' && color && process.stdout.isTTY ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: false, color });
-  const t0 = Date.now();
   const { controlRequest } = await import('../../run/control/client.js');
+  const t0 = Date.now();
+  let ms = 0;
   try {
     const acted = await controlRequest(
       state.control ?? paths.controlSocket,
       { op, services, withDependents: flags.withDependents, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000 },
       reporter.emit,
     );
+    ms = Date.now() - t0;
     const names = acted.map((s) => s.name);
     reporter.emit({
       kind: 'services:done',
       stack: paths.stackId,
       verb: names.length ? VERB[op] : 'nothing to do:',
-      ms: Date.now() - t0,
+      ms,
       names: names.length ? names : [`${services.join(', ')} already ${op === 'stop' ? 'stopped' : 'running'}`],
       services: op === 'stop' ? [] : acted,
     });
   } finally {
     await reporter.startupDone();
   }
-  if (flags.json) printJson({ ok: true, ...statusJson(stackStatus(paths, state.stack)) });
+  // ms: from the request to its answer (a restart: stopped, started, ready again)
+  if (flags.json) printJson({ ok: true, op, ms, ...statusJson(stackStatus(paths, state.stack)) });
   return ExitCode.ok;
 }
 

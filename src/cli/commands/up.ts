@@ -5,7 +5,6 @@ import { colorEnabled } from '../../report/style.js';
 import { checkAlreadyUp } from '../../run/already-up.js';
 import type { DetachedSupervisor } from '../../run/detach.js';
 import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
-import { upStack } from '../../run/up.js';
 import { selectServices } from '../../stack/select.js';
 import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
@@ -95,6 +94,8 @@ async function runUp(flags: Flags): Promise<number> {
     return ExitCode.ok;
   }
 
+  // the supervisor's code is loaded only where it runs (here, or in the -d supervisor)
+  const { upStack } = await import('../../run/up.js');
   try {
     const handle = await upStack({ stack, services, paths, remap: flags.remap, watch: flags.watch, emit: reporter.emit, signal: controller.signal, hurry: hurry.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
       () => reporter.startupDone(),

@@ -21,10 +21,14 @@ export function describeReady(spec: ReadySpec, target: ProbeTarget | undefined):
   return spec.kind === 'log' ? `log /${spec.target}/` : spec.kind === 'exit' ? 'exit 0' : 'started';
 }
 
-/** The pause after a failed try: `prev` the last pause, `elapsed` since the first try. */
+/**
+ * The pause after a failed try: `prev` the last pause, `elapsed` since the first try. A
+ * refused connection costs the service nothing, so the first seconds poll every 5ms and a
+ * service is seen ready within 5ms of listening; answers (a log line each) back off fast.
+ */
 export function nextPause(prev: number, elapsed: number, intervalMs: number, answered: boolean): number {
   if (answered) return Math.max(Math.min(prev * 2, Math.max(ANSWERED_MAX_MS, intervalMs)), 5);
-  return Math.min(prev * 2, elapsed < EAGER_MS ? Math.min(20, intervalMs) : intervalMs);
+  return elapsed < EAGER_MS ? Math.min(5, intervalMs) : Math.min(Math.max(prev * 2, 5), intervalMs);
 }
 
 export function waitReady(spec: ReadySpec, target: ProbeTarget | undefined, signal: AbortSignal): ReadyWait {
