@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseReservedPorts } from './kernel.js';
-import { parseProcNetTcp } from './socket-table.js';
+import { parseProcNetTcp, readFamily } from './socket-table.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0000000000000000 100 0 0 10 0
@@ -33,5 +36,26 @@ describe('the kernel socket table', () => {
       [30000, 32767],
     ]);
     expect(parseReservedPorts('')).toEqual([]);
+  });
+});
+
+describe('readFamily reads only the listening part of the table', () => {
+  const line = (i: number, st: string) =>
+    `${String(i).padStart(4)}: 0100007F:${(20000 + i).toString(16).toUpperCase()} 00000000:0000 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${1000 + i} 1 0000000000000000 100 0 0 10 0`;
+  it('stops at the first connection, across chunk boundaries, and sees every listener', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'devnet-procnet-'));
+    try {
+      // more listeners than one 4 KiB read holds, then connections
+      const rows = [...Array.from({ length: 60 }, (_, i) => line(i, '0A')), ...Array.from({ length: 5 }, (_, i) => line(60 + i, '01')), line(99, '0A')];
+      writeFileSync(join(dir, 'tcp'), `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n${rows.join('\n')}\n`);
+      const ls = readFamily(4, dir);
+      expect(ls).toHaveLength(60);
+      expect(ls.at(-1)!.port).toBe(20059);
+      writeFileSync(join(dir, 'tcp6'), '  sl  local_address header only\n');
+      expect(readFamily(6, dir)).toEqual([]);
+      expect(readFamily(4, join(dir, 'missing'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

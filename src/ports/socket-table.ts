@@ -1,6 +1,6 @@
 // The kernel's TCP listener table, read once from /proc/net/tcp and /proc/net/tcp6:
 // one read answers for a 2,768-port range instead of 2,768 bind attempts.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 export interface Listener {
   address: string;
@@ -24,22 +24,50 @@ export function readSocketTable(procNet = '/proc/net'): SocketTable {
 
 /** One family's listeners: each file costs the kernel a walk of its whole connection table. */
 export function readFamily(family: 4 | 6, procNet = '/proc/net'): Listener[] {
-  return parseProcNetTcp(readOrEmpty(`${procNet}/${family === 4 ? 'tcp' : 'tcp6'}`), family);
+  return parseProcNetTcp(readListening(`${procNet}/${family === 4 ? 'tcp' : 'tcp6'}`), family);
+}
+
+const CHUNK = 4096;
+
+/**
+ * The kernel prints listening sockets first (its listening hash), then the connection hash.
+ * Reading in small chunks and stopping at the first line that is not LISTEN spares it the
+ * walk of the rest of the connection table, which on a large machine is most of the cost.
+ */
+function readListening(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    // no IPv6 in this kernel or namespace: nothing listens there
+    return '';
+  }
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    let text = '';
+    // start of the first line not yet looked at (the header is skipped)
+    let next = -1;
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n <= 0) return text;
+      text += buf.toString('latin1', 0, n);
+      if (next < 0) next = text.indexOf('\n') + 1 || -1;
+      // each complete line: the first one not in LISTEN ends the listeners
+      for (let nl; next > 0 && (nl = text.indexOf('\n', next)) >= 0; next = nl + 1) {
+        if (text.slice(next, nl).trim().split(/\s+/)[3] !== LISTEN) return text.slice(0, next);
+      }
+    }
+  } catch {
+    return '';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function tableOf(listeners: Listener[]): SocketTable {
   const byPort = new Map<number, Listener[]>();
   for (const l of listeners) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);
   return { listeners, on: (port) => byPort.get(port) ?? [] };
-}
-
-function readOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch {
-    // no IPv6 in this kernel or namespace: nothing listens there
-    return '';
-  }
 }
 
 export function parseProcNetTcp(text: string, family: 4 | 6): Listener[] {
