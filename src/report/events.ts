@@ -16,7 +16,7 @@ export type RunEvent =
   | { kind: 'stack:stopping'; stack: string; supervisorPid: number; ms: number }
   | { kind: 'service:stopped'; service: string; forced: boolean; ms: number }
   /** a restart by policy, health check, watch or devnet restart; `delayMs` the back-off before it */
-  | { kind: 'service:restarting'; service: string; reason: string; restarts: number; delayMs: number; logTail: string[] }
+  | { kind: 'service:restarting'; service: string; reason: string; byPolicy: boolean; restarts: number; delayMs: number; logTail: string[] }
   | { kind: 'service:unhealthy'; service: string; reason: string }
   | { kind: 'service:healthy'; service: string }
   /** its restart policy gave up: it stays failed */

@@ -7,6 +7,7 @@ import { painter } from './style.js';
 import { urlTable } from './urls.js';
 
 export function restartText(e: Extract<RunEvent, { kind: 'service:restarting' }>): string {
+  if (!e.byPolicy) return `${e.service}: ${e.reason}`;
   const wait = e.delayMs ? ` in ${(e.delayMs / 1000).toFixed(1)}s` : '';
   return `${e.service} ${e.reason}; restart ${e.restarts}${wait}${e.logTail.length ? `; last lines:\n${e.logTail.map((l) => `         ${l}`).join('\n')}` : ''}`;
 }

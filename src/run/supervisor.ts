@@ -269,7 +269,7 @@ export class Supervisor {
   }
 
   /** Stops and starts each service again on its ports, waiting for readiness; dependents keep running. */
-  restartServices(names: readonly string[], reason = 'devnet restart'): Promise<ServicesResult> {
+  restartServices(names: readonly string[], reason = 'asked by devnet restart'): Promise<ServicesResult> {
     return this.serial(async () => {
       this.known(names);
       return this.restartNow(names, reason);
@@ -279,7 +279,10 @@ export class Supervisor {
   private async restartNow(names: readonly string[], reason: string): Promise<ServicesResult> {
     const set = new Set(names);
     for (const n of set) if (!this.runners.has(n)) this.add(n);
-    for (const n of set) this.runners.get(n)!.marker(`restart: ${reason}`);
+    for (const n of set) {
+      this.runners.get(n)!.marker(`restart: ${reason}`);
+      this.emit({ kind: 'service:restarting', service: n, reason, byPolicy: false, restarts: this.state.services[n]!.restarts ?? 0, delayMs: 0, logTail: [] });
+    }
     await this.stopSet(set);
     await this.checkPorts([...set]);
     for (const n of set) this.userStopped.delete(n);

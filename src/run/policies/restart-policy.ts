@@ -66,7 +66,7 @@ export class RestartPolicy {
         const delayMs = backoffDelay(spec, this.inRow);
         t.move('restarting', { reason, restarts });
         t.marker(`restart ${restarts} in ${delayMs}ms (${spec.policy}): ${reason}`);
-        d.emit({ kind: 'service:restarting', service: t.name, reason, restarts, delayMs, logTail: t.lastLines().slice(-5) });
+        d.emit({ kind: 'service:restarting', service: t.name, reason, byPolicy: true, restarts, delayMs, logTail: t.lastLines().slice(-5) });
         if (!(await d.clock.sleep(delayMs, cancel.signal))) return;
         try {
           await d.start();

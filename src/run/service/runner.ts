@@ -254,6 +254,7 @@ export class ServiceRunner {
     } else {
       const reason = `exited with ${how}`;
       this.move(r.code === 0 ? 'exited' : 'failed', { reason });
+      this.marker(`${reason} (not asked to stop)`);
       const err = new ServiceFailedError(this.name, `service ${this.name} ${reason}`, this.lastLines());
       this.gates.started.fail(err);
       this.gates.ready.fail(err);
