@@ -43,7 +43,7 @@ export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeou
   if (supervisorAlive) {
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
-    if (!(await askOverSocket(state.control, state.supervisor, timeoutMs))) await askToStop(paths, state.supervisor, timeoutMs, budget);
+    if (!(await askOverSocket(state.control, state.supervisor, timeoutMs, budget))) await askToStop(paths, state.supervisor, timeoutMs, budget);
   }
 
   // whatever the supervisor did, verify from the state file and finish the job
@@ -89,11 +89,11 @@ async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined)
  * Asks the supervisor on its control socket: it answers once every service is stopped, so
  * down need not poll for it. false: nobody answered (an older run, a wedged supervisor).
  */
-async function askOverSocket(socket: string | undefined, holder: ProcessIdentity, timeoutMs: number | undefined): Promise<boolean> {
+async function askOverSocket(socket: string | undefined, holder: ProcessIdentity, timeoutMs: number | undefined, budgetMs: number): Promise<boolean> {
   if (!socket) return false;
   const { controlRequest } = await import('./control/client.js');
   try {
-    await controlRequest(socket, { op: 'down', timeoutMs });
+    await controlRequest(socket, { op: 'down', timeoutMs }, undefined, budgetMs);
   } catch {
     return false;
   }

@@ -54,6 +54,8 @@ export class Supervisor {
   private readonly userStopped = new Set<string>();
   private degraded: Record<string, string[]> = {};
   private stopping: Promise<void> | undefined;
+  /** the first start is done: requests on the running stack are taken from now on */
+  started = false;
   private ops: Promise<unknown> = Promise.resolve();
   /** resolves when every started service has exited on its own or been stopped */
   readonly allExited = deferred<void>();
@@ -139,6 +141,7 @@ export class Supervisor {
       await this.stopAll();
       throw failure;
     }
+    this.started = true;
     this.emit({
       kind: 'stack:ready',
       stack: this.o.paths.stackId,

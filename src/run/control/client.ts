@@ -5,14 +5,17 @@ import { DevnetError, NoSupervisorError, deserializeError } from '../../errors.j
 import type { ReadyService, RunEvent } from '../../report/events.js';
 import type { ControlReply, ControlRequest } from './protocol.js';
 
-export async function controlRequest(path: string, req: ControlRequest, onEvent: (e: RunEvent) => void = () => {}): Promise<ReadyService[]> {
+/** `timeoutMs`: give up waiting for the answer (a wedged supervisor) with a DevnetError. */
+export async function controlRequest(path: string, req: ControlRequest, onEvent: (e: RunEvent) => void = () => {}, timeoutMs?: number): Promise<ReadyService[]> {
   return new Promise((resolve, reject) => {
     const sock = connect(path);
     let settled = false;
     let buf = '';
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(() => reject(new DevnetError(`the devnet supervisor did not answer within ${timeoutMs / 1000}s`))), timeoutMs);
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       fn();
       sock.destroy();
     };

@@ -1,5 +1,6 @@
 // What the supervisor does for each control request. Events of the request's services reach
 // the client while it runs (output at most ten lines a second per service; the logs have all).
+import { DevnetError } from '../../errors.js';
 import type { ReadyService, RunEvent } from '../../report/events.js';
 import type { Supervisor } from '../supervisor.js';
 import type { ControlHandler } from './server.js';
@@ -17,6 +18,8 @@ export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?:
       }
       send({ type: 'event', event });
     };
+    if (req.op !== 'down' && req.op !== 'ping' && !supervisor.started)
+      throw new DevnetError(`stack ${supervisor.state.stackId} is still starting`, { hint: 'wait until devnet up reports it up (devnet status shows where it is), then ask again' });
     const unsubscribe = supervisor.subscribe(forward);
     try {
       let acted: string[] = [];
