@@ -39,8 +39,9 @@ async function watchHealth(t: PolicyTarget, d: HealthDeps, target: ProbeTarget, 
     if (d.clock.now() - since < spec.startPeriodMs) continue;
     fails++;
     if (fails >= spec.retries && t.state === 'ready') {
-      const reason = `health check failed ${fails} times in a row: ${r.reason}`;
-      t.move('unhealthy', { reason });
+      t.move('unhealthy', { reason: `health check failed ${fails} times in a row: ${r.reason}` });
+      // as the runner recorded it: redacted
+      const reason = t.rec.reason!;
       t.marker(`unhealthy: ${reason}`);
       d.emit({ kind: 'service:unhealthy', service: t.name, reason });
       d.unhealthy(reason);

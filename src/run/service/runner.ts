@@ -114,6 +114,8 @@ export class ServiceRunner {
 
   move(to: ServiceState, extra: Partial<ServiceRecord> = {}): void {
     assertMove(this.name, this.rec.state, to);
+    // a reason may quote a probe's output, which may quote the service's env
+    if (extra.reason) extra = { ...extra, reason: redact(extra.reason, this.ctx.stack.secretValues) };
     Object.assign(this.rec, extra, { state: to });
     this.ctx.save();
   }
@@ -263,7 +265,8 @@ export class ServiceRunner {
     for (const fn of this.exitFns) fn({ ...r, wasReady: true });
   }
 
-  private fail(reason: string, noise?: (line: string) => boolean): ServiceFailedError {
+  private fail(raw: string, noise?: (line: string) => boolean): ServiceFailedError {
+    const reason = redact(raw, this.ctx.stack.secretValues);
     this.move('failed', { reason });
     const tail = this.log?.lastLines(noise) ?? [];
     this.ctx.emit({ kind: 'service:failed', service: this.name, reason, logTail: tail });
