@@ -24,7 +24,10 @@ export async function openStack(flags: StackFlags, resolved = resolveStack({ sta
   const { stack, warnings } = await loadStack(file, { portOffset: flags.portOffset });
   // from here on, nothing printed shows the stack's secrets
   redactInOutput(stack.secretValues);
-  return { stack, warnings, paths: statePaths(stack) };
+  const paths = statePaths(stack);
+  // rendered files go to the run's state folder: ${files.NAME} names the real path
+  stack.stateDir = paths.dir;
+  return { stack, warnings, paths };
 }
 
 /** What a command on a (possibly) running stack acts on. */

@@ -80,6 +80,7 @@ export async function runCli(argv: string[], version: string): Promise<void> {
   stackOptions(program.command('down'))
     .description('stop every service of the stack in reverse order, whole process trees, and prove the ports free')
     .option('-t, --timeout <seconds>', 'grace period before SIGKILL, overriding each stop_timeout', integer('--timeout', 0))
+    .option('-v, --volumes', "then delete the services' data directories (data:), listing each")
     .option('--json', 'print what was stopped as JSON')
     .action((o) => execute(async () => (await import('./commands/down.js')).down(o)));
 

@@ -10,13 +10,16 @@ export function toPrometheus(stack: Stack): string {
     '  scrape_interval: 15s',
     jobs.length ? 'scrape_configs:' : 'scrape_configs: []',
   ];
-  for (const s of jobs) {
-    const port = Object.values(s.ports)[0];
+  // the replicas of a service are one job with a target each
+  const byJob = new Map<string, typeof jobs>();
+  for (const s of jobs) byJob.set(s.replica?.of ?? s.name, [...(byJob.get(s.replica?.of ?? s.name) ?? []), s]);
+  for (const [job, list] of byJob) {
+    const targets = list.map((s) => JSON.stringify(`${urlHost(s.host)}:${Object.values(s.ports)[0]}`)).join(', ');
     lines.push(
-      `  - job_name: ${JSON.stringify(s.name)}`,
-      `    metrics_path: ${JSON.stringify(s.metrics)}`,
+      `  - job_name: ${JSON.stringify(job)}`,
+      `    metrics_path: ${JSON.stringify(list[0]!.metrics)}`,
       '    static_configs:',
-      `      - targets: [${JSON.stringify(`${urlHost(s.host)}:${port}`)}]`,
+      `      - targets: [${targets}]`,
       `        labels: { stack: ${JSON.stringify(stack.name)} }`,
     );
   }

@@ -19,19 +19,40 @@ export interface PlanRow {
   group?: string;
   profiles: string[];
   exposure: Exposure;
+  /** replicas that share this port (spread: hosts), each on its own address */
+  replicas?: { count: number; hosts: string[] };
 }
 
 export function planRows(stack: Stack): PlanRow[] {
   const rows: PlanRow[] = [];
+  // replicas on one port (spread: hosts) are one planned port: one row, with their addresses
+  const shared = new Map<string, PlanRow>();
+  const firstPorts = new Map<string, string>();
+  const movedPorts = new Set<string>();
+  for (const s of Object.values(stack.services)) {
+    if (!s.replica) continue;
+    const ports = JSON.stringify(s.ports);
+    if ((firstPorts.get(s.replica.of) ?? ports) !== ports) movedPorts.add(s.replica.of);
+    firstPorts.set(s.replica.of, firstPorts.get(s.replica.of) ?? ports);
+  }
   for (const s of Object.values(stack.services)) {
     for (const [name, port] of Object.entries(s.ports)) {
-      const label = s.description ?? s.name;
+      const base = s.description ?? s.replica?.of ?? s.name;
+      // spread: ports gives each replica its own port: its own row, saying which replica
+      const label = s.replica && movedPorts.has(s.replica.of) ? `${base} (replica ${s.replica.index} of ${s.replica.count})` : base;
+      const key = s.replica && `${s.replica.of}|${name}|${port}`;
+      const same = key && shared.get(key);
+      if (same) {
+        same.replicas!.count++;
+        same.replicas!.hosts.push(s.host);
+        continue;
+      }
       rows.push({
         port: String(port),
         from: port,
         to: port,
         service: name === 'default' ? label : `${label} (${name})`,
-        key: s.name,
+        key: s.replica?.of ?? s.name,
         portName: name === 'default' ? undefined : name,
         status: s.status,
         location: s.location,
@@ -41,7 +62,9 @@ export function planRows(stack: Stack): PlanRow[] {
         group: s.group,
         profiles: s.profiles,
         exposure: s.exposure,
+        replicas: s.replica && { count: 1, hosts: [s.host] },
       });
+      if (key) shared.set(key, rows.at(-1)!);
     }
   }
   for (const r of stack.ranges)

@@ -9,6 +9,7 @@ import { selectServices } from '../stack/select.js';
 import { ownerField, type Check } from './check.js';
 import { inEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
 import { describeOwner, ownerLookup, type Owner } from './owners.js';
+import { conflicts } from './address-conflict.js';
 import { readSocketTable, type Listener, type SocketTable } from './socket-table.js';
 import { suggestPorts } from './suggest.js';
 
@@ -45,8 +46,12 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
     Object.entries(s.ports).map(([pname, port]) => ({ port, service: s, label: pname === 'default' ? s.name : `${s.name}.${pname}` })),
   );
 
-  const busy = new Map<number, Listener[]>();
-  for (const w of wants) if (table.on(w.port).length) busy.set(w.port, table.on(w.port));
+  // per address: replicas share a port on their own loopback addresses
+  const busy = new Map<Want, Listener[]>();
+  for (const w of wants) {
+    const ls = table.on(w.port).filter((l) => !w.service || conflicts(l, w.service.host));
+    if (ls.length) busy.set(w, ls);
+  }
   const rangeBusy = stack.ranges.map((r) => table.listeners.filter((l) => l.port >= r.from && l.port <= r.to));
   const ownerOf = ownerLookup([...busy.values(), ...rangeBusy].flat());
   const isSelf = (o: Owner | undefined) => !!o?.devnet && o.devnet.stack === options.selfStackId;
@@ -55,7 +60,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
 
   const checks: Check[] = [];
   for (const w of wants) {
-    const ls = busy.get(w.port);
+    const ls = busy.get(w);
     const owner = ls && ownerOf(ls);
     if (!ls) checks.push({ id: 'port.free', level: 'ok', service: w.service?.name, port: w.port, message: `port ${w.port} (${w.label}) is free` });
     else if (isSelf(owner))

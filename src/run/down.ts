@@ -3,6 +3,7 @@
 // been killed with SIGKILL); then prove each port free.
 import { join } from 'node:path';
 import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
+import { conflicts } from '../ports/address-conflict.js';
 import { readSocketTable } from '../ports/socket-table.js';
 import type { Emit } from '../report/events.js';
 import { clearStaleLock, readLock } from '../state/lock.js';
@@ -12,6 +13,7 @@ import { writePrivateFile } from '../state/private-fs.js';
 import { isSameProcess, type ProcessIdentity } from '../state/proc.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
+import { deleteDataDirs, type VolumesResult } from './volumes.js';
 import { stopInWaves } from './waves.js';
 
 export interface HeldPort {
@@ -22,6 +24,8 @@ export interface HeldPort {
 }
 
 export interface DownResult {
+  /** with --volumes: the data directories deleted (only once nothing of the stack runs) */
+  volumes?: VolumesResult;
   wasUp: boolean;
   stopped: string[];
   held: HeldPort[];
@@ -30,7 +34,23 @@ export interface DownResult {
 
 export const stopRequestFile = (paths: StatePaths) => join(paths.dir, 'stop-request.json');
 
-export async function downStack(paths: StatePaths, { timeoutMs, emit }: { timeoutMs?: number; emit: Emit }): Promise<DownResult> {
+export interface DownOptions {
+  timeoutMs?: number;
+  emit: Emit;
+  /** delete the data directories: those of the run, and `declared` (the stack as it is now) inside `root` */
+  volumes?: { declared: string[]; root?: string };
+}
+
+export async function downStack(paths: StatePaths, o: DownOptions): Promise<DownResult> {
+  const result = await stopStack(paths, o);
+  if (!o.volumes || result.survivors.length) return result;
+  const state = readState(paths.stateFile);
+  const root = state?.root ?? o.volumes.root;
+  const dirs = [...Object.values(state?.services ?? {}).flatMap((r) => r.data ?? []), ...o.volumes.declared];
+  return { ...result, volumes: root ? deleteDataDirs(dirs, root) : { deleted: [], absent: [], refused: dirs.map((path) => ({ path, why: 'the stack root is not known' })) } };
+}
+
+async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): Promise<DownResult> {
   const wasStarting = await stopStartingRun(paths, timeoutMs);
   const state = readState(paths.stateFile);
   if (!state) return { wasUp: wasStarting, stopped: [], held: [], survivors: [] };
@@ -119,9 +139,11 @@ async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: 
 }
 
 /** Ports of the stopped services that something still listens on. */
-export function heldPorts(recs: { name: string; ports: Record<string, number> }[]): HeldPort[] {
+export function heldPorts(recs: { name: string; ports: Record<string, number>; host?: string }[]): HeldPort[] {
   const table = readSocketTable();
-  const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, port, ls: table.on(port) }))).filter((w) => w.ls.length);
+  // per address where the record says which (replicas share ports on their own addresses)
+  const on = (port: number, host?: string) => table.on(port).filter((l) => host === undefined || conflicts(l, host));
+  const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, port, ls: on(port, r.host) }))).filter((w) => w.ls.length);
   if (!wanted.length) return [];
   const ownerOf = ownerLookup(wanted.flatMap((w) => w.ls));
   return wanted.map((w) => {

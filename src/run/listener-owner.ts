@@ -1,5 +1,6 @@
 // Whether a port's listener belongs to a service's own process tree: a stray process
 // that already answers on the port must not make the service look ready.
+import { conflicts } from '../ports/address-conflict.js';
 import { socketInodesOf } from '../ports/owners.js';
 import { readFamily, tableOf, type SocketTable } from '../ports/socket-table.js';
 import { processTree } from '../state/proc-scan.js';
@@ -25,8 +26,9 @@ function heldByTree(inodes: number[], pid: number, pgid: number): boolean {
   });
 }
 
-export function listenerOwnedByTree(port: number, pid: number, pgid: number): boolean {
+export function listenerOwnedByTree(port: number, pid: number, pgid: number, host?: string): boolean {
   // IPv4 first; the IPv6 table (::1, dual-stack ::) is read only when IPv4 does not settle it
-  const inodes = (family: 4 | 6) => listenersOf(family).on(port).map((l) => l.inode);
+  // only the listeners on the service's address: five replicas on one port are five listeners
+  const inodes = (family: 4 | 6) => listenersOf(family).on(port).filter((l) => host === undefined || conflicts(l, host)).map((l) => l.inode);
   return heldByTree(inodes(4), pid, pgid) || heldByTree(inodes(6), pid, pgid);
 }

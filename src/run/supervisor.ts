@@ -7,6 +7,7 @@ import { portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, RunEvent } from '../report/events.js';
 import { withDependencies } from '../stack/graph.js';
+import { expandNames } from '../stack/replicas.js';
 import { isLaunchable, type Condition, type Stack } from '../stack/model.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ProcessIdentity } from '../state/proc.js';
@@ -21,6 +22,7 @@ import { RestartPolicy } from './policies/restart-policy.js';
 import { startOrRollBack } from './policies/rollback.js';
 import { attachWatch } from './policies/watch.js';
 import { probeOnce } from './probes/registry.js';
+import { createDataDirs, renderFiles } from './render-files.js';
 import { ServiceRunner, StartAborted, type SpawnFn } from './service/runner.js';
 import { urlOf } from './service-url.js';
 import { stopWaves } from './waves.js';
@@ -52,6 +54,8 @@ export class Supervisor {
   private readonly unwatch: (() => Promise<void>)[] = [];
   /** stopped on request: the stack is not over while they may be started again */
   private readonly userStopped = new Set<string>();
+  /** services whose files and data directories are in place */
+  private readonly prepared = new Set<string>();
   private degraded: Record<string, string[]> = {};
   private stopping: Promise<void> | undefined;
   /** the first start is done: requests on the running stack are taken from now on */
@@ -71,6 +75,7 @@ export class Supervisor {
       runId,
       supervisor,
       startedAt: new Date().toISOString(),
+      root: stack.root,
       order: [],
       services: {},
     };
@@ -128,9 +133,21 @@ export class Supervisor {
     if (!alive && !this.stopping) this.allExited.resolve();
   }
 
+  /** Files rendered and data directories created for services about to start the first time. */
+  private prepare(names: readonly string[], withStackFiles = false): void {
+    const fresh = names.filter((n) => !this.prepared.has(n));
+    renderFiles(this.o.stack, fresh, withStackFiles);
+    const data = createDataDirs(this.o.stack, fresh);
+    for (const n of fresh) {
+      this.prepared.add(n);
+      if (data[n]) this.state.services[n]!.data = data[n];
+    }
+  }
+
   /** Starts every service; on any failure stops what it started, in reverse order, and throws. */
   async start(): Promise<void> {
     const t0 = Date.now();
+    this.prepare(this.o.services, true);
     this.save();
     const failure = await startOrRollBack(this.o.services, (name, signal) => this.startWhenDepsAllow(name, signal));
     if (this.stopping) {
@@ -194,19 +211,22 @@ export class Supervisor {
     return p;
   }
 
-  private known(names: readonly string[]): void {
+  /** The services named, a replicated one standing for its replicas; unknown names are refused. */
+  private known(asked: readonly string[]): string[] {
+    const names = expandNames(this.o.stack.services, asked);
     const all = Object.keys(this.o.stack.services);
     for (const n of names) {
       const s = this.o.stack.services[n];
       if (!s) throw new UsageError(`stack ${this.o.paths.stackId} has no service "${n}" (as loaded at up); it has ${all.join(', ')}`, { hint: 'a service added to the stack file since needs devnet down and up' });
       if (!isLaunchable(s)) throw new UsageError(`service ${n} is not launched (status: ${s.status}${s.command === undefined ? ', no command' : ''})`);
     }
+    return names;
   }
 
   /** Starts the services not running, and what they need first; the rest is untouched. */
-  startServices(names: readonly string[]): Promise<ServicesResult> {
+  startServices(asked: readonly string[]): Promise<ServicesResult> {
     return this.serial(async () => {
-      this.known(names);
+      const names = this.known(asked);
       const graph = Object.fromEntries(Object.values(this.o.stack.services).map((s) => [s.name, Object.keys(s.dependsOn)]));
       const wanted = [...withDependencies(graph, names)];
       const needsStart = (n: string) => {
@@ -217,6 +237,7 @@ export class Supervisor {
       const toStart = wanted.filter(needsStart);
       if (!toStart.length) return { services: [] };
       await this.checkPorts(toStart);
+      this.prepare(toStart);
       for (const n of toStart) {
         this.userStopped.delete(n);
         const r = this.runners.get(n) ?? this.add(n);
@@ -228,9 +249,9 @@ export class Supervisor {
   }
 
   /** Stops services, dependents first; refuses while running services depend on them unless withDependents. */
-  stopServices(names: readonly string[], o: { withDependents?: boolean; timeoutMs?: number } = {}): Promise<ServicesResult> {
+  stopServices(asked: readonly string[], o: { withDependents?: boolean; timeoutMs?: number } = {}): Promise<ServicesResult> {
     return this.serial(async () => {
-      this.known(names);
+      const names = this.known(asked);
       const set = new Set(names.filter((n) => this.state.services[n]));
       const dependents = this.runningDependents(set);
       if (dependents.length && !o.withDependents)
@@ -273,10 +294,7 @@ export class Supervisor {
 
   /** Stops and starts each service again on its ports, waiting for readiness; dependents keep running. */
   restartServices(names: readonly string[], reason = 'asked by devnet restart'): Promise<ServicesResult> {
-    return this.serial(async () => {
-      this.known(names);
-      return this.restartNow(names, reason);
-    });
+    return this.serial(async () => this.restartNow(this.known(names), reason));
   }
 
   private async restartNow(names: readonly string[], reason: string): Promise<ServicesResult> {

@@ -1,16 +1,26 @@
 // ${...} interpolation: a pure function from a template and a context to a string.
 // References: ${port} ${ports.NAME} ${host} ${services.S.port} ${services.S.ports.NAME}
-// ${services.S.host} ${env.VAR} ${env.VAR:-default} ${stack.dir}. `$${` is a literal `${`.
+// ${services.S.host} ${env.VAR} ${env.VAR:-default} ${stack.dir}; for replicas ${replica}
+// ${replicas} ${peers} ${peers.PORT} ${services.S.peers} ${services.S.peers.PORT}; and
+// ${files.NAME}. `$${` is a literal `${`.
 import { own } from './own.js';
 
 export interface PortsOf {
   host: string;
   ports: Record<string, number>;
+  /** a replica: which (1-based), of how many */
+  replica?: { index: number; count: number };
+  /** under a replicated service's own name: its replicas, in order */
+  replicas?: PortsOf[];
 }
 
 export interface InterpolationContext {
-  /** the service being interpolated; absent for stack-level values */
-  self?: PortsOf;
+  /** the service being interpolated; absent for stack-level values. peers: its other replicas */
+  self?: PortsOf & { peers?: PortsOf[] };
+  /** rendered files by name: their paths */
+  files?: Record<string, string>;
+  /** the service's data directories, absolute */
+  data?: string[];
   services: Record<string, PortsOf>;
   env: Record<string, string | undefined>;
   host: string;
@@ -50,6 +60,23 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     throw new InterpolationError(ref, `\${${ref}}: environment variable ${name} is not set (set it, add it to env:, or give a default: \${env.${name}:-value})`);
   }
   if (head === 'host' && rest.length === 0) return ctx.self?.host ?? ctx.host;
+  if ((head === 'replica' || head === 'replicas') && rest.length === 0) {
+    if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service has replicas`);
+    return String(head === 'replica' ? (ctx.self.replica?.index ?? 1) : (ctx.self.replica?.count ?? 1));
+  }
+  if (head === 'peers' && rest.length <= 1) {
+    if (!ctx.self?.peers) throw new InterpolationError(ref, `\${${ref}}: this service has no replicas, so no peers; give it replicas: N, or use \${services.NAME.peers}`);
+    return peerList(ctx.self.peers, rest[0], ref);
+  }
+  if (head === 'data' && rest.length === 0) {
+    if (!ctx.data?.length) throw new InterpolationError(ref, `\${${ref}}: this service declares no data: directory`);
+    return ctx.data[0]!;
+  }
+  if (head === 'files' && rest.length === 1) {
+    const path = ctx.files && own(ctx.files, rest[0]!);
+    if (path === undefined) throw new InterpolationError(ref, `\${${ref}}: no file named "${rest[0]}" (declare it under files: of this service or of the stack)`);
+    return path;
+  }
   if (head === 'stack' && rest.length === 1 && rest[0] === 'dir' && ctx.stackDir !== undefined) return ctx.stackDir;
   if (head === 'port' || head === 'ports') {
     if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service can use its own port; use \${services.NAME.port}`);
@@ -59,10 +86,25 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     const [svc, field, ...more] = rest;
     const target = own(ctx.services, svc!);
     if (!target) throw new InterpolationError(ref, `\${${ref}}: unknown service "${svc}"`);
+    if (field === 'peers' && more.length <= 1) return peerList(target.replicas ?? [target], more[0], ref);
+    if (target.replicas && (field === 'host' || field === 'port' || field === 'ports'))
+      throw new InterpolationError(ref, `\${${ref}}: service "${svc}" has ${target.replicas.length} replicas; name one (\${services.${svc}-1.${[field, ...more].join('.')}}) or list them all (\${services.${svc}.peers})`);
     if (field === 'host' && more.length === 0) return target.host;
     if (field === 'port' || field === 'ports') return portOf(target, field, more, ref, `service "${svc}"`);
   }
-  throw new InterpolationError(ref, `\${${ref}}: unknown reference (use port, ports.NAME, host, services.S.port, services.S.ports.NAME, env.VAR or stack.dir)`);
+  throw new InterpolationError(ref, `\${${ref}}: unknown reference (use port, ports.NAME, host, replica, replicas, peers, services.S.port, services.S.ports.NAME, services.S.host, services.S.peers, files.NAME, data, env.VAR or stack.dir)`);
+}
+
+/** host:port of each, comma-separated; wildcard binds are reached on loopback, IPv6 in brackets. */
+function peerList(list: PortsOf[], portName: string | undefined, ref: string): string {
+  return list
+    .map((p) => {
+      const port = portName === undefined ? Object.values(p.ports)[0] : own(p.ports, portName);
+      if (port === undefined) throw new InterpolationError(ref, `\${${ref}}: ${portName === undefined ? 'the service declares no port' : `no port named "${portName}" (it has ${Object.keys(p.ports).join(', ') || 'none'})`}`);
+      const h = p.host === '0.0.0.0' || p.host === '' ? '127.0.0.1' : p.host === '::' ? '::1' : p.host;
+      return `${h.includes(':') ? `[${h}]` : h}:${port}`;
+    })
+    .join(',');
 }
 
 function portOf(target: PortsOf, field: string, rest: string[], ref: string, who: string): string {

@@ -6,7 +6,8 @@ import { StackError, UsageError, type Problem } from '../errors.js';
 import { envFileRefs, readEnvFiles, secretValuesOf, type EnvFileRef } from './env-files.js';
 import { InterpolationError, interpolate } from './interpolate.js';
 import { DEFAULT_HOST, type Stack } from './model.js';
-import { envStrings, normalizeService, normalizeSpans, type Raw } from './normalize.js';
+import { envStrings, normalizeFiles, normalizeService, normalizeSpans, type Raw } from './normalize.js';
+import { expandReplicas } from './replicas.js';
 import { checkStack } from './rules.js';
 import { stackSchema } from './schema.js';
 import { validate, type PathSegment } from './schema-dsl.js';
@@ -92,10 +93,19 @@ async function loadValue(value: unknown, file: string, options: LoadOptions, tex
   const { errors, warnings } = checkStack(stack, env);
   // a rule that trips over a service set aside would only echo its schema problem
   const echoes = (message: string) => [...broken].some((b) => message.includes(`"${b}"`));
-  errors.filter((e) => !echoes(e.message)).forEach((e) => at(e.segments, e.message, e.atKey));
+  // a replica's problem is its service's, in the file; five replicas with one mistake make one problem
+  const seen = new Set<string>();
+  const atService = (segments: PathSegment[], message: string, atKey?: boolean) => {
+    const of = segments[0] === 'services' && typeof segments[1] === 'string' ? stack.services[segments[1]]?.replica?.of : undefined;
+    const inFile = of ? ['services', of, ...segments.slice(2)] : segments;
+    const key = `${inFile.join('.')}|${message}`;
+    if (!seen.has(key)) at(inFile, message, atKey);
+    seen.add(key);
+  };
+  errors.filter((e) => !echoes(e.message)).forEach((e) => atService(e.segments, e.message, e.atKey));
   const problems = await resolvePositions();
   if (problems.length) throw new StackError(sortProblems(problems));
-  warnings.forEach((w) => at(w.segments, w.message, w.atKey));
+  warnings.forEach((w) => atService(w.segments, w.message, w.atKey));
   return { stack, warnings: await resolvePositions() };
 }
 
@@ -128,14 +138,17 @@ function buildStack(
   const secretValues = [...secretValuesOf(fileEnv), ...secretValuesOf(literals(envStrings(raw.env)))];
   for (const [name, s] of Object.entries((raw.services ?? {}) as Record<string, Raw>)) {
     const svcFileEnv = readFiles(envFileRefs(s.env_file, ['services', name, 'env_file']));
-    const probes = ['http', 'tcp', 'log', 'exit'].filter((k) => s.ready?.[k] !== undefined);
-    if (probes.length > 1) at(['services', name, 'ready'], `ready takes exactly one probe, got ${probes.join(' and ')}: keep one`);
+    for (const [key, kinds] of [['ready', ['http', 'tcp', 'log', 'exit', 'exec']], ['health', ['http', 'tcp', 'exec']]] as const) {
+      const probes = kinds.filter((k) => s[key]?.[k] !== undefined);
+      if (probes.length > 1) at(['services', name, key], `${key} takes exactly one probe, got ${probes.join(' and ')}: keep one`);
+    }
     secretValues.push(...secretValuesOf(svcFileEnv), ...secretValuesOf(literals(envStrings(s.env))));
     services[name] = normalizeService(name, s, host, portOffset, svcFileEnv);
   }
   return {
     name: raw.name,
     description: raw.description,
+    services: expandReplicas(services, at),
     file,
     dir,
     root,
@@ -144,11 +157,11 @@ function buildStack(
     fileEnv,
     env: envStrings(raw.env),
     secretValues,
-    services,
     ranges: normalizeSpans(raw.ranges, portOffset),
     groups: normalizeSpans(raw.groups, portOffset),
     portOffset,
     alternatives: raw.alternatives ?? [],
+    files: normalizeFiles(raw.files),
   };
 }
 

@@ -51,8 +51,47 @@ export interface RestartSpec {
   backoffMaxMs: number;
 }
 
+/** replicas: N: how the copies are placed */
+export type Spread = 'hosts' | 'ports';
+
+export interface ReplicaSpec {
+  count: number;
+  spread: Spread;
+  /** spread: ports: replica i gets port + (i-1) * stride */
+  stride: number;
+}
+
+/** One copy of a replicated service: NAME-1 ... NAME-N. */
+export interface ReplicaOf {
+  /** the service as the stack file names it */
+  of: string;
+  /** 1-based */
+  index: number;
+  count: number;
+}
+
+/** A file rendered at up with the same interpolation as commands; referenced as ${files.NAME}. */
+export interface FileSpec {
+  name: string;
+  /** where it goes, relative to the stack root; default: the state folder */
+  path?: string;
+  /** a template file, relative to the stack file */
+  template?: string;
+  content?: string;
+  /** a file devnet writes from the plan: prometheus (scrape config of the ports in use) */
+  generate?: 'prometheus';
+  mode: number;
+}
+
 export interface Service {
   name: string;
+  /** files rendered for this service (per replica) */
+  files: Record<string, FileSpec>;
+  /** directories it keeps data in, relative to the stack root (interpolated); down --volumes deletes them */
+  data: string[];
+  /** set on a replicated service before expansion; the expanded copies carry `replica` */
+  replicas?: ReplicaSpec;
+  replica?: ReplicaOf;
   description?: string;
   command?: string | string[];
   /** run instead when the program of command is not installed */
@@ -124,6 +163,10 @@ export interface Stack {
   portOffset: number;
   /** stacks this one stands in for (or that stand in for it): never run at once, so shared ports are fine */
   alternatives: string[];
+  /** files rendered once for the whole stack */
+  files: Record<string, FileSpec>;
+  /** the state folder of the run (set when the stack is opened to act on it): rendered files go there */
+  stateDir?: string;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';

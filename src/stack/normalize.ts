@@ -9,6 +9,7 @@ import {
   DEFAULT_HEALTH,
   type Condition,
   type ExecProbe,
+  type FileSpec,
   type HealthSpec,
   type RestartPolicyName,
   type Exposure,
@@ -81,6 +82,9 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
       backoffMaxMs: parseDuration(raw.backoff_max, DEFAULT_BACKOFF_MAX_MS),
     },
     watch: raw.watch ?? [],
+    files: normalizeFiles(raw.files),
+    data: raw.data ?? [],
+    replicas: raw.replicas === undefined ? undefined : { count: raw.replicas, spread: raw.spread ?? 'hosts', stride: raw.stride ?? 1 },
     profiles: raw.profiles ?? [],
     status: (raw.status ?? 'active') as ServiceStatus,
     migration: raw.migration,
@@ -107,6 +111,15 @@ function normalizeReady(raw: Raw | undefined, hasPort: boolean): ReadySpec {
   if (raw?.exec !== undefined) return { kind: 'exec', exec: execProbe(raw), ...base };
   if (raw?.tcp || hasPort) return { kind: 'tcp', ...base };
   return { kind: 'none', ...base };
+}
+
+export function normalizeFiles(raw: Raw | undefined): Record<string, FileSpec> {
+  return Object.fromEntries(
+    Object.entries(raw ?? {}).map(([name, f]: [string, Raw]) => [
+      name,
+      { name, path: f.path, template: f.template, content: f.content, generate: f.generate, mode: f.mode === undefined ? 0o600 : parseInt(String(f.mode), 8) },
+    ]),
+  );
 }
 
 const execProbe = (raw: Raw): ExecProbe => ({ command: raw.exec, shell: raw.shell ?? false });

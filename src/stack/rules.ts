@@ -1,10 +1,13 @@
 // Cross-field rules on a normalized stack. Each rule pushes every problem it finds,
 // so the user sees them all at once; positions are added by load from the paths.
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { splitCommand } from './argv.js';
 import { findCycle } from './graph.js';
-import { InterpolationError, interpolate, references, type InterpolationContext } from './interpolate.js';
-import { isLaunchable, type PortSpan, type Stack } from './model.js';
+import { InterpolationError, interpolate, references, type InterpolationContext, type PortsOf } from './interpolate.js';
+import { filePaths, isInside } from './files.js';
+import { isLaunchable, type PortSpan, type Service, type Stack } from './model.js';
 import { own } from './own.js';
 import { didYouMean, type PathSegment } from './schema-dsl.js';
 
@@ -27,6 +30,7 @@ export function checkStack(stack: Stack, processEnv: Record<string, string | und
   checkGroups(stack, err);
   checkReady(stack, err);
   checkInterpolation(stack, processEnv, err);
+  checkFilesAndData(stack, processEnv, err);
   checkLifecycle(stack, warn);
   checkWildcardBinds(stack, warn);
   return { errors, warnings };
@@ -164,9 +168,18 @@ function checkReady(stack: Stack, err: Push) {
 
 export function interpolationContext(stack: Stack, serviceName: string | undefined, processEnv: Record<string, string | undefined>): InterpolationContext {
   const s = serviceName ? own(stack.services, serviceName) : undefined;
+  const all = Object.values(stack.services);
+  const portsOf = (x: Service): PortsOf => ({ host: x.host, ports: x.ports, replica: x.replica && { index: x.replica.index, count: x.replica.count } });
+  const groups = new Map<string, PortsOf[]>();
+  for (const x of all) if (x.replica) groups.set(x.replica.of, [...(groups.get(x.replica.of) ?? []), portsOf(x)]);
   const ctx: InterpolationContext = {
-    self: s && { host: s.host, ports: s.ports },
-    services: Object.fromEntries(Object.values(stack.services).map((x) => [x.name, { host: x.host, ports: x.ports }])),
+    self: s && { ...portsOf(s), peers: s.replica && all.filter((x) => x.replica?.of === s.replica!.of && x !== s).map(portsOf) },
+    services: {
+      ...Object.fromEntries(all.map((x) => [x.name, portsOf(x)])),
+      // a replicated service by its own name: its replicas, for ${services.S.peers}
+      ...Object.fromEntries([...groups].map(([of, list]) => [of, { host: list[0]!.host, ports: list[0]!.ports, replicas: list }])),
+    },
+    files: filePaths(stack, s),
     env: { ...processEnv, ...stack.fileEnv },
     host: stack.host,
     stackDir: stack.dir,
@@ -176,6 +189,15 @@ export function interpolationContext(stack: Stack, serviceName: string | undefin
   resolveEnvInto(ctx, stack.env);
   Object.assign(ctx.env, s?.fileEnv);
   resolveEnvInto(ctx, s?.env);
+  // ${data}: its first data directory, under the stack root (a broken one is reported at data:)
+  const data = s?.data.flatMap((d) => {
+    try {
+      return [resolve(stack.root, interpolate(d, ctx))];
+    } catch {
+      return [];
+    }
+  });
+  if (data?.length) ctx.data = data;
   return ctx;
 }
 
@@ -223,6 +245,74 @@ function checkInterpolation(stack: Stack, processEnv: Record<string, string | un
     }
     for (const [k, v] of Object.entries(s.env)) check(v, ctx, svcPath(s.name, 'env', k));
     for (const [k, v] of Object.entries(stack.env)) check(v, ctx, ['env', k]);
+  }
+}
+
+const MAX_TEMPLATE_BYTES = 1 << 20;
+
+/** A template's text, or a problem: missing, a folder, too large. */
+function templateText(stack: Stack, template: string): { text: string } | { problem: string } {
+  const file = resolve(stack.dir, template);
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return { problem: `template ${template} is not a file` };
+    if (st.size > MAX_TEMPLATE_BYTES) return { problem: `template ${template} is ${st.size} bytes; templates are capped at 1 MiB` };
+    return { text: readFileSync(file, 'utf8') };
+  } catch {
+    return { problem: `template ${template} does not exist (looked for ${file})` };
+  }
+}
+
+function checkFilesAndData(stack: Stack, processEnv: Record<string, string | undefined>, err: Push) {
+  const owners: [Service | undefined, PathSegment[]][] = [[undefined, ['files']], ...Object.values(stack.services).filter(isLaunchable).map((s): [Service, PathSegment[]] => [s, svcPath(s.replica?.of ?? s.name, 'files')])];
+  for (const [s, at] of owners) {
+    const files = s ? s.files : stack.files;
+    const ctx = interpolationContext(stack, s?.name, processEnv);
+    for (const f of Object.values(files)) {
+      const fat = [...at, f.name];
+      const sources = (['template', 'content', 'generate'] as const).filter((k) => f[k] !== undefined);
+      if (sources.length !== 1) {
+        err(fat, sources.length ? `takes one of template, content or generate, got ${sources.join(' and ')}` : 'says nothing to write: give it template:, content: or generate: prometheus');
+        continue;
+      }
+      if (f.path !== undefined && !isInside(resolve(stack.root, f.path), stack.root)) err([...fat, 'path'], `${f.path} is outside the stack root ${stack.root}; rendered files stay inside it (or, with no path:, in the state folder)`);
+      if (f.path !== undefined && s?.replica && !f.path.includes('${replica}')) err([...fat, 'path'], `every replica of ${s.replica.of} would write ${f.path}; put \${replica} in the path, or leave path: out (each replica gets its own in the state folder)`);
+      let text = f.content;
+      if (f.template !== undefined) {
+        const t = templateText(stack, f.template);
+        if ('problem' in t) {
+          err([...fat, 'template'], t.problem);
+          continue;
+        }
+        text = t.text;
+      }
+      if (text === undefined) continue;
+      for (const ref of references(text)) {
+        try {
+          interpolate(`\${${ref}}`, ctx);
+        } catch (e) {
+          if (!(e instanceof InterpolationError)) throw e;
+          err([...fat, f.template !== undefined ? 'template' : 'content'], `${f.template ?? 'content'}: ${e.message}`);
+          break;
+        }
+      }
+    }
+  }
+  for (const s of Object.values(stack.services)) {
+    if (!isLaunchable(s)) continue;
+    const ctx = interpolationContext(stack, s.name, processEnv);
+    s.data.forEach((d, i) => {
+      const at = svcPath(s.replica?.of ?? s.name, 'data', i);
+      let path: string;
+      try {
+        path = resolve(stack.root, interpolate(d, ctx));
+      } catch (e) {
+        if (!(e instanceof InterpolationError)) throw e;
+        return err(at, e.message);
+      }
+      if (!isInside(path, stack.root)) err(at, `${d} is ${path}, outside the stack root ${stack.root}: devnet creates and deletes data directories only inside it`);
+      else if (s.replica && !references(d).some((r) => r === 'replica' || r === 'host')) err(at, `every replica of ${s.replica.of} would keep its data in ${d}; put \${replica} in the path`);
+    });
   }
 }
 

@@ -57,6 +57,20 @@ export const healthSchema: Schema = obj(
   { description: 'health after ready (liveness): probed every interval; unhealthy after retries failures, restarted when the service has a restart policy' },
 );
 
+const filesSchema = record(
+  obj(
+    {
+      path: str({ description: 'where the file goes, relative to the stack root (default: the state folder); ${replica} allowed' }),
+      template: str({ description: 'a template file, relative to the stack file, rendered with ${...} interpolation' }),
+      content: str({ description: 'the text of the file, rendered with ${...} interpolation' }),
+      generate: str({ enum: ['prometheus'], description: 'a file devnet writes: prometheus (a scrape config of the ports in use, after --remap and --port-offset)' }),
+      mode: union([int({ min: 0, max: 777 }), str({ pattern: '^0?[0-7]{3}$', patternHint: 'an octal mode such as 0644 or 0755' })], { description: 'file mode, octal (default 0600)' }),
+    },
+    { description: 'one of template, content or generate' },
+  ),
+  { keyPattern: NAME, description: 'files rendered at up (after --remap and --port-offset), referenced as ${files.NAME}' },
+);
+
 export const serviceSchema: Schema = obj({
   description: str({ description: 'what the service is, shown in the port plan' }),
   command: union([str(), arr(str(), { minItems: 1 })], { description: 'program and arguments; split into argv and run without a shell unless shell: true' }),
@@ -87,6 +101,11 @@ export const serviceSchema: Schema = obj({
   max_restarts: int({ min: 0, description: 'restarts in a row before it is given up as failed (default 0: no limit)' }),
   backoff: duration('delay before the first restart; doubles with each restart in a row (default 1s)'),
   backoff_max: duration('longest delay between restarts (default 30s)'),
+  files: filesSchema,
+  data: arr(str(), { description: 'directories the service keeps data in, relative to the stack root (${replica} and other references allowed); created at up, kept across restarts, deleted by devnet down --volumes' }),
+  replicas: int({ min: 1, max: 250, description: 'run N copies, named NAME-1 ... NAME-N (status, logs, --only, restart)' }),
+  spread: str({ enum: ['hosts', 'ports'], description: 'how replicas are placed: hosts (default) keeps the port and gives each its own loopback address 127.0.0.1, 127.0.0.2, ...; ports gives replica i port + (i-1) * stride' }),
+  stride: int({ min: 1, description: 'spread: ports: the distance between the ports of consecutive replicas (default 1)' }),
   watch: arr(str(), { description: 'paths or globs, relative to the service cwd, that restart it on change under devnet up --watch' }),
   profiles: arr(str({ pattern: NAME, patternHint: 'a profile name' }), { description: 'launched only with --profile; none: always launched' }),
   status: str({ enum: ['active', 'planned', 'deprecated'], description: 'planned: reserved in the plan, never launched; deprecated: carries migration' }),
@@ -112,6 +131,7 @@ export const stackSchema: Schema = obj(
     root: str({ description: 'directory services run from, relative to the stack file; ${env.VAR} allowed' }),
     setup: str({ description: 'how to get what the stack needs (a checkout for root:); doctor shows it when missing' }),
     host: str({ description: 'default bind address of services (default 127.0.0.1, loopback)' }),
+    files: filesSchema,
     alternatives: arr(str({ pattern: NAME }), { description: 'stacks this one stands in for, or that stand in for it: they never run at once, so doctor does not warn about the ports they share' }),
     env_file: envFiles,
     env: envMap,

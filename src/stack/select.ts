@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { withDependencies } from './graph.js';
 import { isLaunchable, type Stack } from './model.js';
 import { own } from './own.js';
+import { expandNames } from './replicas.js';
 import { didYouMean } from './schema-dsl.js';
 
 export interface Selection {
@@ -11,13 +12,16 @@ export interface Selection {
   profiles?: readonly string[];
 }
 
-export function selectServices(stack: Stack, { only, profiles = [] }: Selection = {}): string[] {
+export function selectServices(stack: Stack, { only: asked, profiles = [] }: Selection = {}): string[] {
+  let only = asked;
   const all = Object.values(stack.services);
   const known = new Set(all.flatMap((s) => s.profiles));
   for (const p of profiles) if (!known.has(p)) throw new UsageError(`unknown profile "${p}"${didYouMean(p, [...known])}; stack ${stack.name} has ${[...known].join(', ') || 'no profiles'}`);
   const graph = Object.fromEntries(all.map((s) => [s.name, Object.keys(s.dependsOn)]));
   let roots: string[];
   if (only?.length) {
+    // a replicated service stands for all its replicas
+    only = expandNames(stack.services, only);
     for (const o of only) {
       const s = own(stack.services, o);
       if (!s) throw new UsageError(`--only: unknown service "${o}"${didYouMean(o, Object.keys(stack.services))}`);

@@ -49,6 +49,8 @@ export interface ServiceRecord {
   lastExit?: LastExit;
   /** why it is failed or unhealthy, for status */
   reason?: string;
+  /** its data directories, absolute: down --volumes deletes them */
+  data?: string[];
 }
 
 export interface StackState {
@@ -62,6 +64,8 @@ export interface StackState {
   /** the devnet process that supervises the services (the foreground CLI or the detached supervisor) */
   supervisor: ProcessIdentity;
   startedAt: string;
+  /** the stack root: data directories are only ever deleted inside it */
+  root?: string;
   /** the supervisor's control socket */
   control?: string;
   /** start order; down goes in reverse */

@@ -2,12 +2,15 @@ import { ExitCode, StopError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import { downStack } from '../../run/down.js';
-import { announce, openForRun, print, printJson, upElsewhere } from '../context.js';
+import { isLaunchable, type Stack } from '../../stack/model.js';
+import { interpolationContext } from '../../stack/rules.js';
+import { announce, openForRun, print, printJson, shownPath, upElsewhere } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
   timeout?: number;
   json?: boolean;
+  volumes?: boolean;
 }
 
 export async function down(flags: Flags): Promise<number> {
@@ -15,7 +18,8 @@ export async function down(flags: Flags): Promise<number> {
   const { paths } = ctx;
   announce(ctx, flags.json);
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: ctx.services, showLogs: false, color: colorEnabled() });
-  const result = await downStack(paths, { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit });
+  const volumes = flags.volumes ? { declared: ctx.stack ? declaredDataDirs(ctx.stack) : [], root: ctx.stack?.root } : undefined;
+  const result = await downStack(paths, { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit, volumes });
   if (flags.json) printJson({ stack: paths.stackId, ...result, held: result.held.map((h) => ({ service: h.service, port: h.port, owner: h.owner && { pid: h.owner.pid, command: h.owner.command } })) });
   else if (!result.wasUp) {
     print(`stack ${paths.stackId} is not up; nothing to stop`);
@@ -28,5 +32,18 @@ export async function down(flags: Flags): Promise<number> {
     throw new StopError(problems.join('\n'));
   }
   if (!flags.json && result.wasUp) print(`stack ${paths.stackId} is down; all ports free`);
+  const v = result.volumes;
+  if (v && !flags.json) {
+    for (const d of v.deleted) print(`deleted ${shownPath(d)}`);
+    if (!v.deleted.length) print(`no data directories to delete${v.absent.length ? ` (${v.absent.map(shownPath).join(', ')} ${v.absent.length === 1 ? 'does' : 'do'} not exist)` : ''}`);
+  }
+  if (v?.refused.length) throw new StopError(v.refused.map((r) => `data directory ${r.path} was not deleted: ${r.why}`).join('\n'));
   return ExitCode.ok;
+}
+
+/** The data directories of the stack as it is now, for down --volumes on a stack that is down. */
+function declaredDataDirs(stack: Stack): string[] {
+  return Object.values(stack.services)
+    .filter(isLaunchable)
+    .flatMap((s) => interpolationContext(stack, s.name, process.env).data ?? []);
 }

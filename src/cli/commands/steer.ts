@@ -27,7 +27,8 @@ export async function steer(op: 'start' | 'stop' | 'restart', services: string[]
     announce(ctx, flags.json);
     const recorded = Object.keys(readStateQuiet(ctx.paths)?.services ?? {});
     const known = [...new Set([...ctx.services, ...recorded])];
-    for (const s of services) if (!known.includes(s)) throw new UsageError(`stack ${ctx.paths.stackId} has no service "${s}"${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
+    // a replicated service (finance-raft) stands for its replicas (finance-raft-1, ...)
+    for (const s of services) if (!known.includes(s) && !known.includes(`${s}-1`)) throw new UsageError(`stack ${ctx.paths.stackId} has no service "${s}"${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
     return await requestOnRunning(ctx.paths, op, services, flags);
   } catch (e) {
     if (flags.json) printJson({ ok: false, error: errorJson(e) });

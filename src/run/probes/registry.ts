@@ -14,7 +14,7 @@ export const isPolled = (kind: string): kind is PolledKind => kind in polled;
 export async function probeOnce(t: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
   const r = await polled[t.kind](t, signal);
   if (!r.ok || t.kind === 'exec') return r;
-  if (t.port !== undefined && t.owned && !listenerOwnedByTree(t.port, t.pid, t.pgid))
+  if (t.port !== undefined && t.owned && !listenerOwnedByTree(t.port, t.pid, t.pgid, t.host))
     return { ok: false, reason: `port ${t.port} answers, but not from this service's processes (a stray listener? a proxy such as docker-proxy needs ready.owned: false)` };
   return r;
 }

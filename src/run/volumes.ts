@@ -1,0 +1,31 @@
+// devnet down --volumes: the data directories of a stack that is down are deleted, as
+// `docker compose down -v` deletes volumes: exactly those recorded (or declared), each only
+// when it lies inside the stack root; a link is removed, never followed.
+import { lstatSync, rmSync } from 'node:fs';
+import { isInside } from '../stack/files.js';
+
+export interface VolumesResult {
+  deleted: string[];
+  /** declared but not there (never created, or deleted already) */
+  absent: string[];
+  refused: { path: string; why: string }[];
+}
+
+export function deleteDataDirs(dirs: readonly string[], root: string): VolumesResult {
+  const out: VolumesResult = { deleted: [], absent: [], refused: [] };
+  for (const dir of [...new Set(dirs)]) {
+    if (!isInside(dir, root)) {
+      out.refused.push({ path: dir, why: `outside the stack root ${root}` });
+      continue;
+    }
+    try {
+      lstatSync(dir);
+    } catch {
+      out.absent.push(dir);
+      continue;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    out.deleted.push(dir);
+  }
+  return out;
+}
