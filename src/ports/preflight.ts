@@ -9,7 +9,7 @@ import { selectServices } from '../stack/select.js';
 import { ownerField, type Check } from './check.js';
 import { inEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
 import { describeOwner, ownerLookup, type Owner } from './owners.js';
-import { conflicts } from './address-conflict.js';
+import { conflicts } from '../stack/address-conflict.js';
 import { readSocketTable, type Listener, type SocketTable } from './socket-table.js';
 import { suggestPorts } from './suggest.js';
 

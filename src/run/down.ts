@@ -3,7 +3,7 @@
 // been killed with SIGKILL); then prove each port free.
 import { join } from 'node:path';
 import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
-import { conflicts } from '../ports/address-conflict.js';
+import { conflicts } from '../stack/address-conflict.js';
 import { readSocketTable } from '../ports/socket-table.js';
 import type { Emit } from '../report/events.js';
 import { clearStaleLock, readLock } from '../state/lock.js';
@@ -47,7 +47,8 @@ export async function downStack(paths: StatePaths, o: DownOptions): Promise<Down
   const state = readState(paths.stateFile);
   const root = state?.root ?? o.volumes.root;
   const dirs = [...Object.values(state?.services ?? {}).flatMap((r) => r.data ?? []), ...o.volumes.declared];
-  return { ...result, volumes: root ? deleteDataDirs(dirs, root) : { deleted: [], absent: [], refused: dirs.map((path) => ({ path, why: 'the stack root is not known' })) } };
+  const roots = [join(paths.dir, 'data'), ...(root ? [root] : [])];
+  return { ...result, volumes: deleteDataDirs(dirs, roots) };
 }
 
 async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): Promise<DownResult> {

@@ -1,6 +1,6 @@
 // Whether a port's listener belongs to a service's own process tree: a stray process
 // that already answers on the port must not make the service look ready.
-import { conflicts } from '../ports/address-conflict.js';
+import { conflicts } from '../stack/address-conflict.js';
 import { socketInodesOf } from '../ports/owners.js';
 import { readFamily, tableOf, type SocketTable } from '../ports/socket-table.js';
 import { processTree } from '../state/proc-scan.js';

@@ -11,11 +11,12 @@ export interface VolumesResult {
   refused: { path: string; why: string }[];
 }
 
-export function deleteDataDirs(dirs: readonly string[], root: string): VolumesResult {
+/** `roots`: the stack root and the state folder's data/: nothing outside them is deleted. */
+export function deleteDataDirs(dirs: readonly string[], roots: readonly string[]): VolumesResult {
   const out: VolumesResult = { deleted: [], absent: [], refused: [] };
   for (const dir of [...new Set(dirs)]) {
-    if (!isInside(dir, root)) {
-      out.refused.push({ path: dir, why: `outside the stack root ${root}` });
+    if (!roots.some((r) => isInside(dir, r))) {
+      out.refused.push({ path: dir, why: `outside the stack root and the state folder (${roots.join(', ')})` });
       continue;
     }
     try {

@@ -14,9 +14,10 @@ export const replicaName = (of: string, index: number): string => `${of}-${index
 export function loopbackPlus(host: string, n: number): string | undefined {
   const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   if (!m) return undefined;
-  const value = (127 << 24) + (Number(m[1]) << 16) + (Number(m[2]) << 8) + Number(m[3]) + n;
-  if (value >= (128 << 24) - 1) return undefined;
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+  // arithmetic, not bit shifts: 128 << 24 overflows a 32-bit int
+  const value = 127 * 2 ** 24 + Number(m[1]) * 2 ** 16 + Number(m[2]) * 2 ** 8 + Number(m[3]) + n;
+  if (value >= 128 * 2 ** 24 - 1) return undefined;
+  return [Math.floor(value / 2 ** 24), Math.floor(value / 2 ** 16) % 256, Math.floor(value / 2 ** 8) % 256, value % 256].join('.');
 }
 
 export function expandReplicas(services: Record<string, Service>, at: At): Record<string, Service> {

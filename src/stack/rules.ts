@@ -6,7 +6,8 @@ import type { Problem } from '../errors.js';
 import { splitCommand } from './argv.js';
 import { findCycle } from './graph.js';
 import { InterpolationError, interpolate, references, type InterpolationContext, type PortsOf } from './interpolate.js';
-import { filePaths, isInside } from './files.js';
+import { conflicts } from './address-conflict.js';
+import { dataDir, filePaths, isInside } from './files.js';
 import { isLaunchable, type PortSpan, type Service, type Stack } from './model.js';
 import { own } from './own.js';
 import { didYouMean, type PathSegment } from './schema-dsl.js';
@@ -100,6 +101,8 @@ function checkPortBounds(stack: Stack, err: Push) {
 interface Claim {
   from: number;
   to: number;
+  /** the address a service binds; ranges hold on every address */
+  host?: string;
   who: string;
   path: PathSegment[];
 }
@@ -109,7 +112,7 @@ export function claimsOf(stack: Stack): Claim[] {
   const claims: Claim[] = [];
   for (const s of Object.values(stack.services))
     for (const [name, port] of Object.entries(s.ports))
-      claims.push({ from: port, to: port, who: name === 'default' ? `service "${s.name}"` : `service "${s.name}" (${name})`, path: svcPath(s.name, name === 'default' ? 'port' : 'ports') });
+      claims.push({ from: port, to: port, host: s.host, who: name === 'default' ? `service "${s.name}"` : `service "${s.name}" (${name})`, path: svcPath(s.name, name === 'default' ? 'port' : 'ports') });
   stack.ranges.forEach((r, i) => claims.push({ from: r.from, to: r.to, who: `range "${r.name}" (${r.from}-${r.to})`, path: ['ranges', i, 'ports'] }));
   return claims;
 }
@@ -119,6 +122,8 @@ function checkClaims(stack: Stack, err: Push) {
   for (let i = 0; i < claims.length; i++)
     for (let j = i + 1; j < claims.length && claims[j]!.from <= claims[i]!.to; j++) {
       const [a, b] = [claims[i]!, claims[j]!];
+      // replicas share a port on their own loopback addresses
+      if (a.host !== undefined && b.host !== undefined && !conflicts({ address: a.host }, b.host)) continue;
       const port = Math.max(a.from, b.from);
       err(b.path, `port ${port} is claimed by both ${a.who} and ${b.who}; give one of them another port`);
     }
@@ -192,7 +197,8 @@ export function interpolationContext(stack: Stack, serviceName: string | undefin
   // ${data}: its first data directory, under the stack root (a broken one is reported at data:)
   const data = s?.data.flatMap((d) => {
     try {
-      return [resolve(stack.root, interpolate(d, ctx))];
+      const r = dataDir(stack, interpolate(d, ctx));
+      return 'dir' in r ? [r.dir] : [];
     } catch {
       return [];
     }
@@ -303,14 +309,14 @@ function checkFilesAndData(stack: Stack, processEnv: Record<string, string | und
     const ctx = interpolationContext(stack, s.name, processEnv);
     s.data.forEach((d, i) => {
       const at = svcPath(s.replica?.of ?? s.name, 'data', i);
-      let path: string;
+      let r: ReturnType<typeof dataDir>;
       try {
-        path = resolve(stack.root, interpolate(d, ctx));
+        r = dataDir(stack, interpolate(d, ctx));
       } catch (e) {
         if (!(e instanceof InterpolationError)) throw e;
         return err(at, e.message);
       }
-      if (!isInside(path, stack.root)) err(at, `${d} is ${path}, outside the stack root ${stack.root}: devnet creates and deletes data directories only inside it`);
+      if ('problem' in r) err(at, r.problem);
       else if (s.replica && !references(d).some((r) => r === 'replica' || r === 'host')) err(at, `every replica of ${s.replica.of} would keep its data in ${d}; put \${replica} in the path`);
     });
   }

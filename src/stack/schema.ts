@@ -102,7 +102,7 @@ export const serviceSchema: Schema = obj({
   backoff: duration('delay before the first restart; doubles with each restart in a row (default 1s)'),
   backoff_max: duration('longest delay between restarts (default 30s)'),
   files: filesSchema,
-  data: arr(str(), { description: 'directories the service keeps data in, relative to the stack root (${replica} and other references allowed); created at up, kept across restarts, deleted by devnet down --volumes' }),
+  data: arr(str(), { description: "directories the service keeps data in: relative paths live in the state folder's data/, absolute ones (${stack.dir}/...) must be inside the stack root; ${replica} and other references allowed; created at up, kept across restarts, deleted by devnet down --volumes" }),
   replicas: int({ min: 1, max: 250, description: 'run N copies, named NAME-1 ... NAME-N (status, logs, --only, restart)' }),
   spread: str({ enum: ['hosts', 'ports'], description: 'how replicas are placed: hosts (default) keeps the port and gives each its own loopback address 127.0.0.1, 127.0.0.2, ...; ports gives replica i port + (i-1) * stride' }),
   stride: int({ min: 1, description: 'spread: ports: the distance between the ports of consecutive replicas (default 1)' }),

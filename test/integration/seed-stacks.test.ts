@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { markdownTables } from '../../src/plan/markdown.js';
 import { loadStack, loadStackText } from '../../src/stack/load.js';
-import { FIXTURES, ROOT, devnet, pidAlive } from '../helpers.js';
+import { FIXTURES, ROOT, devnet, holdPort, pidAlive } from '../helpers.js';
 
 const seed = (name: string) => readFileSync(join(FIXTURES, 'seeds', name), 'utf8');
 const stackFile = (name: string) => join(ROOT, 'stacks', `${name}.yaml`);
@@ -130,7 +130,7 @@ describe('stacks/runink.yaml', () => {
     }
   });
 
-  it('comes up in order with its stand-ins and down frees every port', async (ctx) => {
+  it('comes up with two 5-peer Raft clusters on their own loopback addresses, each peer with a majority, in order; down frees every address', async (ctx) => {
     // shift the 30000-32767 slice range above the kernel's ephemeral range: a listener that
     // another test holds on an ephemeral port must not land inside it
     const ephemeralTop = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[1]);
@@ -153,7 +153,8 @@ describe('stacks/runink.yaml', () => {
       expect(up.code, up.all).toBe(0);
       const order = [...up.stdout.matchAll(/^start\s+(\S+)/gm)].map((m) => m[1]!);
       const before = (a: string, b: string) => expect(order.indexOf(a), `${a} before ${b}`).toBeLessThan(order.indexOf(b));
-      before('finance-raft', 'finance-barn');
+      for (let i = 1; i <= 5; i++) before(`finance-raft-${i}`, 'finance-barn');
+      for (let i = 1; i <= 5; i++) before(`analytics-raft-${i}`, 'analytics-barn');
       before('finance-barn', 'herd-directory');
       before('analytics-barn', 'analytics-scheduler');
       before('herd-directory', 'apiserver');
@@ -161,12 +162,22 @@ describe('stacks/runink.yaml', () => {
       before('runi-agent', 'runi-exporter');
       const health = await (await fetch(`http://127.0.0.1:${8443 + offset}/health`)).json();
       expect(health).toMatchObject({ service: 'apiserver', standIn: true });
+      // every peer on the planned port (shifted) at its own address, reporting a majority
+      for (const [cluster, port] of [['finance-raft', 8800], ['analytics-raft', 8801]] as const)
+        for (let i = 1; i <= 5; i++) {
+          const peer = (await (await fetch(`http://127.0.0.${i}:${port + offset}/health`)).json()) as { service: string; raft: { members: number; reachable: number; quorum: number } };
+          expect(peer.service).toBe(`${cluster}-${i}`);
+          expect(peer.raft.members).toBe(5);
+          expect(peer.raft.reachable).toBeGreaterThanOrEqual(peer.raft.quorum);
+        }
       const status = JSON.parse((await devnet(['status', '--json', ...args], { env })).stdout) as { services: { pid: number; state: string }[] };
-      expect(status.services).toHaveLength(12);
+      expect(status.services).toHaveLength(20);
       const down = await devnet(['down', ...args], { env });
       expect(down.code, down.all).toBe(0);
       expect(down.stdout).toContain('all ports free');
       expect(status.services.filter((s) => pidAlive(s.pid))).toEqual([]);
+      // every address free again: each peer's address and port can be bound
+      for (const port of [8800, 8801]) for (let i = 1; i <= 5; i++) await (await holdPort(port + offset, `127.0.0.${i}`))[Symbol.asyncDispose]();
     } finally {
       await devnet(['down', ...args], { env });
       rmSync(state, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // is blocked by a listener on 127.0.0.3, 0.0.0.0 or [::] (dual-stack), not by one on
 // 127.0.0.2. "localhost" reaches 127.0.0.1 or ::1, whichever answers first, so those two
 // count as one address.
-import type { Listener } from './socket-table.js';
+
 
 const V4_ANY = new Set(['0.0.0.0', '']);
 const V6_ANY = new Set(['::', '[::]']);
@@ -16,7 +16,7 @@ function normal(address: string): string {
 const isV6 = (a: string) => a.includes(':');
 const isLocalhost = (a: string) => a === '127.0.0.1' || a === '::1';
 
-export function conflicts(listener: Pick<Listener, 'address'>, host: string): boolean {
+export function conflicts(listener: { address: string }, host: string): boolean {
   const l = normal(listener.address);
   const h = normal(host);
   if (V6_ANY.has(l) || V6_ANY.has(h)) return true;
