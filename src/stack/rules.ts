@@ -193,8 +193,8 @@ export function interpolationContext(stack: Stack, serviceName: string | undefin
   // RUN devnet was started with, and a command's ${env.URL} sees URL resolved
   resolveEnvInto(ctx, stack.env);
   Object.assign(ctx.env, s?.fileEnv);
-  resolveEnvInto(ctx, s?.env);
-  // ${data}: its first data directory, under the stack root (a broken one is reported at data:)
+  // ${data}: its first data directory, resolved before the service's env: so env: can pass it on
+  // (a data path cannot use the service's own env:; a broken one is reported at data:)
   const data = s?.data.flatMap((d) => {
     try {
       const r = dataDir(stack, interpolate(d, ctx));
@@ -204,6 +204,7 @@ export function interpolationContext(stack: Stack, serviceName: string | undefin
     }
   });
   if (data?.length) ctx.data = data;
+  resolveEnvInto(ctx, s?.env);
   return ctx;
 }
 
