@@ -1,4 +1,5 @@
-// Demo blockchain RPC node: a block every second; /health, /rpc/head, /rpc/blocks, /metrics.
+// Demo blockchain RPC node (the hub): a block every second; /health, /rpc/head, /rpc/blocks,
+// /metrics, and /rpc/followers, where follower nodes report the height they synced.
 import { createHash } from 'node:crypto';
 import { arg, metrics, reply, serve } from './http.mjs';
 
@@ -7,6 +8,7 @@ const interval = Number(arg('block-ms', 1000));
 const blocks = [];
 const txPool = [];
 const started = Date.now();
+const followers = new Map();
 
 function makeBlock() {
   const parent = blocks.at(-1);
@@ -23,6 +25,11 @@ serve('blockchain-node', port, arg('host', '127.0.0.1'), {
   'GET /health': () => ({ status: 'ok', height: blocks.at(-1).height }),
   'GET /rpc/head': () => blocks.at(-1),
   'GET /rpc/blocks': ({ url }) => blocks.slice(-Number(url.searchParams.get('limit') ?? 10)).reverse(),
+  'GET /rpc/followers': () => [...followers.values()].map((f) => ({ ...f, lag: blocks.at(-1).height - f.height })),
+  'POST /rpc/followers': ({ body }) => {
+    followers.set(body.name, { name: String(body.name), url: String(body.url), height: Number(body.height), seen: new Date().toISOString() });
+    return reply(202, { ok: true });
+  },
   'POST /rpc/transactions': ({ body }) => {
     txPool.push(body);
     return reply(202, { accepted: true, pending: txPool.length });

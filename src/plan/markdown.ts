@@ -8,7 +8,8 @@ export function markdownRow(r: PlanRow): string[] {
   let service = r.service;
   if (r.status === 'planned' && !/\(planned\)/i.test(service)) service += ' (planned)';
   const location = r.location ?? '';
-  const notes = r.notes ?? '';
+  // replicas sharing the port: said in the notes, so the service column still matches the plan's
+  const notes = (r.notes ?? '') + (r.replicas && r.replicas.count > 1 ? `${r.notes ? ' ' : ''}(${r.replicas.count} replicas: ${r.replicas.hosts.join(', ')})` : '');
   if (r.status === 'deprecated') {
     const migration = r.migration ? `Deprecated: ${r.migration}` : 'Deprecated.';
     return [`~~${r.port}~~`, `~~${service}~~`, location ? `~~${location}~~` : '', notes ? `~~${notes}~~ ${migration}` : migration];

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devnet, holdPort, pidAlive, waitFor } from '../helpers.js';
 
 const DEMO_PORTS = [8080, 8090, 8011, 8071, 4173, 5173];
+// the followers: the RPC port at their own loopback addresses
+const FOLLOWERS = ['127.0.0.2', '127.0.0.3'];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** An offset at which every demo port is free right now. */
@@ -17,6 +19,7 @@ async function freeOffset(): Promise<number> {
     const held = [];
     try {
       for (const p of DEMO_PORTS) held.push(await holdPort(p + offset));
+      for (const h of FOLLOWERS) held.push(await holdPort(8080 + offset, h));
       return offset;
     } catch {
       // one was busy: try another offset
@@ -40,7 +43,7 @@ describe('the demo stack', () => {
     args = ['--port-offset', String(offset)];
     const up = await devnet(['up', '-d', ...args], { env });
     expect(up.code, up.all).toBe(0);
-    expect(up.stdout).toContain(`explorer-web      ${url(4173)}`);
+    expect(up.stdout).toMatch(new RegExp(`explorer-web +${url(4173).replace(/[.]/g, '\\.')}`));
     pids = (JSON.parse((await devnet(['status', '--json', ...args], { env })).stdout) as { services: { pid: number }[] }).services.map((s) => s.pid);
   }, 90_000);
 
@@ -48,6 +51,22 @@ describe('the demo stack', () => {
     await devnet(['down', ...args], { env });
     rmSync(state, { recursive: true, force: true });
   }, 60_000);
+
+  it('runs two followers on the RPC port at their own loopback addresses, synced from the hub', async () => {
+    let followers: { name: string; url: string; height: number; lag: number }[] = [];
+    const until = Date.now() + 10_000;
+    while (followers.length < 2 && Date.now() < until) {
+      followers = (await (await fetch(url(8080, '/rpc/followers'))).json()) as typeof followers;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(followers.map((f) => [f.name, f.url]).sort()).toEqual([
+      ['follower-1', `http://127.0.0.2:${8080 + offset}`],
+      ['follower-2', `http://127.0.0.3:${8080 + offset}`],
+    ]);
+    for (const f of followers) expect(f.lag).toBeLessThanOrEqual(2);
+    const head = (await (await fetch(`http://127.0.0.3:${8080 + offset}/rpc/head`)).json()) as { height: number };
+    expect(head.height).toBeGreaterThanOrEqual(0);
+  });
 
   it('serves the node, the coordinators and the wallet on their shifted ports', async () => {
     const head = (await (await fetch(url(8080, '/rpc/head'))).json()) as { height: number };
@@ -66,7 +85,7 @@ describe('the demo stack', () => {
     expect(await (await fetch(url(5173, '/v1/offers'))).json()).toHaveLength(3);
   });
 
-  it('shows a chain height that grows in a real browser', async (ctx) => {
+  it('shows a chain height that grows, and the followers, in a real browser', async (ctx) => {
     if (!existsSync(CHROMIUM)) return ctx.skip();
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
@@ -81,6 +100,9 @@ describe('the demo stack', () => {
       const first = await height();
       await waitFor(async () => (await height()) > first, 15_000, 'the height to grow');
       expect(await page.locator('#blocks tr').count()).toBeGreaterThan(0);
+      // the hub's followers, each at its own address
+      await waitFor(async () => (await page.locator('#followers tr').count()) === 2 && (await page.locator('#followers').textContent())!.includes('follower-2'), 15_000, 'two followers on the page');
+      expect(await page.locator('#followers').textContent()).toContain(`127.0.0.3:${8080 + offset}`);
     } finally {
       await browser.close();
     }
