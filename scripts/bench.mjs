@@ -42,6 +42,13 @@ try {
   const ports = Array.from({ length: 5 }, (_, i) => base + 100 + i);
   const cycle = ports.map((p, i) => `  web${i}: { command: "${node} ${join(root, 'test/fixtures/services/http.mjs')} \${port}", port: ${p}, ready: { http: /health } }`).join('\n');
   writeFileSync(join(dir, 'cycle.yaml'), `name: bench-cycle\nservices:\n${cycle}\n`);
+  // 20 replicas of one HTTP service on one port, each at its own loopback address
+  const replicaPort = base + 120;
+  writeFileSync(
+    join(dir, 'replicas.yaml'),
+    `name: bench-replicas\nservices:\n  web: { command: "${node} ${join(root, 'test/fixtures/services/http.mjs')} \${port} --host \${host}", port: ${replicaPort}, replicas: 20, ready: { http: /health } }\n`,
+  );
+  const replicaTargets = Array.from({ length: 20 }, (_, i) => `127.0.0.${i + 1}:${replicaPort}`);
   env.DEVNET_STATE_DIR = join(dir, 'state');
 
   // Rounds interleave every command with its baseline, so drift in machine load hits both alike.
@@ -64,6 +71,16 @@ try {
   for (let i = 0; i < cycleRuns; i++) {
     samples.cycle.push(devnetCycle());
     samples.plainCycle.push(plainCycle());
+  }
+  const replicaCycle = () => time([cli, 'up', '-d', '--stack', join(dir, 'replicas.yaml')]) + time([cli, 'down', '--stack', join(dir, 'replicas.yaml')]);
+  const plainReplicas = () => time([join(root, 'bench', 'baseline-cycle.mjs'), ...replicaTargets]);
+  replicaCycle();
+  plainReplicas();
+  samples.replicas = [];
+  samples.plainReplicas = [];
+  for (let i = 0; i < cycleRuns; i++) {
+    samples.replicas.push(replicaCycle());
+    samples.plainReplicas.push(plainReplicas());
   }
   // up -d on a stack that is already up: nothing to do, interleaved with its own baseline
   time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]);
@@ -97,6 +114,7 @@ try {
     ['devnet --help', med(samples.help), baseline, 1.5],
     ['devnet doctor (12 ports + 2,768-port range)', med(samples.doctor), baseline, 2.0],
     ['up -d + down, 5 HTTP services', med(samples.cycle), med(samples.plainCycle), 1.5],
+    ['up -d + down, 20 replicas of one HTTP service', med(samples.replicas), med(samples.plainReplicas), 1.3],
     ['up -d on an already-up stack (nothing to do)', med(samples.again), med(samples.againBaseline), 1.3],
     ['restart of one HTTP service (stop, start, ready)', med(samples.restart), med(samples.coldStart), 1.2],
   ];
@@ -107,7 +125,7 @@ try {
     const ratio = ms / b;
     console.log(`${name.padEnd(46)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  <= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`);
   }
-  console.log('baselines: node -e 0; for the cycle, bench/baseline-cycle.mjs (spawn 5, poll until they answer, stop);');
+  console.log('baselines: node -e 0; for the cycles, bench/baseline-cycle.mjs (spawn 5 or 20, poll until they answer, stop);');
   console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready)');
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { ExitCode, formatProblem } from '../errors.js';
 import { worst, type Check } from '../ports/check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Stack } from '../stack/model.js';
+import { loopbackCheck } from './loopback.js';
 import { staleStateChecks } from './stale-state.js';
 import { programChecks } from './programs.js';
 import { subreaperHelper } from '../run/subreaper.js';
@@ -35,6 +36,8 @@ export async function runDoctor(stack: Stack, o: DoctorOptions): Promise<DoctorR
   checks.push(...programChecks(stack, o.services, o.processEnv ?? process.env));
   checks.push(...staleStateChecks(o.stateFile, o.lockFile));
   checks.push(subreaperCheck());
+  const loopback = loopbackCheck(stack, o.services);
+  if (loopback) checks.push(loopback);
   const level = worst(checks);
   return { ok: level === 'ok' || (level === 'warn' && !o.strict), stack: stack.name, checks };
 }
