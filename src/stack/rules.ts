@@ -274,6 +274,7 @@ function checkFilesAndData(stack: Stack, processEnv: Record<string, string | und
   const owners: [Service | undefined, PathSegment[]][] = [[undefined, ['files']], ...Object.values(stack.services).filter(isLaunchable).map((s): [Service, PathSegment[]] => [s, svcPath(s.replica?.of ?? s.name, 'files')])];
   for (const [s, at] of owners) {
     const files = s ? s.files : stack.files;
+    if (!Object.keys(files).length) continue;
     const ctx = interpolationContext(stack, s?.name, processEnv);
     for (const f of Object.values(files)) {
       const fat = [...at, f.name];
@@ -306,7 +307,7 @@ function checkFilesAndData(stack: Stack, processEnv: Record<string, string | und
     }
   }
   for (const s of Object.values(stack.services)) {
-    if (!isLaunchable(s)) continue;
+    if (!isLaunchable(s) || !s.data.length) continue;
     const ctx = interpolationContext(stack, s.name, processEnv);
     s.data.forEach((d, i) => {
       const at = svcPath(s.replica?.of ?? s.name, 'data', i);
