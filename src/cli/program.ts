@@ -117,7 +117,7 @@ export async function runCli(argv: string[], version: string): Promise<void> {
   stackOptions(program.command('ports'))
     .description('print the port plan of the stack')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'markdown', 'json', 'nftables', 'prometheus']).default('table'))
-    .option('--check <file>', 'exit 1 when the port table in this markdown file differs from the stack (docs drift)')
+    .option('--check <files...>', 'compare the port tables of these markdown files with the stack, any layout: exit 1 on drift, 2 when a file has no port table')
     .action((o) => execute(async () => (await import('./commands/ports.js')).ports(o)));
 
   try {

@@ -27,7 +27,7 @@ describe('stacks/aitbc.yaml', () => {
 
   it('passes the drift check against the plan document itself', async () => {
     const r = await devnet(['ports', '--stack', 'aitbc', '--check', join(FIXTURES, 'seeds', 'aitbc-port-plan.md')]);
-    expect(r.stdout).toContain('port table matches stack aitbc (10 rows)');
+    expect(r.stdout).toContain('agrees with stack aitbc: 10 of 10 document rows matched');
     expect(r.code).toBe(0);
   });
 

@@ -1,42 +1,51 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError } from '../../errors.js';
-import { checkDrift } from '../../plan/drift.js';
+import { resolve } from 'node:path';
+import { checkDocuments, describeFinding } from '../../plan/doc-check.js';
+import { docPortTables } from '../../plan/doc-tables.js';
 import { toMarkdown } from '../../plan/markdown.js';
-import { planRows } from '../../plan/rows.js';
+import { planRows, type PlanRow } from '../../plan/rows.js';
 import { toTable } from '../../plan/table.js';
-import { openStack, print, printJson } from '../context.js';
+import { openStack, print, printJson, shownPath } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
   format: 'table' | 'markdown' | 'json' | 'nftables' | 'prometheus';
-  check?: string;
+  check?: string[];
+}
+
+/** ports --check FILE...: 0 when the documents agree with the stack, 1 on drift, 2 when a file has no port table. */
+function checkDocs(files: string[], stackName: string, rows: PlanRow[]): number {
+  const docs = files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+      throw new UsageError(`--check: ${file}: ${why}`, { hint: 'name the markdown file that holds the port table' });
+    }
+    const tables = docPortTables(text);
+    if (!tables.length)
+      throw new UsageError(`${file}: no port table found (a markdown table with a Port column and a Service, Name or Component column)`, { hint: 'devnet ports --format markdown writes one' });
+    return { file: shownPath(resolve(file)), tables };
+  });
+  const r = checkDocuments(docs, rows);
+  const how = ['description', 'key', 'name'].map((h) => [h, r.matched.filter((m) => m.how === h).length] as const).filter(([, n]) => n);
+  const summary = `${r.matched.length} of ${r.rows} document rows matched to stack ${stackName}${how.length ? ` (${how.map(([h, n]) => `${n} by ${h}`).join(', ')})` : ''}`;
+  if (!r.findings.length) {
+    print(`${docs.map((d) => d.file).join(', ')}: agrees with stack ${stackName}: ${summary}`);
+    return ExitCode.ok;
+  }
+  print(`${docs.map((d) => d.file).join(', ')}: ${r.findings.length} difference${r.findings.length === 1 ? '' : 's'} from stack ${stackName} (${summary}):`);
+  for (const f of r.findings) print(`  ${describeFinding(f)}`);
+  return ExitCode.failed;
 }
 
 export async function ports(flags: Flags): Promise<number> {
   const { stack } = await openStack(flags);
   const rows = planRows(stack);
-  if (flags.check) {
-    let doc: string;
-    try {
-      doc = readFileSync(flags.check, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
-      throw new UsageError(`--check: ${flags.check}: ${why}`, { hint: 'name the markdown file that holds the port table' });
-    }
-    const drift = checkDrift(doc, rows);
-    if (!drift.found) {
-      print(`${flags.check}: no port table (| Port | Service | Location | Notes |) found; paste the output of devnet ports --format markdown`);
-      return ExitCode.failed;
-    }
-    if (!drift.diff.length) {
-      print(`${flags.check}: port table matches stack ${stack.name} (${rows.length} rows)`);
-      return ExitCode.ok;
-    }
-    print(`${flags.check}: port table differs from stack ${stack.name} (- in the file, + in the stack):`);
-    drift.diff.forEach((l) => print(l));
-    return ExitCode.failed;
-  }
+  if (flags.check?.length) return checkDocs(flags.check, stack.name, rows);
   switch (flags.format) {
     case 'markdown':
       process.stdout.write(toMarkdown(rows));
