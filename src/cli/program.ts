@@ -1,7 +1,7 @@
 // The command line: each command parses its flags, then lazily imports the code
 // that does the work, so `devnet --help` never pays for YAML, listr2 or the supervisor.
 import { ExitCode } from '../errors.js';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { execute } from './exit.js';
 
 export interface StackFlags {
@@ -119,6 +119,20 @@ export async function runCli(argv: string[], version: string): Promise<void> {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'markdown', 'json', 'nftables', 'prometheus']).default('table'))
     .option('--check <files...>', 'compare the port tables of these markdown files with the stack, any layout: exit 1 on drift, 2 when a file has no port table')
     .action((o) => execute(async () => (await import('./commands/ports.js')).ports(o)));
+
+  program
+    .command('import')
+    .description('write a stack from a docker-compose.yml, a Procfile, a process-compose.yaml or a markdown port table')
+    .argument('<file>', 'the file to import')
+    .addOption(new Option('--from <kind>', 'what the file is (default: told by its name and content)').choices(['compose', 'procfile', 'process-compose', 'markdown']))
+    .option('-o, --output <file>', 'write the stack there instead of stdout')
+    .action((file: string, o) => execute(async () => (await import('./commands/import.js')).importCommand(file, o)));
+
+  stackOptions(program.command('export'))
+    .description('write the stack for docker compose or Kubernetes')
+    .addArgument(new Argument('<engine>', 'compose or k8s').choices(['compose', 'k8s']))
+    .option('-o, --output <file>', 'write there instead of stdout')
+    .action((engine: 'compose' | 'k8s', o) => execute(async () => (await import('./commands/export.js')).exportCommand(engine, o)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -36,6 +36,10 @@ export function programChecks(stack: Stack, services: readonly string[], process
     // a shell line is the shell's: only a program it plainly runs first is looked up
     const program = spec.shell ? firstShellProgram(spec.file) : spec.file;
     if (program === undefined) continue;
+    if (program === 'TODO') {
+      checks.push({ id: 'service.todo', level: 'error', service: name, message: `service ${name}: its command is still the TODO placeholder devnet import wrote; write the command that starts it` });
+      continue;
+    }
     const found = findProgram(program, spec.cwd, spec.env.PATH ?? '');
     checks.push(
       found

@@ -44,6 +44,8 @@ export interface ProbeCommand {
 
 export interface LaunchOptions {
   processEnv?: Record<string, string | undefined>;
+  /** false: the command as written, even where its program is missing here (devnet export) */
+  fallback?: boolean;
   stackId?: string;
   runId?: string;
 }
@@ -54,7 +56,7 @@ export function servicePath(stack: Stack, cwd: string, basePath: string | undefi
   return [...bins, basePath ?? ''].filter(Boolean).join(delimiter);
 }
 
-export function launchSpec(stack: Stack, name: string, { processEnv = process.env, stackId = stack.name, runId }: LaunchOptions = {}): LaunchSpec {
+export function launchSpec(stack: Stack, name: string, { processEnv = process.env, stackId = stack.name, runId, fallback = true }: LaunchOptions = {}): LaunchSpec {
   const s = stack.services[name]!;
   const ctx = interpolationContext(stack, name, processEnv);
   const fill = (t: string) => interpolate(t, ctx);
@@ -80,7 +82,7 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
     readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
     healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
   };
-  if (s.fallback !== undefined) {
+  if (s.fallback !== undefined && fallback) {
     const program = programOf(spec);
     const cwdExists = isDir(cwd);
     if (!cwdExists || (program !== undefined && !findProgram(program, cwd, env.PATH))) {

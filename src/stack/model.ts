@@ -85,6 +85,8 @@ export interface FileSpec {
 
 export interface Service {
   name: string;
+  /** the container image devnet export uses (optional: else one for the program) */
+  image?: string;
   /** files rendered for this service (per replica) */
   files: Record<string, FileSpec>;
   /** directories it keeps data in, relative to the stack root (interpolated); down --volumes deletes them */

@@ -84,6 +84,7 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     watch: raw.watch ?? [],
     files: normalizeFiles(raw.files),
     data: raw.data ?? [],
+    image: raw.image,
     replicas: raw.replicas === undefined ? undefined : { count: raw.replicas, spread: raw.spread ?? 'hosts', stride: raw.stride ?? 1 },
     profiles: raw.profiles ?? [],
     status: (raw.status ?? 'active') as ServiceStatus,

@@ -101,6 +101,7 @@ export const serviceSchema: Schema = obj({
   max_restarts: int({ min: 0, description: 'restarts in a row before it is given up as failed (default 0: no limit)' }),
   backoff: duration('delay before the first restart; doubles with each restart in a row (default 1s)'),
   backoff_max: duration('longest delay between restarts (default 30s)'),
+  image: str({ description: 'container image for devnet export compose|k8s (default: one for the program, with the stack root mounted)' }),
   files: filesSchema,
   data: arr(str(), { description: "directories the service keeps data in: relative paths live in the state folder's data/, absolute ones (${stack.dir}/...) must be inside the stack root; ${replica} and other references allowed; created at up, kept across restarts, deleted by devnet down --volumes" }),
   replicas: int({ min: 1, max: 250, description: 'run N copies, named NAME-1 ... NAME-N (status, logs, --only, restart)' }),

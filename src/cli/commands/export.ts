@@ -1,0 +1,30 @@
+import { writeFileSync } from 'node:fs';
+import { ExitCode } from '../../errors.js';
+import { openStack, shownPath } from '../context.js';
+import type { StackFlags } from '../program.js';
+
+interface Flags extends StackFlags {
+  output?: string;
+}
+
+export async function exportCommand(engine: 'compose' | 'k8s', flags: Flags): Promise<number> {
+  const { stack, paths } = await openStack(flags);
+  const { stringify } = await import('yaml');
+  let body: string;
+  let notes: string[];
+  if (engine === 'compose') {
+    const r = (await import('../../convert/export/compose.js')).toCompose(stack);
+    body = stringify(r.text, { lineWidth: 0, aliasDuplicateObjects: false });
+    notes = r.notes;
+  } else {
+    const r = (await import('../../convert/export/k8s.js')).toK8s(stack);
+    body = r.docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+    notes = r.notes;
+  }
+  const head = [`# devnet export ${engine} of stack ${paths.stackId} (${shownPath(stack.file)})`, ...notes.map((n) => `# - ${n}`)].join('\n');
+  const text = `${head}\n${body}`;
+  if (flags.output) writeFileSync(flags.output, text);
+  else process.stdout.write(text);
+  process.stderr.write(`stack ${paths.stackId} exported for ${engine === 'compose' ? 'docker compose' : 'Kubernetes'}${flags.output ? ` to ${shownPath(flags.output)}` : ''}; ${notes.length} note${notes.length === 1 ? '' : 's'} in its header\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,83 @@
+// The stack for docker compose: a service per devnet service (replicas each their own, on the
+// address the stack gives them), ports published as the stack binds them, environment after
+// interpolation (secrets as ${VAR} references that compose fills from its environment),
+// depends_on conditions from readiness, healthchecks from the probes, profiles and restart.
+import { isAbsolute } from 'node:path';
+import type { Stack } from '../../stack/model.js';
+import { STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportedService } from './view.js';
+
+type Obj = Record<string, unknown>;
+
+/** A probe as a healthcheck test, written for the image: node has fetch, others curl or wget. */
+function testOf(e: ExportedService, p: { kind: string; target?: string; port?: string; exec?: { command: string | string[]; shell: boolean } }): string[] | undefined {
+  const port = probePort(e.s, p);
+  const node = /^node:/.test(e.image);
+  if (p.kind === 'http') {
+    const url = `http://127.0.0.1:${port}${probePath(p.target)}`;
+    return node
+      ? ['CMD', 'node', '-e', `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]
+      : ['CMD-SHELL', `curl -fsS ${url} >/dev/null || wget -qO /dev/null ${url} || exit 1`];
+  }
+  if (p.kind === 'tcp')
+    return node ? ['CMD', 'node', '-e', `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`] : ['CMD-SHELL', `nc -z 127.0.0.1 ${port} || exit 1`];
+  if (p.kind === 'exec' && p.exec) return p.exec.shell || typeof p.exec.command === 'string' ? ['CMD-SHELL', ([] as string[]).concat(p.exec.command).join(' ')] : ['CMD', ...p.exec.command];
+  return undefined;
+}
+
+const secs = (ms: number) => `${Math.max(1, Math.round(ms / 1000))}s`;
+
+export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
+  const list = exportedServices(stack);
+  const byName = new Map(list.map((e) => [e.name, e]));
+  const notes: string[] = [];
+  const services: Obj = {};
+  notes.push(...imageNotes(list));
+  for (const e of list) {
+    const s = e.s;
+    const svc: Obj = { image: e.image, working_dir: e.workingDir, command: e.argv };
+    if (!s.image) svc.volumes = [`${isAbsolute(stack.root) ? stack.root : `./${stack.root}`}:${STACK_MOUNT}`];
+    const env = Object.fromEntries(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) ? `\${${k}:?set ${k}}` : v.replaceAll('$', '$$')]));
+    if (Object.keys(env).length) svc.environment = env;
+    const published = Object.values(e.ports).map((p) => (e.bindHost === '0.0.0.0' || e.bindHost === '' ? `${p}:${p}` : `${e.bindHost.includes(':') ? `[${e.bindHost}]` : e.bindHost}:${p}:${p}`));
+    if (published.length) svc.ports = published;
+    if (e.deps.length)
+      svc.depends_on = Object.fromEntries(
+        e.deps.map((d) => {
+          const dep = byName.get(d.name)!;
+          const kind = dep.s.ready.kind;
+          const condition =
+            d.condition === 'completed' || kind === 'exit' ? 'service_completed_successfully' : d.condition === 'ready' && testOf(dep, dep.s.ready) ? 'service_healthy' : 'service_started';
+          // depends_on restart: true is newer than the compose that Debian ships (1.29): said in a note
+          if (s.restartWith.includes(d.name)) notes.push(`${e.name}: restarts after ${d.name} restarts in devnet (restart: true); add restart: true under its depends_on where your compose supports it`);
+          return [dnsName(d.name), { condition }];
+        }),
+      );
+    const ready = testOf(e, s.ready);
+    const health = s.health && testOf(e, s.health);
+    if (health || ready) {
+      svc.healthcheck = {
+        test: health ?? ready,
+        interval: secs(s.health?.intervalMs ?? Math.max(1000, s.ready.intervalMs)),
+        timeout: secs(s.health?.timeoutMs ?? 2000),
+        retries: s.health?.retries ?? 3,
+        start_period: secs(s.health?.startPeriodMs ?? s.ready.timeoutMs),
+      };
+    }
+    if (s.ready.kind === 'log') notes.push(`${e.name}: ready: { log } has no compose healthcheck; its dependents wait for it to start only`);
+    if (s.profiles.length) svc.profiles = s.profiles;
+    if (s.restart.policy !== 'no') svc.restart = s.restart.policy === 'on-failure' && s.restart.maxRestarts ? `on-failure:${s.restart.maxRestarts}` : s.restart.policy;
+    svc.stop_grace_period = secs(s.stopTimeoutMs);
+    if (s.data.length) notes.push(`${e.name}: its data: directories are not volumes here; add named volumes if they must outlive the containers`);
+    services[dnsName(e.name)] = svc;
+  }
+  // the project name goes on the command line (docker compose -p), which every compose version takes
+  notes.unshift(`run it as: docker compose -p ${dnsName(stack.name)} -f FILE up`);
+  return { text: { services }, notes };
+}
+
+/** One note per chosen image, naming its services. */
+export function imageNotes(list: ExportedService[]): string[] {
+  const chosen = new Map<string, string[]>();
+  for (const e of list) if (e.imageNote) chosen.set(e.image, [...(chosen.get(e.image) ?? []), e.name]);
+  return [...chosen].map(([image, names]) => `${names.join(', ')}: image ${image} (chosen for the program, with the stack root mounted at ${STACK_MOUNT}); set image: on a service to use your own`);
+}

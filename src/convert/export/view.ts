@@ -1,0 +1,90 @@
+// A service as an engine sees it: the same command, env and probes devnet would run, with the
+// addresses of a container network: a service binds 0.0.0.0 in its own container, and reaches
+// another by its name (compose service, Kubernetes Service). Shared by the compose and
+// Kubernetes writers.
+import { relative } from 'node:path';
+import { launchSpec, programOf } from '../../stack/launch-spec.js';
+import { isLaunchable, type ReadySpec, type Service, type Stack } from '../../stack/model.js';
+import { own } from '../../stack/own.js';
+
+export const STACK_MOUNT = '/stack';
+
+export interface ExportedService {
+  name: string;
+  /** the service as the stack file names it (replicas share it) */
+  base: string;
+  s: Service;
+  image: string;
+  /** set when the image was chosen by devnet, not by image: */
+  imageNote?: string;
+  argv: string[];
+  shell: boolean;
+  workingDir: string;
+  env: Record<string, string>;
+  /** env keys whose values are secrets: written as references, never as values */
+  secretKeys: string[];
+  ports: Record<string, number>;
+  /** the address the stack binds on the host (for compose's published ports) */
+  bindHost: string;
+  deps: { name: string; condition: 'ready' | 'started' | 'completed' }[];
+}
+
+const IMAGES: [RegExp, string][] = [
+  [/^(node|npm|npx|vite|tsx)$/, 'node:20-bookworm-slim'],
+  [/^(python3?|uvicorn|gunicorn|pip)$/, 'python:3.12-slim'],
+];
+
+export function exportedServices(stack: Stack): ExportedService[] {
+  const names = Object.values(stack.services).filter(isLaunchable).map((s) => s.name);
+  return names.map((name) => {
+    const s = stack.services[name]!;
+    // the container network: this service binds every interface of its own container, the others are reached by name
+    const inContainers: Stack = {
+      ...stack,
+      services: Object.fromEntries(Object.values(stack.services).map((x) => [x.name, { ...x, host: x.name === name ? '0.0.0.0' : dnsName(x.name) }])),
+    };
+    const spec = launchSpec(inContainers, name, { processEnv: {}, fallback: false });
+    const keys = new Set([...Object.keys(stack.fileEnv), ...Object.keys(stack.env), ...Object.keys(s.fileEnv), ...Object.keys(s.env)]);
+    const env = Object.fromEntries([...keys].map((k) => [k, spec.env[k] ?? '']));
+    const secretKeys = [...keys].filter((k) => stack.secretValues.includes(env[k]!));
+    const program = programOf(spec) ?? '';
+    const byProgram = IMAGES.find(([re]) => re.test(program.split('/').pop() ?? ''))?.[1];
+    const image = s.image ?? byProgram ?? 'debian:bookworm-slim';
+    const cwd = relative(stack.root, spec.cwd);
+    const workingDir = cwd && !cwd.startsWith('..') ? `${STACK_MOUNT}/${cwd}` : STACK_MOUNT;
+    // node_modules/.bin first, as devnet runs it: inside the container, under the mount
+    if (!s.image) env.PATH = [...new Set([`${workingDir}/node_modules/.bin`, `${STACK_MOUNT}/node_modules/.bin`])].join(':') + ':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    return {
+      name,
+      base: s.replica?.of ?? name,
+      s,
+      image,
+      imageNote: s.image ? undefined : `${name}: image ${image} chosen for ${program || 'its command'}, with the stack root mounted at ${STACK_MOUNT}; set image: to use your own`,
+      argv: spec.shell ? ['/bin/sh', '-c', spec.file] : [spec.file, ...spec.args],
+      shell: spec.shell,
+      workingDir,
+      env: { ...env, ...spec.shell ? Object.fromEntries(Object.entries(spec.env).filter(([k]) => k.startsWith('DEVNET_VALUE_'))) : {} },
+      secretKeys,
+      ports: s.ports,
+      bindHost: s.host,
+      deps: Object.entries(s.dependsOn)
+        .filter(([d]) => names.includes(d))
+        .map(([d, c]) => ({ name: d, condition: c })),
+    };
+  });
+}
+
+/** The port a probe uses. */
+export function probePort(s: Service, spec: Pick<ReadySpec, 'port'>): number | undefined {
+  return spec.port ? own(s.ports, spec.port) : Object.values(s.ports)[0];
+}
+
+/** A ready or health http target as a path (a full URL keeps its path). */
+export function probePath(target: string | undefined): string {
+  if (!target) return '/';
+  if (/^https?:\/\//.test(target)) return new URL(target.replace(/\$\{[^}]*\}/g, 'x')).pathname;
+  return target.startsWith('/') ? target : `/${target}`;
+}
+
+/** A DNS-1123 label (Kubernetes names, compose container names). */
+export const dnsName = (s: string): string => s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'service';
