@@ -1,0 +1,136 @@
+// devnet import from what teams have, and devnet export to real engines, checked by the real
+// tools: devnet doctor and the JSON Schema for imports, docker-compose config -q and the
+// Kubernetes schemas (kubernetes-models) for exports.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { FIXTURES, ROOT, devnet, tmpStack } from '../helpers.js';
+
+const imports = join(FIXTURES, 'import');
+const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'stack.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+async function importAndCheck(file: string) {
+  await using s = tmpStack('name: unused\nservices: {}\n');
+  const out = join(s.dir, 'imported.yaml');
+  const r = await devnet(['import', file, '-o', out], { cwd: s.dir, env: s.env });
+  expect(r.code, r.all).toBe(0);
+  const text = readFileSync(out, 'utf8');
+  const stack = parse(text) as { name: string; services: Record<string, Record<string, unknown>> };
+  expect(validate(stack), JSON.stringify(validate.errors)).toBe(true);
+  const doctor = await devnet(['doctor', '--json', '--stack', out], { cwd: s.dir, env: s.env });
+  const report = JSON.parse(doctor.stdout) as { checks: { id: string; level: string; message: string }[] };
+  expect(report.checks.find((c) => c.id === 'stack.valid')?.level).toBe('ok');
+  return { text, stack, stderr: r.stderr, checks: report.checks };
+}
+
+describe('devnet import', () => {
+  it('both seed port tables become valid stacks with their ports, notes, ranges and groups; commands are TODOs doctor flags', async () => {
+    const runink = await importAndCheck(join(FIXTURES, 'seeds', 'runink-port-table.md'));
+    expect(runink.stack.name).toBe('runink-cluster-service-port-table');
+    expect(runink.stack.services.apiserver).toMatchObject({ port: 8443, protocol: 'gRPC/TLS', notes: 'Entry point for CLI/API requests', group: expect.any(String) });
+    expect(runink.text).toMatch(/ranges:\n {2}- name: slice-ephemeral-services\n {4}ports: 30000-32767/);
+    expect(runink.text).toMatch(/groups:\n/);
+    expect(runink.checks.some((c) => c.id === 'service.todo' && c.level === 'error')).toBe(true);
+    const aitbc = await importAndCheck(join(FIXTURES, 'seeds', 'aitbc-port-plan.md'));
+    expect(aitbc.stack.services['pool-hub-api']).toMatchObject({ port: 8100, status: 'planned' });
+    expect(Object.values(aitbc.stack.services).map((x) => x.port)).toContain(8080);
+  });
+
+  it('a compose file: images as docker run, ports, env with service addresses, conditions, healthchecks, profiles, restart', async () => {
+    const { stack, text, stderr } = await importAndCheck(join(imports, 'docker-compose.yml'));
+    const { api, db, migrate, worker } = stack.services;
+    expect(db!.command).toEqual(['docker', 'run', '--rm', '--name', 'import-db', '-p', '127.0.0.1:${port}:5432', '-e', 'POSTGRES_PASSWORD', 'postgres:16']);
+    expect(db!.ready).toMatchObject({ exec: ['docker', 'exec', 'import-db', 'sh', '-c', 'pg_isready -U postgres'], owned: false });
+    expect(db!.health).toMatchObject({ interval: '5s', timeout: '3s', retries: 5 });
+    expect(api).toMatchObject({ port: 3000, ready: { http: '/health', owned: false }, restart: 'on-failure', max_restarts: 3, profiles: ['app'] });
+    expect((api!.env as Record<string, string>).DATABASE_URL).toBe('postgres://postgres@${services.db.host}:${services.db.port}/app');
+    expect(api!.depends_on).toEqual({ db: { condition: 'ready' }, migrate: { condition: 'completed' } });
+    expect(migrate!.ready).toEqual({ exit: true });
+    expect(worker!.command).toBe('TODO worker');
+    for (const note of ['db: volumes: is not carried over', 'worker: build: is not carried over']) {
+      expect(text).toContain(`#   - ${note}`);
+      expect(stderr).toContain(`note: ${note}`);
+    }
+  });
+
+  it('a Procfile gives $PORT processes ports as foreman does', async () => {
+    const { stack } = await importAndCheck(join(imports, 'Procfile'));
+    expect(stack.services.web).toMatchObject({ command: 'node server.js --port ${port}', shell: true, port: 5000, env: { PORT: '${port}' } });
+    expect(stack.services.worker!.port).toBeUndefined();
+  });
+
+  it('a process-compose file: conditions, readiness and liveness probes, availability', async () => {
+    const { stack } = await importAndCheck(join(imports, 'process-compose.yaml'));
+    expect(stack.services.api).toMatchObject({
+      cwd: './api',
+      port: 8081,
+      env: { PORT: '8081' },
+      depends_on: { db: { condition: 'ready' } },
+      ready: { http: '/health' },
+      health: { http: '/live', interval: '5s', retries: 3 },
+      restart: 'on-failure',
+      max_restarts: 5,
+      backoff: '2s',
+    });
+    expect(stack.services.db!.ready).toMatchObject({ exec: 'pg_isready', shell: true });
+  });
+});
+
+describe('devnet export', () => {
+  it('compose: the demo passes docker-compose config -q, with ports bound as the stack binds them', async (ctx) => {
+    if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) return ctx.skip();
+    for (const name of ['demo', 'runink', 'aitbc']) {
+      await using s = tmpStack('name: unused\nservices: {}\n');
+      const out = join(s.dir, 'compose.yaml');
+      const r = await devnet(['export', 'compose', '--stack', name, '-o', out], { cwd: s.dir, env: s.env });
+      expect(r.code, r.all).toBe(0);
+      const check = spawnSync('docker-compose', ['-f', out, 'config', '-q'], { encoding: 'utf8' });
+      expect(check.status, `${name}: ${check.stderr}`).toBe(0);
+      if (name !== 'demo') continue;
+      const doc = parse(readFileSync(out, 'utf8')) as { services: Record<string, { ports?: string[]; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown; command: string[] }> };
+      expect(doc.services['blockchain-node']!.ports).toEqual(['127.0.0.1:8080:8080']);
+      expect(doc.services['blockchain-follower-2']!.ports).toEqual(['127.0.0.3:8080:8080']);
+      expect(doc.services['wallet-daemon']!.depends_on).toEqual({ 'blockchain-node': { condition: 'service_healthy' }, 'coordinator-api': { condition: 'service_healthy' } });
+      expect(doc.services['blockchain-node']!.healthcheck).toBeDefined();
+      // inside its container a service binds every interface and reaches the others by name
+      expect(doc.services['blockchain-node']!.command).toContain('0.0.0.0');
+      expect(doc.services['blockchain-follower-1']!.command).toContain('http://blockchain-node:8080');
+    }
+  });
+
+  it('k8s: the demo passes the Kubernetes schemas and carries 8080 with a readinessProbe', async () => {
+    const apps = await import('kubernetes-models/apps/v1');
+    const core = await import('kubernetes-models/v1');
+    const batch = await import('kubernetes-models/batch/v1');
+    for (const name of ['demo', 'runink']) {
+      const r = await devnet(['export', 'k8s', '--stack', name]);
+      expect(r.code, r.all).toBe(0);
+      const docs = parseAllDocuments(r.stdout).map((d) => d.toJSON() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> });
+      for (const d of docs) {
+        const Model = { Deployment: apps.Deployment, StatefulSet: apps.StatefulSet, Service: core.Service, Job: batch.Job }[d.kind]!;
+        expect(Model, d.kind).toBeDefined();
+        expect(() => new Model(d as never).validate(), `${name}: ${d.kind} ${d.metadata.name}`).not.toThrow();
+      }
+      if (name === 'runink') {
+        expect(docs.find((d) => d.kind === 'StatefulSet' && d.metadata.name === 'finance-raft')?.spec.replicas).toBe(5);
+        continue;
+      }
+      const node = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'blockchain-node')!;
+      const container = (node.spec as { template: { spec: { containers: { ports: { containerPort: number }[]; readinessProbe: { httpGet: { path: string; port: number } } }[] } } }).template.spec.containers[0]!;
+      expect(container.ports[0]!.containerPort).toBe(8080);
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/health', port: 8080 });
+      expect(docs.find((d) => d.kind === 'Service' && d.metadata.name === 'blockchain-node')).toBeDefined();
+    }
+  });
+
+  it('says which engines there are', async () => {
+    const r = await devnet(['export', 'swarm']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/compose, k8s/);
+  });
+});
+
