@@ -10,6 +10,8 @@ export interface DocRow {
   line: number;
   /** the name cell, without formatting */
   name: string;
+  /** the name cell as written (`code` marks name a program) */
+  rawName: string;
   /** the other cells, by lower-case header, without formatting */
   cells: Record<string, string>;
   /** [from, to] for each port or range in the port cell */
@@ -64,6 +66,7 @@ export function docPortTables(text: string): DocTable[] {
       return {
         line: t.line + 2 + i,
         name: plain(cells[nameIdx] ?? ''),
+        rawName: (cells[nameIdx] ?? '').trim(),
         cells: Object.fromEntries(header.map((h, j) => [h.toLowerCase(), plain(cells[j] ?? '')])),
         ports: parsePorts(cells[portIdx] ?? ''),
         deprecated: struck(cells[portIdx]) || struck(cells[nameIdx]),

@@ -15,11 +15,13 @@ function testOf(e: ExportedService, p: { kind: string; target?: string; port?: s
   if (p.kind === 'http') {
     const url = `http://127.0.0.1:${port}${probePath(p.target)}`;
     return node
-      ? ['CMD', 'node', '-e', `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]
+      ? ['CMD', 'node', '-e', `fetch(${JSON.stringify(url)}).then((r) => { process.exitCode = r.ok ? 0 : 1; }, () => { process.exitCode = 1; })`]
       : ['CMD-SHELL', `curl -fsS ${url} >/dev/null || wget -qO /dev/null ${url} || exit 1`];
   }
   if (p.kind === 'tcp')
-    return node ? ['CMD', 'node', '-e', `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`] : ['CMD-SHELL', `nc -z 127.0.0.1 ${port} || exit 1`];
+    return node
+      ? ['CMD', 'node', '-e', `require('net').connect(${port}, '127.0.0.1').on('connect', function () { this.destroy(); }).on('error', () => { process.exitCode = 1; })`]
+      : ['CMD-SHELL', `nc -z 127.0.0.1 ${port} || exit 1`];
   if (p.kind === 'exec' && p.exec) return p.exec.shell || typeof p.exec.command === 'string' ? ['CMD-SHELL', ([] as string[]).concat(p.exec.command).join(' ')] : ['CMD', ...p.exec.command];
   return undefined;
 }

@@ -12,14 +12,17 @@ export function importMarkdown(text: string, name: string): Imported {
   const notes: string[] = [];
   // a program name in parentheses ("Global API Server (`apiserver`)") names the service,
   // unless several rows run the same program ("Finance Barn (`barn`)", "Analytics Barn (`barn`)")
-  const keyOf = (name: string) => /\(`?([A-Za-z0-9][\w.-]*)`?\)\s*$/.exec(name)?.[1];
+  // (only a `code`-marked one: "(FastAPI)" or "(dev)" is a remark, not a program)
+  const keyOf = (raw: string) => /\(`([A-Za-z0-9][\w.-]*)`\)[*_\s]*$/.exec(raw)?.[1];
   const rows = tables.flatMap((t) => t.rows);
-  const shared = new Set(rows.map((r) => keyOf(r.name)).filter((k, i, all) => k && all.indexOf(k) !== i));
+  const shared = new Set(rows.map((r) => keyOf(r.rawName)).filter((k, i, all) => k && all.indexOf(k) !== i));
   for (const t of tables)
     for (const r of t.rows) {
-      const key = keyOf(r.name);
+      const key = keyOf(r.rawName);
       const label = r.name.replace(/\s*\([^)]*\)\s*$/, '').trim() || r.name;
-      let id = serviceName(key && !shared.has(key) && !/^(planned|optional)$/i.test(key) ? key : label);
+      let id = serviceName(key && !shared.has(key) ? key : label);
+      // "Coordinator API (dev)" and "Coordinator API (production)": the remark tells them apart
+      if (services[id]) id = serviceName(r.name.replace(/\((planned|optional)\)/i, ''));
       for (let n = 2; services[id]; n++) id = `${serviceName(label)}-${n}`;
       const cell = (...names: string[]) => names.map((n) => r.cells[n]).find((v) => v && v !== '-');
       const description = r.name;
