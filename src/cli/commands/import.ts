@@ -23,6 +23,7 @@ export async function importCommand(file: string, flags: Flags): Promise<number>
   else process.stdout.write(yaml);
   // what could not be carried over goes to stderr too, where a redirect does not hide it
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-  process.stderr.write(`${Object.keys(result.services).length} services from ${shownPath(file)} (${kind})${flags.output ? ` written to ${shownPath(flags.output)}` : ''}; check it with devnet doctor --stack ${flags.output ? shownPath(flags.output) : 'FILE'}\n`);
+  const count = Object.keys(result.services).length;
+  process.stderr.write(`${count} service${count === 1 ? '' : 's'} from ${shownPath(file)} (${kind})${flags.output ? ` written to ${shownPath(flags.output)}` : ''}; check it with devnet doctor --stack ${flags.output ? shownPath(flags.output) : 'FILE'}\n`);
   return ExitCode.ok;
 }
