@@ -1,44 +1,15 @@
-// Kernel port policy: the ephemeral range, reserved ports and the privileged limit.
-import { readFileSync } from 'node:fs';
+// Kernel port policy: the ephemeral range, reserved ports and the privileged limit, read
+// through the platform backend.
+import { platform } from '../platform/index.js';
+import type { KernelPorts } from '../platform/types.js';
 
-export interface KernelPorts {
-  ephemeral: [number, number];
-  reserved: (port: number) => boolean;
-  /** ports below this need privileges (ip_unprivileged_port_start) */
-  unprivilegedStart: number;
-  isRoot: boolean;
-}
-
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
+export type { KernelPorts };
 
 export function readKernelPorts(): KernelPorts {
-  const [lo, hi] = (read('/proc/sys/net/ipv4/ip_local_port_range') ?? '32768 60999').split(/\s+/).map(Number);
-  const reserved = parseReservedPorts(read('/proc/sys/net/ipv4/ip_local_reserved_ports') ?? '');
-  return {
-    ephemeral: [lo!, hi!],
-    reserved: (p) => reserved.some(([a, b]) => p >= a && p <= b),
-    unprivilegedStart: Number(read('/proc/sys/net/ipv4/ip_unprivileged_port_start') ?? 1024),
-    isRoot: process.getuid?.() === 0,
-  };
+  return platform().kernelPorts();
 }
 
-/** "8080,30000-32767" -> [[8080,8080],[30000,32767]] */
-export function parseReservedPorts(text: string): [number, number][] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const [a, b] = s.split('-').map(Number);
-      return [a!, b ?? a!];
-    });
-}
+export { parseReservedPorts } from '../platform/linux/kernel.js';
 
 export function inEphemeral(k: KernelPorts, port: number): boolean {
   return port >= k.ephemeral[0] && port <= k.ephemeral[1] && !k.reserved(port);

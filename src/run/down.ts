@@ -10,7 +10,7 @@ import { clearStaleLock, readLock } from '../state/lock.js';
 import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
-import { isSameProcess, type ProcessIdentity } from '../state/proc.js';
+import { isSameProcess, stillRunning, type ProcessIdentity } from '../state/proc.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
@@ -120,7 +120,7 @@ async function askOverSocket(socket: string | undefined, holder: ProcessIdentity
   }
   // it exits right after it answers; a new up must not find it still there
   const until = Date.now() + 5000;
-  while (isSameProcess(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+  while (stillRunning(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
   return true;
 }
 
@@ -136,7 +136,7 @@ async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: 
     // exited meanwhile
   }
   const until = Date.now() + budgetMs;
-  while (isSameProcess(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  while (stillRunning(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Ports of the stopped services that something still listens on. */

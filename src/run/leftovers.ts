@@ -1,7 +1,7 @@
 // Processes an earlier run left behind when its supervisor died (SIGKILL, OOM, a reboot of
 // the terminal): up must not start a second copy over them and overwrite the state that
 // names them, or a later down could no longer find them.
-import { devnetMarker } from '../ports/owners.js';
+import { platform } from '../platform/index.js';
 import { processesWithMarker, scanProcesses } from '../state/proc-scan.js';
 import { isActive, isRecordAlive, type StackState } from '../state/store.js';
 
@@ -18,8 +18,9 @@ export function leftoversOf(state: StackState): Leftover[] {
   const found = new Map<number, Leftover>();
   for (const r of recs) if (isRecordAlive(r)) found.set(r.pid!, { service: r.name, pid: r.pid! });
   const since = Math.min(state.supervisor.startTime, ...recs.map((r) => r.startTime ?? Infinity));
-  for (const p of processesWithMarker(state.runId, undefined, scanProcesses(), since))
-    if (!found.has(p.pid)) found.set(p.pid, { service: devnetMarker(p.pid)?.service ?? '?', pid: p.pid });
+  const marked = processesWithMarker(state.runId, undefined, scanProcesses(), since).filter((p) => !found.has(p.pid));
+  const markers = platform().markers(marked.map((p) => p.pid));
+  for (const p of marked) found.set(p.pid, { service: markers.get(p.pid)?.service ?? '?', pid: p.pid });
   return [...found.values()];
 }
 

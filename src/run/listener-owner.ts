@@ -1,34 +1,34 @@
 // Whether a port's listener belongs to a service's own process tree: a stray process
 // that already answers on the port must not make the service look ready.
+import { platform } from '../platform/index.js';
+import type { Listener } from '../platform/types.js';
 import { conflicts } from '../stack/address-conflict.js';
-import { socketInodesOf } from '../ports/owners.js';
-import { readFamily, tableOf, type SocketTable } from '../ports/socket-table.js';
+import { tableOf, type SocketTable } from '../ports/socket-table.js';
 import { processTree } from '../state/proc-scan.js';
 
-// Probes of services that become ready together share each read of the kernel's tables
-// (a read walks the whole connection table: milliseconds on a large machine).
+// Probes of services that become ready together share each read of the listener table
 const recent = new Map<4 | 6, { at: number; table: SocketTable }>();
 function listenersOf(family: 4 | 6): SocketTable {
   const now = performance.now();
   let r = recent.get(family);
-  if (!r || now - r.at > 25) recent.set(family, (r = { at: now, table: tableOf(readFamily(family)) }));
+  if (!r || now - r.at > 25) recent.set(family, (r = { at: now, table: tableOf(platform().listeners(family)) }));
   return r.table;
 }
 
-/** Whether one of the inodes is a socket of the service's tree: its leader first, where most services listen. */
-function heldByTree(inodes: number[], pid: number, pgid: number): boolean {
-  if (!inodes.length) return false;
-  const own = socketInodesOf(pid);
-  if (inodes.some((i) => own.has(i))) return true;
-  return processTree(pid, pgid).some((p) => {
-    const mine = socketInodesOf(p.pid);
-    return inodes.some((i) => mine.has(i));
-  });
+/** Whether one of the listeners is held in the service's tree: its leader first, where most services listen. */
+function heldByTree(listeners: Listener[], pid: number, pgid: number): boolean {
+  if (!listeners.length) return false;
+  const p = platform();
+  if (p.heldBy(listeners, [pid])) return true;
+  return p.heldBy(
+    listeners,
+    processTree(pid, pgid).map((x) => x.pid),
+  );
 }
 
 export function listenerOwnedByTree(port: number, pid: number, pgid: number, host?: string): boolean {
   // IPv4 first; the IPv6 table (::1, dual-stack ::) is read only when IPv4 does not settle it
   // only the listeners on the service's address: five replicas on one port are five listeners
-  const inodes = (family: 4 | 6) => listenersOf(family).on(port).filter((l) => host === undefined || conflicts(l, host)).map((l) => l.inode);
-  return heldByTree(inodes(4), pid, pgid) || heldByTree(inodes(6), pid, pgid);
+  const on = (family: 4 | 6) => listenersOf(family).on(port).filter((l) => host === undefined || conflicts(l, host));
+  return heldByTree(on(4), pid, pgid) || heldByTree(on(6), pid, pgid);
 }

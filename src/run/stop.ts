@@ -3,7 +3,7 @@
 // recorded start time (so a reused pid is never hit), its group and descendants while it
 // lives, and anything carrying the run's marker in its environment.
 import type { ProcStat } from '../state/proc.js';
-import { isSameProcess } from '../state/proc.js';
+import { isSameProcess, stillRunning } from '../state/proc.js';
 import { processTree, processesWithMarker, scanProcesses } from '../state/proc-scan.js';
 
 export interface StopTarget {
@@ -48,7 +48,7 @@ function tryKill(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-const alive = (list: ProcStat[]) => list.filter((p) => isSameProcess(p));
+const alive = (list: ProcStat[]) => list.filter((p) => stillRunning(p));
 
 /** Waits until every process is gone, `ms` passed, or `hurry` (a second Ctrl-C) cuts the wait short. */
 async function waitGone(list: ProcStat[], ms: number, hurry?: AbortSignal): Promise<ProcStat[]> {

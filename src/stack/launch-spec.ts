@@ -1,6 +1,6 @@
 // What exactly runs for a service: argv (or a shell line), cwd and env, all interpolated.
 import { delimiter, join, resolve } from 'node:path';
-import { MARKER } from '../ports/owners.js';
+import { MARKER } from '../platform/marker.js';
 import { splitCommand } from './argv.js';
 import { own } from './own.js';
 import { shellLine } from './shell-line.js';

@@ -1,15 +1,11 @@
-// One pass over /proc: every process with its group, parent and start time. Used to find a
+// One read of every process with its group, parent and start time (platform backend). Used to find a
 // service's whole tree, the members of its process group, and processes that carry a run's marker.
-import { listPids, devnetMarker } from '../ports/owners.js';
-import { readStat, type ProcStat } from './proc.js';
+import { platform } from '../platform/index.js';
+import type { ProcStat } from './proc.js';
 
+/** Every live process (zombies left out), in one read. */
 export function scanProcesses(): ProcStat[] {
-  const out: ProcStat[] = [];
-  for (const pid of listPids()) {
-    const s = readStat(pid);
-    if (s && s.state !== 'Z') out.push(s);
-  }
-  return out;
+  return platform().processes();
 }
 
 /** The process group plus every descendant of its leader (children that left the group included). */
@@ -36,9 +32,11 @@ export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = s
  * Only processes started at or after `notBefore` (clock ticks) can: older ones are not read.
  */
 export function processesWithMarker(runId: string, service: string | undefined, procs: ProcStat[] = scanProcesses(), notBefore = 0): ProcStat[] {
-  return procs.filter((p) => {
-    if (p.pid === process.pid || p.startTime < notBefore) return false;
-    const m = devnetMarker(p.pid);
+  const candidates = procs.filter((p) => p.pid !== process.pid && p.startTime >= notBefore);
+  // one read of the environments of all candidates (one ps on POSIX)
+  const markers = platform().markers(candidates.map((p) => p.pid));
+  return candidates.filter((p) => {
+    const m = markers.get(p.pid);
     return m?.run === runId && (service === undefined || m.service === service);
   });
 }

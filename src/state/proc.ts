@@ -1,30 +1,12 @@
-// Process identity from /proc: a pid alone can be reused, a pid with its start time cannot.
-import { readFileSync } from 'node:fs';
+// Process identities: a pid with its start time, so a reused pid is never taken for the
+// process devnet recorded. Read through the platform backend.
+import { platform } from '../platform/index.js';
+import type { ProcStat, ProcessIdentity } from '../platform/types.js';
 
-export interface ProcessIdentity {
-  pid: number;
-  /** clock ticks since boot, field 22 of /proc/PID/stat */
-  startTime: number;
-}
-
-export interface ProcStat {
-  pid: number;
-  state: string;
-  ppid: number;
-  pgid: number;
-  startTime: number;
-}
+export type { ProcStat, ProcessIdentity };
 
 export function readStat(pid: number): ProcStat | undefined {
-  let raw: string;
-  try {
-    raw = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
-  // comm may hold spaces and parentheses: the fields start after the last ')'
-  const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: f[0]!, ppid: Number(f[1]), pgid: Number(f[2]), startTime: Number(f[19]) };
+  return platform().stat(pid);
 }
 
 export function identityOf(pid: number): ProcessIdentity | undefined {
@@ -37,4 +19,12 @@ export function isSameProcess(id: ProcessIdentity | undefined): boolean {
   if (!id) return false;
   const s = readStat(id.pid);
   return !!s && s.startTime === id.startTime && s.state !== 'Z';
+}
+
+/**
+ * Cheap: the recorded process has not gone yet. For waits that began with its identity proven
+ * (on POSIX a full check costs a ps each time); a signal still goes only after isSameProcess.
+ */
+export function stillRunning(id: ProcessIdentity): boolean {
+  return platform().exists(id.pid);
 }

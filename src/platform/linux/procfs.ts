@@ -1,0 +1,61 @@
+// Linux: processes from /proc: their stat (state, parent, group, start time in clock ticks
+// since boot), command line, environment (for devnet's marker) and socket file descriptors.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { markerOf } from '../marker.js';
+import type { Marker, ProcStat } from '../types.js';
+
+export function listPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+}
+
+export function readStat(pid: number): ProcStat | undefined {
+  let raw: string;
+  try {
+    raw = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // the command name may hold spaces and parentheses: fields start after the last ')'
+  const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+  return { pid, state: f[0]!, ppid: Number(f[1]), pgid: Number(f[2]), startTime: Number(f[19]) };
+}
+
+export function commandLine(pid: number): string | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter(Boolean).join(' ') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function markerOfPid(pid: number): Marker | undefined {
+  try {
+    return markerOf(readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0'));
+  } catch {
+    // gone, or another user's: its environment is not ours to read
+    return undefined;
+  }
+}
+
+/** The socket inodes a process holds, from its /proc/PID/fd links. */
+export function socketInodesOf(pid: number): Set<number> {
+  const out = new Set<number>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return out;
+  }
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) out.add(Number(m[1]));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return out;
+}

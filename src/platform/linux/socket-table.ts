@@ -1,0 +1,93 @@
+// Linux: the kernel's TCP listener table, read from /proc/net/tcp and /proc/net/tcp6: one
+// read answers for a 2,768-port range instead of 2,768 bind attempts.
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Listener } from '../types.js';
+
+const LISTEN = '0A';
+
+/** One family's listeners: each file costs the kernel a walk of its whole connection table. */
+export function readFamily(family: 4 | 6, procNet = '/proc/net'): Listener[] {
+  return parseProcNetTcp(readListening(`${procNet}/${family === 4 ? 'tcp' : 'tcp6'}`), family);
+}
+
+const CHUNK = 4096;
+
+/**
+ * The kernel prints listening sockets first (its listening hash), then the connection hash.
+ * Reading in small chunks and stopping at the first line that is not LISTEN spares it the
+ * walk of the rest of the connection table, which on a large machine is most of the cost.
+ */
+function readListening(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    // no IPv6 in this kernel or namespace: nothing listens there
+    return '';
+  }
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    let text = '';
+    // start of the first line not yet looked at (the header is skipped)
+    let next = -1;
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n <= 0) return text;
+      text += buf.toString('latin1', 0, n);
+      if (next < 0) next = text.indexOf('\n') + 1 || -1;
+      // each complete line: the first one not in LISTEN ends the listeners
+      for (let nl; next > 0 && (nl = text.indexOf('\n', next)) >= 0; next = nl + 1) {
+        if (text.slice(next, nl).trim().split(/\s+/)[3] !== LISTEN) return text.slice(0, next);
+      }
+    }
+  } catch {
+    return '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+
+export function parseProcNetTcp(text: string, family: 4 | 6): Listener[] {
+  const out: Listener[] = [];
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i]!.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== LISTEN) continue;
+    const [addrHex, portHex] = f[1]!.split(':') as [string, string];
+    out.push({ address: family === 4 ? ipv4(addrHex) : ipv6(addrHex), port: parseInt(portHex, 16), inode: Number(f[9]), family, uid: Number(f[7]) });
+  }
+  return out;
+}
+
+// The kernel prints each 32-bit word in host (little-endian) byte order.
+function ipv4(hex: string): string {
+  return [6, 4, 2, 0].map((i) => parseInt(hex.slice(i, i + 2), 16)).join('.');
+}
+
+function ipv6(hex: string): string {
+  const bytes: number[] = [];
+  for (let w = 0; w < 4; w++) for (const i of [6, 4, 2, 0]) bytes.push(parseInt(hex.slice(w * 8 + i, w * 8 + i + 2), 16));
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  return compressIpv6(groups);
+}
+
+function compressIpv6(groups: string[]): string {
+  let best = [-1, 0];
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best[1]!) best = [i, j - i];
+    i = j;
+  }
+  if (best[1]! < 2) return groups.join(':');
+  const head = groups.slice(0, best[0]).join(':');
+  const tail = groups.slice(best[0]! + best[1]!).join(':');
+  return `${head}::${tail}`;
+}

@@ -1,0 +1,84 @@
+// The POSIX backend for macOS and the BSDs (and Linux without /proc): listeners and their
+// holders from lsof, processes from ps. Each read is a process devnet runs, so it reads in
+// batches (one ps for every pid it needs) and answers "is it still there?" with kill(pid, 0).
+import { spawnSync } from 'node:child_process';
+import { PlatformError } from '../errors.js';
+import type { KernelPorts, Listener, Marker, Owner, Platform } from '../types.js';
+import { parseLsof } from './lsof.js';
+import { parsePsCommands, parsePsMarkers, parsePsStats } from './ps.js';
+
+const ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
+
+function run(file: string, args: string[]): { ok: boolean; stdout: string } {
+  const r = spawnSync(file, args, { env: ENV, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 10_000 });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
+    throw new PlatformError(`devnet reads ${file === 'lsof' ? 'listening ports' : 'processes'} with ${file}, which is not installed here; install it (macOS has it; Debian: apt-get install ${file === 'lsof' ? 'lsof' : 'procps'})`);
+  return { ok: r.status === 0, stdout: r.stdout ?? '' };
+}
+
+const STAT = 'pid=,ppid=,pgid=,lstart=,stat=';
+
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, it is another user's
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sysctl(...names: string[]): string[] | undefined {
+  const r = spawnSync('sysctl', ['-n', ...names], { env: ENV, encoding: 'utf8', timeout: 5000 });
+  return r.status === 0 ? r.stdout.trim().split(/\s+/) : undefined;
+}
+
+let listenerCache: { at: number; all: Listener[] } | undefined;
+
+/** Both families from one lsof run: a second call within a few milliseconds reuses it. */
+function allListeners(): Listener[] {
+  const now = performance.now();
+  if (listenerCache && now - listenerCache.at < 20) return listenerCache.all;
+  // exit 1 with no output: nothing listens
+  const { stdout } = run('lsof', ['-nP', '-w', '-iTCP', '-sTCP:LISTEN', '-F', 'pctn']);
+  listenerCache = { at: now, all: parseLsof(stdout) };
+  return listenerCache.all;
+}
+
+export const posix: Platform = {
+  name: 'posix',
+  listeners: (family) => allListeners().filter((l) => l.family === family),
+  owners(listeners) {
+    const out = new Map<Listener, Owner>();
+    const pids = [...new Set(listeners.map((l) => l.pid).filter((p): p is number => p !== undefined))];
+    if (!pids.length) return out;
+    const commands = parsePsCommands(run('ps', ['-o', 'pid=,command=', '-p', pids.join(',')]).stdout);
+    const markers = posix.markers(pids);
+    for (const l of listeners) if (l.pid !== undefined) out.set(l, { pid: l.pid, command: commands.get(l.pid) ?? '?', devnet: markers.get(l.pid) });
+    return out;
+  },
+  heldBy: (listeners, pids) => listeners.some((l) => l.pid !== undefined && pids.includes(l.pid)),
+  exists,
+  stat(pid) {
+    if (!exists(pid)) return undefined;
+    return parsePsStats(run('ps', ['-o', STAT, '-p', String(pid)]).stdout)[0];
+  },
+  processes: () => parsePsStats(run('ps', ['-A', '-o', STAT]).stdout).filter((p) => p.state !== 'Z'),
+  commandLine: (pid) => parsePsCommands(run('ps', ['-o', 'pid=,command=', '-p', String(pid)]).stdout).get(pid),
+  markers(pids) {
+    if (!pids.length) return new Map<number, Marker>();
+    return parsePsMarkers(run('ps', ['eww', '-o', 'pid=,command=', '-p', pids.join(',')]).stdout);
+  },
+  kernelPorts(): KernelPorts {
+    const range = sysctl('net.inet.ip.portrange.first', 'net.inet.ip.portrange.last') ?? sysctl('net.ipv4.ip_local_port_range');
+    const [lo, hi] = (range ?? ['49152', '65535']).map(Number);
+    const unprivileged = sysctl('net.ipv4.ip_unprivileged_port_start')?.[0];
+    return {
+      ephemeral: [lo!, hi!],
+      reserved: () => false,
+      unprivilegedStart: unprivileged ? Number(unprivileged) : 1024,
+      isRoot: process.getuid?.() === 0,
+    };
+  },
+};
+

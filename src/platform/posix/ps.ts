@@ -1,0 +1,46 @@
+// ps output, the portable forms macOS, the BSDs and Linux's procps share:
+// `ps -A -o pid=,ppid=,pgid=,lstart=,stat=` for identities and trees (lstart is the start
+// time, "Mon Nov 23 03:52:37 2026", read as UTC because ps runs with TZ=UTC), and
+// `ps eww -o pid=,command= -p PIDS` for the environment words after a command (the marker).
+import { markerOf } from '../marker.js';
+import type { Marker, ProcStat } from '../types.js';
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const LINE = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+\w{3}\s+(\w{3})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)\s+(\d{4})\s+(\S+)/;
+
+/** "Nov", "23", "03", "52", "37", "2026" as seconds since the epoch (UTC). */
+export function lstartSeconds(mon: string, day: string, h: string, m: string, s: string, year: string): number {
+  return Date.UTC(Number(year), MONTHS[mon] ?? 0, Number(day), Number(h), Number(m), Number(s)) / 1000;
+}
+
+export function parsePsStats(text: string): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const line of text.split('\n')) {
+    const f = LINE.exec(line);
+    if (!f) continue;
+    out.push({ pid: Number(f[1]), ppid: Number(f[2]), pgid: Number(f[3]), startTime: lstartSeconds(f[4]!, f[5]!, f[6]!, f[7]!, f[8]!, f[9]!), state: f[10]![0]! });
+  }
+  return out;
+}
+
+/** Markers from `ps eww -o pid=,command=`: the words after the command hold its environment. */
+export function parsePsMarkers(text: string): Map<number, Marker> {
+  const out = new Map<number, Marker>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const marker = markerOf(m[2]!.split(/\s+/));
+    if (marker) out.set(Number(m[1]), marker);
+  }
+  return out;
+}
+
+/** `ps -o pid=,command=`: the command line of each pid. */
+export function parsePsCommands(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*?)\s*$/.exec(line);
+    if (m) out.set(Number(m[1]), m[2]!);
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+// What devnet reads of the operating system, whichever backend reads it.
+
+export interface Listener {
+  address: string;
+  port: number;
+  family: 4 | 6;
+  /** the socket's inode (Linux); absent where the backend names the holder directly */
+  inode?: number;
+  /** the holder, where the backend names it directly (lsof) */
+  pid?: number;
+  uid?: number;
+}
+
+export interface ProcessIdentity {
+  pid: number;
+  /** when it started, in the backend's unit (Linux: clock ticks since boot; POSIX: seconds since the epoch) */
+  startTime: number;
+}
+
+export interface ProcStat extends ProcessIdentity {
+  state: string;
+  ppid: number;
+  pgid: number;
+}
+
+/** The variables devnet sets on every service it starts, read back from a process's environment. */
+export interface Marker {
+  stack: string;
+  service: string;
+  run?: string;
+}
+
+export interface Owner {
+  pid: number;
+  command: string;
+  /** set when the process is a service started by devnet */
+  devnet?: Marker;
+}
+
+export interface KernelPorts {
+  /** the ephemeral (outgoing) port range */
+  ephemeral: [number, number];
+  reserved: (port: number) => boolean;
+  /** ports below this need privileges */
+  unprivilegedStart: number;
+  isRoot: boolean;
+}
+
+export interface Platform {
+  readonly name: 'linux' | 'posix';
+  /** TCP listeners of one family */
+  listeners(family: 4 | 6): Listener[];
+  /** who holds each of these listeners, where the system says (one pass for all) */
+  owners(listeners: readonly Listener[]): Map<Listener, Owner>;
+  /** whether any of the listeners is held by one of the processes */
+  heldBy(listeners: readonly Listener[], pids: readonly number[]): boolean;
+  stat(pid: number): ProcStat | undefined;
+  /** cheap: the pid is still in use (not a zombie where that is cheap to tell); for waits that began with its identity proven */
+  exists(pid: number): boolean;
+  /** every process but zombies */
+  processes(): ProcStat[];
+  commandLine(pid: number): string | undefined;
+  /** devnet's marker in each process's environment, for those that carry one */
+  markers(pids: readonly number[]): Map<number, Marker>;
+  kernelPorts(): KernelPorts;
+}
