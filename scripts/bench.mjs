@@ -13,11 +13,11 @@ const runs = Number(process.env.BENCH_RUNS ?? 15);
 const node = process.execPath;
 const env = { ...process.env, NO_COLOR: '1', DEVNET_STACK: '' };
 
-function time(args, { cwd = root, expect = 0 } = {}) {
+function time(args, { cwd = root, expect = 0, extraEnv = {} } = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(node, args, { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== expect) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (expect !== null && r.status !== expect) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
 
@@ -61,6 +61,17 @@ try {
   const samples = Object.fromEntries(Object.keys(startup).map((k) => [k, []]));
   for (const args of Object.values(startup)) time(args); // warm the file cache
   for (let i = 0; i < runs; i++) for (const [k, args] of Object.entries(startup)) samples[k].push(time(args));
+  // doctor on the Runink stack (20 services, a 2,768-port range) with each platform backend:
+  // /proc (Linux) and lsof + ps (POSIX, as on macOS), interleaved with the baseline
+  const backends = { linux: [], posix: [], backendBaseline: [] };
+  const runinkDoctor = (platform) => time([cli, 'doctor', '--stack', 'runink'], { expect: null, extraEnv: { DEVNET_PLATFORM: platform } });
+  runinkDoctor('linux');
+  runinkDoctor('posix');
+  for (let i = 0; i < runs; i++) {
+    backends.linux.push(runinkDoctor('linux'));
+    backends.posix.push(runinkDoctor('posix'));
+    backends.backendBaseline.push(time(['-e', '0']));
+  }
   const cycleRuns = Math.max(5, Math.floor(runs / 2));
   const devnetCycle = () => time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]) + time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
   const plainCycle = () => time([join(root, 'bench', 'baseline-cycle.mjs'), ...ports.map(String)]);
@@ -113,6 +124,8 @@ try {
     ['devnet --version', med(samples.version), baseline, 1.3],
     ['devnet --help', med(samples.help), baseline, 1.5],
     ['devnet doctor (12 ports + 2,768-port range)', med(samples.doctor), baseline, 2.0],
+    ['devnet doctor --stack runink, linux backend (/proc)', med(backends.linux), med(backends.backendBaseline), null],
+    ['devnet doctor --stack runink, posix backend (lsof, ps)', med(backends.posix), med(backends.backendBaseline), 3.0],
     ['up -d + down, 5 HTTP services', med(samples.cycle), med(samples.plainCycle), 1.5],
     ['up -d + down, 20 replicas of one HTTP service', med(samples.replicas), med(samples.plainReplicas), 1.3],
     ['up -d on an already-up stack (nothing to do)', med(samples.again), med(samples.againBaseline), 1.3],
@@ -120,10 +133,11 @@ try {
   ];
 
   console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
-  console.log(`${'benchmark'.padEnd(46)} ${'ms'.padStart(8)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}  goal`);
+  console.log(`${'benchmark'.padEnd(54)} ${'ms'.padStart(8)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}  goal`);
   for (const [name, ms, b, goal] of rows) {
     const ratio = ms / b;
-    console.log(`${name.padEnd(46)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  <= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`);
+    const verdict = goal === null ? 'goal: as before the backend split (README)' : `<= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`;
+    console.log(`${name.padEnd(54)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  ${verdict}`);
   }
   console.log('baselines: node -e 0; for the cycles, bench/baseline-cycle.mjs (spawn 5 or 20, poll until they answer, stop);');
   console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready)');

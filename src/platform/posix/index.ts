@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { PlatformError } from '../errors.js';
 import type { KernelPorts, Listener, Marker, Owner, Platform } from '../types.js';
 import { parseLsof } from './lsof.js';
+import { parseNetstat, parseSs } from './netstat.js';
 import { parsePsCommands, parsePsMarkers, parsePsStats } from './ps.js';
 
 const ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
@@ -33,6 +34,14 @@ function sysctl(...names: string[]): string[] | undefined {
   return r.status === 0 ? r.stdout.trim().split(/\s+/) : undefined;
 }
 
+/** Every listener, holders unknown: netstat on macOS and the BSDs, ss on Linux. */
+function socketTable(): Listener[] {
+  const linuxSs = process.platform === 'linux';
+  const r = linuxSs ? spawnSync('ss', ['-Hltn'], { env: ENV, encoding: 'utf8', timeout: 10_000 }) : spawnSync('netstat', ['-an', '-p', 'tcp'], { env: ENV, encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) return [];
+  return linuxSs ? parseSs(r.stdout) : parseNetstat(r.stdout);
+}
+
 let listenerCache: { at: number; all: Listener[] } | undefined;
 
 /** Both families from one lsof run: a second call within a few milliseconds reuses it. */
@@ -41,8 +50,14 @@ function allListeners(): Listener[] {
   if (listenerCache && now - listenerCache.at < 20) return listenerCache.all;
   // exit 1 with no output: nothing listens
   const { stdout } = run('lsof', ['-nP', '-w', '-iTCP', '-sTCP:LISTEN', '-F', 'pctn']);
-  listenerCache = { at: now, all: parseLsof(stdout) };
-  return listenerCache.all;
+  const all: Listener[] = parseLsof(stdout);
+  // not root: lsof hides other users' sockets; the socket table lists them, holder unknown
+  if (process.getuid?.() !== 0) {
+    const seen = new Set(all.map((l) => `${l.family}|${l.address}|${l.port}`));
+    for (const l of socketTable()) if (!seen.has(`${l.family}|${l.address}|${l.port}`)) all.push(l);
+  }
+  listenerCache = { at: now, all };
+  return all;
 }
 
 export const posix: Platform = {
