@@ -80,6 +80,16 @@ export async function freePorts(n: number): Promise<number[]> {
   return out;
 }
 
+/** A base port with base + each offset free: for replicas spread over ports (another test may hold base + 1). */
+export async function freePortsAt(offsets: readonly number[]): Promise<number> {
+  const { default: getPort } = await import('get-port');
+  for (;;) {
+    const base = await getPort();
+    const rest = await Promise.all(offsets.filter((o) => o !== 0).map((o) => (base + o <= 65535 ? getPort({ port: base + o }) : Promise.resolve(-1))));
+    if (rest.every((p, i) => p === base + offsets.filter((o) => o !== 0)[i]!)) return base;
+  }
+}
+
 /** Holds a port in this process until disposed. */
 export async function holdPort(port: number, host = '127.0.0.1'): Promise<Server & AsyncDisposable> {
   const server = createServer();

@@ -4,10 +4,10 @@ import { ExitCode, formatProblem } from '../errors.js';
 import { worst, type Check } from '../ports/check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Stack } from '../stack/model.js';
-import { loopbackCheck } from './loopback.js';
 import { staleStateChecks } from './stale-state.js';
 import { programChecks } from './programs.js';
 import { subreaperHelper } from '../run/subreaper.js';
+import { platform } from '../platform/index.js';
 
 export interface DoctorReport {
   ok: boolean;
@@ -35,11 +35,15 @@ export async function runDoctor(stack: Stack, o: DoctorOptions): Promise<DoctorR
   checks.push(...portChecks);
   checks.push(...programChecks(stack, o.services, o.processEnv ?? process.env));
   checks.push(...staleStateChecks(o.stateFile, o.lockFile));
-  checks.push(subreaperCheck());
-  const loopback = loopbackCheck(stack, o.services);
-  if (loopback) checks.push(loopback);
+  checks.push(backendCheck(), subreaperCheck());
   const level = worst(checks);
   return { ok: level === 'ok' || (level === 'warn' && !o.strict), stack: stack.name, checks };
+}
+
+function backendCheck(): Check {
+  const forced = process.env.DEVNET_PLATFORM ? ` (DEVNET_PLATFORM=${process.env.DEVNET_PLATFORM})` : '';
+  const how = platform().name === 'linux' ? 'reads ports and processes from /proc (Linux backend)' : 'reads ports and processes with lsof and ps (POSIX backend)';
+  return { id: 'platform.backend', level: 'ok', message: `devnet ${how}${forced}` };
 }
 
 function subreaperCheck(): Check {
@@ -53,6 +57,6 @@ function subreaperCheck(): Check {
 }
 
 export function doctorExitCode(report: DoctorReport): number {
-  if (report.checks.some((c) => c.level === 'error' && (c.id.startsWith('port.') || c.id.startsWith('range.')))) return ExitCode.preflight;
+  if (report.checks.some((c) => c.level === 'error' && /^(port|range|address)\./.test(c.id))) return ExitCode.preflight;
   return report.ok ? ExitCode.ok : ExitCode.failed;
 }

@@ -2,7 +2,7 @@
 // backend (no process spawned); everything else uses the POSIX one (lsof and ps), as macOS
 // and the BSDs ship them. DEVNET_PLATFORM=linux|posix forces one.
 import { existsSync } from 'node:fs';
-import { PlatformError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { linux } from './linux/index.js';
 import { posix } from './posix/index.js';
 import type { Platform } from './types.js';
@@ -10,16 +10,16 @@ import type { Platform } from './types.js';
 let chosen: Platform | undefined;
 
 export function platform(): Platform {
-  return (chosen ??= choose(process.env.DEVNET_PLATFORM));
+  return (chosen ??= choosePlatform(process.env.DEVNET_PLATFORM));
 }
 
-function choose(forced: string | undefined): Platform {
+export function choosePlatform(forced: string | undefined): Platform {
   if (forced === 'posix') return posix;
   if (forced === 'linux') {
-    if (!existsSync('/proc/self/stat')) throw new PlatformError('DEVNET_PLATFORM=linux, but /proc cannot be read here; unset it to use lsof and ps');
+    if (!existsSync('/proc/self/stat')) throw new UsageError('DEVNET_PLATFORM=linux, but /proc cannot be read here; unset it to use lsof and ps');
     return linux;
   }
-  if (forced) throw new PlatformError(`DEVNET_PLATFORM must be linux or posix, got \`${forced}\``);
+  if (forced) throw new UsageError(`DEVNET_PLATFORM must be linux or posix, got \`${forced}\``);
   return process.platform === 'linux' && existsSync('/proc/self/stat') ? linux : posix;
 }
 

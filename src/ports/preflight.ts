@@ -1,11 +1,13 @@
 // Port preflight: before anything starts, every port and range of the services that
 // would run is checked against the kernel's listener table, the kernel's port policy,
-// and the other stacks beside this one. Returns checks; `up` refuses on any error.
+// and the other stacks beside this one; every address they bind, against the machine's.
+// Returns checks; `up` refuses on any error.
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadStack } from '../stack/load.js';
 import { isLaunchable, type Service, type Stack } from '../stack/model.js';
 import { selectServices } from '../stack/select.js';
+import { addressChecks } from './address-check.js';
 import { ownerField, type Check } from './check.js';
 import { inEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
 import { describeOwner, ownerLookup, type Owner } from './owners.js';
@@ -58,7 +60,8 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
   const claimed = new Set(Object.values(stack.services).flatMap((s) => Object.values(s.ports)));
   const inRange = (p: number) => stack.ranges.some((r) => p >= r.from && p <= r.to);
 
-  const checks: Check[] = [];
+  // an address the machine does not have (a replica's 127.0.0.3 on macOS) fails every port on it
+  const checks: Check[] = await addressChecks(services);
   for (const w of wants) {
     const ls = busy.get(w);
     const owner = ls && ownerOf(ls);

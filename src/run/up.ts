@@ -67,7 +67,10 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     }
     o.emit({ kind: 'preflight', checks });
     const errors = checks.filter((c) => c.level === 'error');
-    if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'nothing was started; free the ports, or run devnet up --remap to use free ones' });
+    if (errors.length) {
+      const ports = errors.some((c) => c.port !== undefined);
+      throw new PreflightError(errors.map((c) => c.message), { hint: ports ? 'nothing was started; free the ports, or run devnet up --remap to use free ones' : 'nothing was started' });
+    }
     // a missing program or directory would fail anyway: say so before anything starts
     const missing = programChecks(stack, o.services, process.env).filter((c) => c.level === 'error');
     if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });

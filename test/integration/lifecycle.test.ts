@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { readState, writeState } from '../../src/state/store.js';
-import { devnet, devnetProcess, fixture, freePorts, holdPort, pidAlive, tmpStack, waitFor, type TmpStack } from '../helpers.js';
+import { devnet, devnetProcess, fixture, freePorts, freePortsAt, holdPort, pidAlive, tmpStack, waitFor, type TmpStack } from '../helpers.js';
 
 const node = process.execPath;
 const http = (port: string, extra = '') => `"${node} ${fixture('http.mjs')} ${port}${extra}"`;
@@ -96,7 +96,7 @@ services:
   });
 
   it('answers a second up of a running stack with nothing to do, exit 0, and leaves it as it is', async () => {
-    const [a] = await freePorts(1);
+    const a = await freePortsAt([0, 1]);
     await using s = tmpStack(`name: twice\nservices:\n  a: { command: ${http('${port}')}, port: ${a} }\n  b: { command: ${http('${port}')}, port: ${a! + 1}, profiles: [extra] }\n`);
     expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
     const before = stateOf(s.stateDir, 'twice');

@@ -109,4 +109,14 @@ describe('naming the holder through the CLI', () => {
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toContain(`port ${port} (a) is held by a process devnet cannot name (owner unknown`);
   });
+
+  it('refuses an address the machine does not have, naming it, with nothing started', async () => {
+    const port = await freePort();
+    // 192.0.2.0/24 (TEST-NET-1) is never a real interface's: what 127.0.0.3 is on macOS without an lo0 alias
+    await using s = tmpStack(`name: far\nservices:\n  a: { command: ${JSON.stringify(`${process.execPath} ${fixture('http.mjs')} \${port} --host \${host}`)}, port: ${port}, host: 192.0.2.7 }\n`);
+    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(3);
+    expect(r.stderr).toContain(`error: address 192.0.2.7 (a) cannot be bound here (EADDRNOTAVAIL); it is not an address of this machine; set host: to one it has (127.0.0.1 for this machine alone)\nhint: nothing was started`);
+    expect(r.all).not.toMatch(/^start /m);
+  });
 });

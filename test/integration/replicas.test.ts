@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
-import { devnet, fixture, freePorts, holdPort, pidsOfStack, tmpStack } from '../helpers.js';
+import { devnet, fixture, freePorts, freePortsAt, holdPort, pidsOfStack, tmpStack } from '../helpers.js';
 
 const node = process.execPath;
 const http = `["${node}", "${fixture('http.mjs')}", "\${port}", "--host", "\${host}"]`;
@@ -58,7 +58,7 @@ services:
   });
 
   it('spread: ports gives replica i port + (i-1) * stride, and --only takes the service name', async () => {
-    const [port] = await freePorts(1);
+    const port = await freePortsAt([0, 7, 14]);
     await using s = tmpStack(`name: ports\nservices:\n  api: { command: ${http}, port: ${port}, replicas: 3, spread: ports, stride: 7, ready: { http: /health } }\n  other: { command: ${http}, port: ${port! + 1} }\n`);
     const up = await devnet(['up', '-d', '--only', 'api', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(up.code, up.all).toBe(0);
@@ -96,7 +96,7 @@ services:
   });
 
   it('renders files after --port-offset (templates, content, prometheus) and down --volumes deletes exactly the data directories', async () => {
-    const [port] = await freePorts(1);
+    const port = await freePortsAt([0, 1]);
     const offset = 3;
     await using s = tmpStack(
       `name: files

@@ -12,8 +12,12 @@ const ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
 
 function run(file: string, args: string[]): { ok: boolean; stdout: string } {
   const r = spawnSync(file, args, { env: ENV, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 10_000 });
+  const what = file === 'lsof' ? 'listening ports' : 'processes';
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
-    throw new PlatformError(`devnet reads ${file === 'lsof' ? 'listening ports' : 'processes'} with ${file}, which is not installed here; install it (macOS has it; Debian: apt-get install ${file === 'lsof' ? 'lsof' : 'procps'})`);
+    throw new PlatformError(`devnet reads ${what} with ${file}, which is not installed here; install it (macOS has it; Debian: apt-get install ${file === 'lsof' ? 'lsof' : 'procps'})`);
+  // an answer cut short would read as "nothing listens" or "no such process": never guess
+  if (r.error || r.signal)
+    throw new PlatformError(`devnet reads ${what} with \`${file} ${args.join(' ')}\`, which ${r.signal === 'SIGTERM' ? 'did not answer within 10s' : `failed (${r.error?.message ?? r.signal})`}; try it by hand`);
   return { ok: r.status === 0, stdout: r.stdout ?? '' };
 }
 
