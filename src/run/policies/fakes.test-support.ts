@@ -15,12 +15,20 @@ export class FakeClock implements Clock {
     new Promise<boolean>((resolve) => {
       this.sleeps.push(ms);
       if (signal?.aborted) return resolve(false);
-      const s = { at: this.t + ms, resolve };
-      this.sleepers.push(s);
-      signal?.addEventListener('abort', () => {
+      // the listener goes when the sleep ends either way, as realClock's does
+      const onAbort = () => {
         this.sleepers = this.sleepers.filter((x) => x !== s);
         resolve(false);
-      });
+      };
+      const s = {
+        at: this.t + ms,
+        resolve: (ok: boolean) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(ok);
+        },
+      };
+      this.sleepers.push(s);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   /** Moves time on, waking sleepers due, and lets their continuations run. */
   async advance(ms: number): Promise<void> {
