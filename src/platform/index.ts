@@ -3,6 +3,7 @@
 // and the BSDs ship them. DEVNET_PLATFORM=linux|posix forces one.
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { PlatformError } from './errors.js';
 import { linux } from './linux/index.js';
 import { posix } from './posix/index.js';
 import type { Platform } from './types.js';
@@ -21,6 +22,20 @@ export function choosePlatform(forced: string | undefined): Platform {
   }
   if (forced) throw new UsageError(`DEVNET_PLATFORM must be linux or posix, got \`${forced}\``);
   return process.platform === 'linux' && existsSync('/proc/self/stat') ? linux : posix;
+}
+
+/**
+ * Start times are in the unit of the backend that read them (clock ticks since boot, or
+ * seconds since the epoch): what a running stack recorded is read back with the same backend,
+ * whatever DEVNET_PLATFORM says now, or a reused pid could pass for its process.
+ */
+export function adoptPlatform(name: string | undefined): void {
+  if (!name || platform().name === name) return;
+  try {
+    chosen = choosePlatform(name);
+  } catch {
+    throw new PlatformError(`this stack was started with the ${name} backend, which cannot read this system`, { hint: 'stop its processes by hand, then remove its state folder' });
+  }
 }
 
 /** Tests pick a backend for a process that already chose one. */

@@ -13,6 +13,7 @@ import type { StatePaths } from '../state/paths.js';
 import type { ProcessIdentity } from '../state/proc.js';
 import { scanProcesses } from '../state/proc-scan.js';
 import { isActive, writeState, type ServiceRecord, type StackState } from '../state/store.js';
+import { platform } from '../platform/index.js';
 import { realClock, type Clock } from './clock.js';
 import { deferred } from './deferred.js';
 import { attachFollowers, followersOf } from './policies/followers.js';
@@ -76,6 +77,7 @@ export class Supervisor {
       supervisor,
       startedAt: new Date().toISOString(),
       root: stack.root,
+      platform: platform().name,
       order: [],
       services: {},
     };

@@ -10,9 +10,12 @@ import { linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LockError } from '../errors.js';
 import { createPrivateTemp, ensurePrivateDir, readPrivateFile } from './private-fs.js';
+import { adoptPlatform, platform } from '../platform/index.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
 
 export interface LockInfo extends ProcessIdentity {
+  /** the backend whose start time this is (see adoptPlatform) */
+  platform?: 'linux' | 'posix';
   runId: string;
   stackId: string;
   acquiredAt: string;
@@ -26,7 +29,9 @@ function parseLock(text: string | undefined): LockInfo | undefined {
   if (!text) return undefined;
   try {
     const v = JSON.parse(text) as Partial<LockInfo>;
-    return typeof v.pid === 'number' && typeof v.startTime === 'number' ? (v as LockInfo) : undefined;
+    if (typeof v.pid !== 'number' || typeof v.startTime !== 'number') return undefined;
+    adoptPlatform(v.platform);
+    return v as LockInfo;
   } catch {
     return undefined;
   }
@@ -93,7 +98,7 @@ function alreadyUp(stackId: string, holder: LockInfo): LockError {
 export function acquireLock(file: string, stackId: string, runId: string, holder: ProcessIdentity | undefined = identityOf(process.pid)): LockInfo {
   if (!holder) throw new LockError(`cannot take the lock ${file}: the identity of pid ${process.pid} cannot be read (is /proc mounted?)`);
   ensurePrivateDir(dirname(file));
-  const info: LockInfo = { pid: holder.pid, startTime: holder.startTime, runId, stackId, acquiredAt: new Date().toISOString() };
+  const info: LockInfo = { pid: holder.pid, startTime: holder.startTime, platform: platform().name, runId, stackId, acquiredAt: new Date().toISOString() };
   const tmp = createPrivateTemp(file, JSON.stringify(info));
   try {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

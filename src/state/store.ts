@@ -2,6 +2,7 @@
 // even after the CLI that started them was killed. Atomic and private: see private-fs.ts.
 import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
+import { adoptPlatform } from '../platform/index.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
 import { isSameProcess, type ProcessIdentity } from './proc.js';
 
@@ -68,6 +69,8 @@ export interface StackState {
   root?: string;
   /** the supervisor's control socket */
   control?: string;
+  /** the platform backend whose start times are recorded here (absent in states written before it was recorded) */
+  platform?: 'linux' | 'posix';
   /** start order; down goes in reverse */
   order: string[];
   services: Record<string, ServiceRecord>;
@@ -84,6 +87,7 @@ export function readState(file: string): StackState | undefined {
   }
   if (state.version !== STATE_VERSION)
     throw new DevnetError(`state file ${file} has version ${state.version}; this devnet reads version ${STATE_VERSION}`, { hint: 'stop the stack with the devnet that started it' });
+  adoptPlatform(state.platform);
   return state;
 }
 

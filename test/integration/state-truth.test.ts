@@ -1,6 +1,6 @@
 // The running stack is state, not YAML: commands on a running stack work from what was
 // started when its file is invalid, renamed or deleted; state lives where users can write.
-import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,30 @@ describe('a running stack whose file changed', () => {
       expect(down.stderr).toContain('no longer exists; acting on stack deleted as it was started');
       expect(pidsOfStack('deleted')).toEqual([]);
     }));
+});
+
+describe('a running stack read with another platform backend', () => {
+  it('is read with the backend that started it, whatever DEVNET_PLATFORM says now', async () => {
+    // start times are in that backend's unit (clock ticks since boot, or lstart seconds)
+    await using s = tmpStack(stackYaml('backends'));
+    const run = (platform: string, ...args: string[]) => devnet([...args, '--stack', s.file], { cwd: s.dir, env: { ...s.env, DEVNET_PLATFORM: platform } });
+    try {
+      const other = process.env.DEVNET_PLATFORM === 'posix' ? 'linux' : 'posix';
+      expect((await run(other, 'up', '-d')).code).toBe(0);
+      expect(JSON.parse(readFileSync(join(s.stateDir, 'backends', 'state.json'), 'utf8'))).toMatchObject({ platform: other });
+      const mine = other === 'posix' ? 'linux' : 'posix';
+      const st = await run(mine, 'status', '--json');
+      expect((JSON.parse(st.stdout) as { services: { state: string; pid: number }[] }).services.map((x) => x.state)).toEqual(['ready', 'ready']);
+      const again = await run(mine, 'up', '-d');
+      expect(again.code, again.all).toBe(0);
+      expect(again.stdout).toContain('nothing to do');
+      const down = await run(mine, 'down');
+      expect(down.code, down.all).toBe(0);
+      expect(pidsOfStack('backends')).toEqual([]);
+    } finally {
+      reapStack('backends');
+    }
+  });
 });
 
 describe('devnet ls', () => {
