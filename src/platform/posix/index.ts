@@ -6,7 +6,7 @@ import { PlatformError } from '../errors.js';
 import type { KernelPorts, Listener, Marker, Owner, Platform } from '../types.js';
 import { parseLsof } from './lsof.js';
 import { parseNetstat, parseSs } from './netstat.js';
-import { parsePsCommands, parsePsMarkers, parsePsStats } from './ps.js';
+import { parsePsCommands, parsePsMarkers, parsePsStats, psEnvironmentArgs } from './ps.js';
 
 const ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
 
@@ -86,7 +86,7 @@ export const posix: Platform = {
   commandLine: (pid) => parsePsCommands(run('ps', ['-o', 'pid=,command=', '-p', String(pid)]).stdout).get(pid),
   markers(pids) {
     if (!pids.length) return new Map<number, Marker>();
-    return parsePsMarkers(run('ps', ['eww', '-o', 'pid=,command=', '-p', pids.join(',')]).stdout);
+    return parsePsMarkers(run('ps', psEnvironmentArgs(process.platform, pids)).stdout);
   },
   kernelPorts(): KernelPorts {
     const range = sysctl('net.inet.ip.portrange.first', 'net.inet.ip.portrange.last') ?? sysctl('net.ipv4.ip_local_port_range');
@@ -95,7 +95,8 @@ export const posix: Platform = {
     return {
       ephemeral: [lo!, hi!],
       reserved: () => false,
-      unprivilegedStart: unprivileged ? Number(unprivileged) : 1024,
+      // macOS lets any user bind ports below 1024 since 10.14; the BSDs and Linux do not
+      unprivilegedStart: unprivileged ? Number(unprivileged) : process.platform === 'darwin' ? 0 : 1024,
       isRoot: process.getuid?.() === 0,
     };
   },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLsof } from './lsof.js';
 import { parseNetstat, parseSs } from './netstat.js';
-import { lstartSeconds, parsePsCommands, parsePsMarkers, parsePsStats } from './ps.js';
+import { lstartSeconds, parsePsCommands, parsePsMarkers, parsePsStats, psEnvironmentArgs } from './ps.js';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'platform', name), 'utf8');
 
@@ -49,5 +49,11 @@ describe('POSIX backend parsers', () => {
       { address: '::1', port: 9090, family: 6 },
       { address: '::', port: 22, family: 6 },
     ]);
+  });
+
+  it("asks each ps for the environment with its own flag (macOS -E: its -e is every process)", () => {
+    expect(psEnvironmentArgs('darwin', [1, 2])).toEqual(['-E', '-ww', '-o', 'pid=,command=', '-p', '1,2']);
+    expect(psEnvironmentArgs('freebsd', [3])).toEqual(['-e', '-ww', '-o', 'pid=,command=', '-p', '3']);
+    expect(psEnvironmentArgs('linux', [4])).toEqual(['eww', '-o', 'pid=,command=', '-p', '4']);
   });
 });

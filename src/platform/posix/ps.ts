@@ -1,7 +1,7 @@
 // ps output, the portable forms macOS, the BSDs and Linux's procps share:
 // `ps -A -o pid=,ppid=,pgid=,lstart=,stat=` for identities and trees (lstart is the start
 // time, "Mon Nov 23 03:52:37 2026", read as UTC because ps runs with TZ=UTC), and
-// `ps eww -o pid=,command= -p PIDS` for the environment words after a command (the marker).
+// `ps eww -o pid=,command= -p PIDS` (macOS: -E) for the environment words after a command (the marker).
 import { markerOf } from '../marker.js';
 import type { Marker, ProcStat } from '../types.js';
 
@@ -21,6 +21,16 @@ export function parsePsStats(text: string): ProcStat[] {
     out.push({ pid: Number(f[1]), ppid: Number(f[2]), pgid: Number(f[3]), startTime: lstartSeconds(f[4]!, f[5]!, f[6]!, f[7]!, f[8]!, f[9]!), state: f[10]![0]! });
   }
   return out;
+}
+
+/**
+ * ps arguments that print each process's environment after its command line. The flag differs:
+ * macOS documents -E ("Display the environment as well"; its -e is -A, every process), FreeBSD
+ * and OpenBSD -e, and Linux's procps the BSD-style `e` (it has no -E).
+ */
+export function psEnvironmentArgs(os: NodeJS.Platform, pids: readonly number[]): string[] {
+  const env = os === 'darwin' ? ['-E', '-ww'] : os === 'linux' ? ['eww'] : ['-e', '-ww'];
+  return [...env, '-o', 'pid=,command=', '-p', pids.join(',')];
 }
 
 /** Markers from `ps eww -o pid=,command=`: the words after the command hold its environment. */
