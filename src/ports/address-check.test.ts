@@ -8,9 +8,23 @@ const cluster = [svc('api', '127.0.0.1'), svc('raft-1', '127.0.0.1'), svc('raft-
 describe('addressChecks', () => {
   it('asks once per address, never for 127.0.0.1, and says which bind', async () => {
     const asked: string[] = [];
-    const checks = await addressChecks(cluster, async (h) => void asked.push(h), 'linux');
+    const checks = await addressChecks(cluster, async (h) => void asked.push(h), 'freebsd');
     expect(asked).toEqual(['127.0.0.2', '127.0.0.10']);
     expect(checks).toEqual([{ id: 'address.local', level: 'ok', message: 'addresses 127.0.0.2 and 127.0.0.10 can be bound here' }]);
+  });
+
+  it('on Linux takes 127.0.0.0/8 as bound (the kernel routes it all to lo) and asks about the rest', async () => {
+    const asked: string[] = [];
+    const checks = await addressChecks([...cluster, svc('lan', '10.1.2.3')], async (h) => void asked.push(h), 'linux');
+    expect(asked).toEqual(['10.1.2.3']);
+    expect(checks).toEqual([{ id: 'address.local', level: 'ok', message: 'addresses 10.1.2.3, 127.0.0.2 and 127.0.0.10 can be bound here' }]);
+  });
+
+  it('says a run of one /24 as a range, anything else as what it is', async () => {
+    const said = async (hosts: string[]) => (await addressChecks(hosts.map((h, i) => svc(`s${i}`, h)), async () => undefined, 'darwin'))[0]!.message;
+    expect(await said(['127.0.0.4', '127.0.0.2', '127.0.0.3'])).toBe('addresses 127.0.0.2 to 127.0.0.4 can be bound here');
+    expect(await said(['127.0.0.2', '127.0.0.4', '127.0.0.9'])).toBe('addresses 127.0.0.2, 127.0.0.4 and 127.0.0.9 can be bound here');
+    expect(await said(['127.0.0.2', '127.0.0.4', '127.0.0.9', '10.0.0.1'])).toBe('addresses 10.0.0.1, 127.0.0.2 and 2 more can be bound here');
   });
 
   it('gives the lo0 alias line on macOS for a loopback address that is not there', async () => {

@@ -50,8 +50,7 @@ let listenerCache: { at: number; all: Listener[] } | undefined;
 
 /** Both families from one lsof run: a second call within a few milliseconds reuses it. */
 function allListeners(): Listener[] {
-  const now = performance.now();
-  if (listenerCache && now - listenerCache.at < 20) return listenerCache.all;
+  if (listenerCache && performance.now() - listenerCache.at < 20) return listenerCache.all;
   // exit 1 with no output: nothing listens
   const { stdout } = run('lsof', ['-nP', '-w', '-iTCP', '-sTCP:LISTEN', '-F', 'pctn']);
   const all: Listener[] = parseLsof(stdout);
@@ -60,7 +59,8 @@ function allListeners(): Listener[] {
     const seen = new Set(all.map((l) => `${l.family}|${l.address}|${l.port}`));
     for (const l of socketTable()) if (!seen.has(`${l.family}|${l.address}|${l.port}`)) all.push(l);
   }
-  listenerCache = { at: now, all };
+  // aged from when the answer came, not when it was asked: lsof itself takes 10-30ms
+  listenerCache = { at: performance.now(), all };
   return all;
 }
 
