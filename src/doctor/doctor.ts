@@ -8,6 +8,7 @@ import { staleStateChecks } from './stale-state.js';
 import { programChecks } from './programs.js';
 import { subreaperHelper } from '../run/subreaper.js';
 import { platform } from '../platform/index.js';
+import { PlatformError } from '../platform/errors.js';
 
 export interface DoctorReport {
   ok: boolean;
@@ -31,11 +32,22 @@ export async function runDoctor(stack: Stack, o: DoctorOptions): Promise<DoctorR
     { id: 'stack.valid', level: 'ok', message: `stack ${stack.name} is valid: ${launchable} service${launchable === 1 ? '' : 's'}, ${o.services.length} selected` },
     ...o.warnings.map((w): Check => ({ id: 'stack.warning', level: 'warn', message: formatProblem(w) })),
   ];
-  const { checks: portChecks } = await preflight(stack, { services: o.services, selfStackId: o.stackId });
-  checks.push(...portChecks);
+  // a system devnet cannot read (no lsof, no ps) is one finding among the others, not the end of the report
+  let unreadable: PlatformError | undefined;
+  const reading = async (read: () => Check[] | Promise<Check[]>): Promise<Check[]> => {
+    if (unreadable) return [];
+    try {
+      return await read();
+    } catch (e) {
+      if (!(e instanceof PlatformError)) throw e;
+      unreadable = e;
+      return [];
+    }
+  };
+  checks.push(...(await reading(async () => (await preflight(stack, { services: o.services, selfStackId: o.stackId })).checks)));
   checks.push(...programChecks(stack, o.services, o.processEnv ?? process.env));
-  checks.push(...staleStateChecks(o.stateFile, o.lockFile));
-  checks.push(backendCheck(), subreaperCheck());
+  checks.push(...(await reading(() => staleStateChecks(o.stateFile, o.lockFile))));
+  checks.push(unreadable ? { id: 'platform.backend', level: 'error', message: `${unreadable.message}; ports and running stacks were not checked` } : backendCheck(), subreaperCheck());
   const level = worst(checks);
   return { ok: level === 'ok' || (level === 'warn' && !o.strict), stack: stack.name, checks };
 }

@@ -36,6 +36,21 @@ describe('devnet doctor', () => {
     expect(r.stdout).toMatch(/service b: working directory .*missing\/dir does not exist/);
   });
 
+  it('reports a system it cannot read (POSIX backend, no lsof) as one error among its findings, exit 1', async () => {
+    // a PATH with node and nothing else: what a Mac without lsof on PATH would give the backend
+    const [a] = await freePorts(1);
+    await using s = tmpStack(`name: nolsof\nservices:\n  a: { command: "${node} a.js", port: ${a} }\n`, { 'bin/.keep': '' });
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(node, `${s.dir}/bin/node`);
+    const r = await devnet(['doctor', '--json', '--stack', s.file], { cwd: s.dir, env: { ...s.env, DEVNET_PLATFORM: 'posix', PATH: `${s.dir}/bin` } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const checks: { id: string; level: string; message: string }[] = JSON.parse(r.stdout).checks;
+    expect(checks.find((c) => c.id === 'stack.valid')?.level).toBe('ok');
+    expect(checks.find((c) => c.id === 'platform.backend')).toMatchObject({ level: 'error', message: expect.stringMatching(/^devnet reads (listening ports with lsof|processes with ps), which is not installed here; install it .*; ports and running stacks were not checked$/) });
+    expect(checks.some((c) => c.id.startsWith('port.'))).toBe(false);
+  });
+
   it('finds programs in node_modules/.bin first, as npm scripts do', async () => {
     await using s = tmpStack(`name: bin\nservices:\n  a: { command: my-tool --x }\n`, { 'node_modules/.bin/my-tool': '#!/bin/sh\n' });
     const { chmodSync } = await import('node:fs');
