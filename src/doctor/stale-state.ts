@@ -1,7 +1,8 @@
 // State left by an `up` whose devnet is gone: its services may still hold ports.
 import { DevnetError } from '../errors.js';
 import type { Check } from '../ports/check.js';
-import { readLock } from '../state/lock.js';
+import { withPlatform } from '../platform/index.js';
+import { holderAlive, readLock } from '../state/lock.js';
 import { isSameProcess } from '../state/proc.js';
 import { isRecordAlive, readState } from '../state/store.js';
 
@@ -15,8 +16,7 @@ export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
   }
   const lock = readLock(lockFile);
   if (!state && !lock) return [{ id: 'state.clean', level: 'ok', message: 'no devnet state: the stack is not up' }];
-  const supervisorAlive = state ? isSameProcess(state.supervisor) : false;
-  const alive = state ? Object.values(state.services).filter(isRecordAlive) : [];
+  const [supervisorAlive, alive] = state ? withPlatform(state.platform, () => [isSameProcess(state.supervisor), Object.values(state.services).filter(isRecordAlive)] as const) : [false, []];
   if (supervisorAlive)
     return [{ id: 'state.running', level: 'ok', message: `the stack is up (devnet pid ${state!.supervisor.pid}, ${alive.length} service${alive.length === 1 ? '' : 's'} running)` }];
   if (alive.length)
@@ -27,7 +27,7 @@ export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
         message: `stale devnet state: its devnet is gone but ${alive.map((s) => `${s.name} (pid ${s.pid})`).join(', ')} still run; stop them with devnet down`,
       },
     ];
-  if (lock && !isSameProcess(lock))
+  if (lock && !holderAlive(lock))
     return [{ id: 'state.stale', level: 'warn', message: `stale devnet lock of pid ${lock.pid} (gone); the next devnet up or down clears it` }];
   return [{ id: 'state.stale', level: 'ok', message: 'leftover state of an earlier run; nothing of it runs' }];
 }

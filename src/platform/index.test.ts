@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
-import { choosePlatform } from './index.js';
+import { choosePlatform, platform, usePlatform, withPlatform } from './index.js';
 
 describe('choosePlatform', () => {
   it('uses /proc on Linux unless told otherwise', () => {
@@ -10,5 +10,24 @@ describe('choosePlatform', () => {
 
   it('refuses an unknown backend as bad usage, quoting the value', () => {
     expect(() => choosePlatform('bsd')).toThrow(expect.objectContaining({ exitCode: ExitCode.usage, message: 'DEVNET_PLATFORM must be linux or posix, got `bsd`' }));
+  });
+});
+
+describe('withPlatform', () => {
+  it('reads with the backend named, then returns to the one before, even when the read throws', () => {
+    usePlatform(choosePlatform('linux'));
+    try {
+      expect(withPlatform('posix', () => platform().name)).toBe('posix');
+      expect(platform().name).toBe('linux');
+      expect(() =>
+        withPlatform('posix', () => {
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(platform().name).toBe('linux');
+      expect(withPlatform(undefined, () => platform().name)).toBe('linux');
+    } finally {
+      usePlatform(undefined);
+    }
   });
 });

@@ -28,11 +28,31 @@ export function choosePlatform(forced: string | undefined): Platform {
  * Start times are in the unit of the backend that read them (clock ticks since boot, or
  * seconds since the epoch): what a running stack recorded is read back with the same backend,
  * whatever DEVNET_PLATFORM says now, or a reused pid could pass for its process.
+ *
+ * For a command that acts on one recorded run from here on (down, stop, start, restart).
+ * A command that only looks at a run and then goes on to something else (up reading the
+ * state a finished run left, ls) uses withPlatform, or the new run would inherit the backend.
  */
 export function adoptPlatform(name: string | undefined): void {
   if (!name || platform().name === name) return;
+  chosen = backendNamed(name);
+}
+
+/** Runs `read` (synchronous) with the backend named, then returns to the one before. */
+export function withPlatform<T>(name: string | undefined, read: () => T): T {
+  const before = platform();
+  if (!name || before.name === name) return read();
+  chosen = backendNamed(name);
   try {
-    chosen = choosePlatform(name);
+    return read();
+  } finally {
+    chosen = before;
+  }
+}
+
+function backendNamed(name: string): Platform {
+  try {
+    return choosePlatform(name);
   } catch {
     throw new PlatformError(`this stack was started with the ${name} backend, which cannot read this system`, { hint: 'stop its processes by hand, then remove its state folder' });
   }

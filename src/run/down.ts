@@ -6,7 +6,8 @@ import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
 import { conflicts } from '../stack/address-conflict.js';
 import { readSocketTable } from '../ports/socket-table.js';
 import type { Emit } from '../report/events.js';
-import { clearStaleLock, readLock } from '../state/lock.js';
+import { adoptPlatform } from '../platform/index.js';
+import { clearStaleLock, holderAlive, readLock } from '../state/lock.js';
 import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
@@ -55,6 +56,8 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
   const wasStarting = await stopStartingRun(paths, timeoutMs);
   const state = readState(paths.stateFile);
   if (!state) return { wasUp: wasStarting, stopped: [], held: [], survivors: [] };
+  // from here on down acts on this run: every start time is read in the unit it was recorded in
+  adoptPlatform(state.platform);
   const recs = Object.values(state.services);
   const running = recs.filter((r) => r.pid !== undefined && r.startTime !== undefined);
   const supervisorAlive = isSameProcess(state.supervisor);
@@ -99,8 +102,9 @@ async function portsStillHeld(recs: ServiceRecord[]): Promise<HeldPort[]> {
  */
 async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined): Promise<boolean> {
   const lock = readLock(paths.lockFile);
-  if (!lock || !isSameProcess(lock)) return false;
+  if (!lock || !holderAlive(lock)) return false;
   if (readState(paths.stateFile)?.runId === lock.runId) return false; // started: the usual path stops it
+  adoptPlatform(lock.platform);
   // it rolls back what it started, each service within its grace period
   await askToStop(paths, lock, timeoutMs, (timeoutMs ?? 30_000) + 30_000);
   return true;

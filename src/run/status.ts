@@ -1,7 +1,8 @@
 // devnet status: the state file checked against the living processes.
 import type { StatePaths } from '../state/paths.js';
+import { withPlatform } from '../platform/index.js';
 import { isSameProcess } from '../state/proc.js';
-import { isActive, isRecordAlive, readState, type LastExit, type ServiceState } from '../state/store.js';
+import { isActive, isRecordAlive, readState, type LastExit, type ServiceState, type StackState } from '../state/store.js';
 import { degradedBy } from './policies/degraded.js';
 
 export interface ServiceStatus {
@@ -37,12 +38,16 @@ export function runIsLive(paths: StatePaths): boolean {
     return false;
   }
   if (!state) return false;
-  return isSameProcess(state.supervisor) || Object.values(state.services).some(isRecordAlive);
+  return withPlatform(state.platform, () => isSameProcess(state.supervisor) || Object.values(state.services).some(isRecordAlive));
 }
 
 export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
   const state = readState(paths.stateFile);
   if (!state) return { stack: paths.stackId || stackName, up: false, services: [] };
+  return withPlatform(state.platform, () => statusOf(state));
+}
+
+function statusOf(state: StackState): StackStatus {
   const services = state.services;
   const names = [...state.order, ...Object.keys(services).filter((n) => !state.order.includes(n))];
   const list = names.map((name): ServiceStatus => {

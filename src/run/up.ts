@@ -9,7 +9,8 @@ import { pathsAt, type StatePaths } from '../state/paths.js';
 import { findRun, recordRun } from '../state/run-index.js';
 import { identityOf, isSameProcess } from '../state/proc.js';
 import { newRunId } from '../state/run-id.js';
-import { readState } from '../state/store.js';
+import { readState, type StackState } from '../state/store.js';
+import { adoptPlatform, platform, withPlatform } from '../platform/index.js';
 import { describeLeftovers, leftoversOf } from './leftovers.js';
 import { runIsLive } from './status.js';
 import { applyRemap, planRemap } from './remap.js';
@@ -44,8 +45,13 @@ export interface UpHandle {
 }
 
 export async function upStack(o: UpOptions): Promise<UpHandle> {
+  // up -d: the CLI took the lock in this supervisor's name, its start time read with the CLI's backend
+  adoptPlatform(o.lock?.platform);
   const me = identityOf(process.pid);
-  if (!me) throw new DevnetError(`cannot read this process's identity from /proc/${process.pid}/stat; devnet needs /proc to prove which processes are its own`);
+  if (!me) {
+    const how = platform().name === 'linux' ? `from /proc/${process.pid}/stat` : 'with ps (POSIX backend; on Linux, ps reads /proc)';
+    throw new DevnetError(`cannot read the identity of this process (pid ${process.pid}) ${how}; devnet needs it to prove which processes are its own`);
+  }
   const lock = o.lock?.pid === me.pid && o.lock.startTime === me.startTime ? o.lock : acquireLock(o.paths.lockFile, o.paths.stackId, newRunId());
   const runId = lock.runId;
   let released = false;
@@ -123,6 +129,10 @@ function claimRunIndex(stack: Stack, paths: StatePaths): void {
 function refuseLeftovers(paths: StatePaths, runId: string): void {
   const previous = readState(paths.stateFile);
   if (!previous || previous.runId === runId) return;
+  withPlatform(previous.platform, () => refuseLeftoversOf(previous, paths));
+}
+
+function refuseLeftoversOf(previous: StackState, paths: StatePaths): void {
   if (isSameProcess(previous.supervisor))
     throw new LockError(`stack ${paths.stackId} is already up (devnet pid ${previous.supervisor.pid}), though its lock was removed`, { hint: 'stop it with devnet down' });
   const left = leftoversOf(previous);

@@ -10,7 +10,7 @@ import { linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LockError } from '../errors.js';
 import { createPrivateTemp, ensurePrivateDir, readPrivateFile } from './private-fs.js';
-import { adoptPlatform, platform } from '../platform/index.js';
+import { platform, withPlatform } from '../platform/index.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
 
 export interface LockInfo extends ProcessIdentity {
@@ -30,11 +30,15 @@ function parseLock(text: string | undefined): LockInfo | undefined {
   try {
     const v = JSON.parse(text) as Partial<LockInfo>;
     if (typeof v.pid !== 'number' || typeof v.startTime !== 'number') return undefined;
-    adoptPlatform(v.platform);
     return v as LockInfo;
   } catch {
     return undefined;
   }
+}
+
+/** The lock's holder still runs: its start time read with the backend that recorded it. */
+export function holderAlive(lock: LockInfo | undefined): boolean {
+  return !!lock && withPlatform(lock.platform, () => isSameProcess(lock));
 }
 
 export function readLock(file: string): LockInfo | undefined {
@@ -85,7 +89,7 @@ function clearDeadBreaker(breaker: string): void {
   } catch {
     // gone already
   }
-  if (!isSameProcess(holder) && age > BREAK_STALE_MS) rmSync(breaker, { force: true });
+  if (!holderAlive(holder) && age > BREAK_STALE_MS) rmSync(breaker, { force: true });
 }
 
 function alreadyUp(stackId: string, holder: LockInfo): LockError {
@@ -106,7 +110,7 @@ export function acquireLock(file: string, stackId: string, runId: string, holder
       const text = readPrivateFile(file);
       if (text === undefined) continue; // released meanwhile: try again at once
       const current = parseLock(text);
-      if (current && isSameProcess(current)) throw alreadyUp(stackId, current);
+      if (current && holderAlive(current)) throw alreadyUp(stackId, current);
       // the holder is gone, or the file is not a lock at all: stale
       if (whileStillStale(file, text, tmp, () => renameSync(tmp, file))) return info;
       pause(1 + (attempt % 5));
@@ -128,8 +132,8 @@ export function clearStaleLock(file: string): void {
   const text = readPrivateFile(file);
   const holder = parseLock(text);
   const me = identityOf(process.pid);
-  if (text === undefined || (holder && isSameProcess(holder)) || !me) return;
-  const tmp = createPrivateTemp(`${file}.break`, JSON.stringify(me));
+  if (text === undefined || holderAlive(holder) || !me) return;
+  const tmp = createPrivateTemp(`${file}.break`, JSON.stringify({ ...me, platform: platform().name }));
   try {
     whileStillStale(file, text, tmp, () => rmSync(file, { force: true }));
   } finally {

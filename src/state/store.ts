@@ -2,7 +2,6 @@
 // even after the CLI that started them was killed. Atomic and private: see private-fs.ts.
 import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
-import { adoptPlatform } from '../platform/index.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
 import { isSameProcess, type ProcessIdentity } from './proc.js';
 
@@ -87,7 +86,6 @@ export function readState(file: string): StackState | undefined {
   }
   if (state.version !== STATE_VERSION)
     throw new DevnetError(`state file ${file} has version ${state.version}; this devnet reads version ${STATE_VERSION}`, { hint: 'stop the stack with the devnet that started it' });
-  adoptPlatform(state.platform);
   return state;
 }
 

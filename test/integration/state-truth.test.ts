@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, devnet, freePorts, pidsOfStack, reapStack, tmpStack, type TmpStack } from '../helpers.js';
+import { ROOT, devnet, devnetProcess, freePorts, pidsOfStack, reapStack, tmpStack, waitFor, type TmpStack } from '../helpers.js';
 
 const node = process.execPath;
 const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
@@ -77,11 +77,38 @@ describe('a running stack read with another platform backend', () => {
       const again = await run(mine, 'up', '-d');
       expect(again.code, again.all).toBe(0);
       expect(again.stdout).toContain('nothing to do');
+      const stop = await run(mine, 'restart', 'a');
+      expect(stop.code, stop.all).toBe(0);
       const down = await run(mine, 'down');
       expect(down.code, down.all).toBe(0);
       expect(pidsOfStack('backends')).toEqual([]);
     } finally {
       reapStack('backends');
+    }
+  });
+
+  it('leaves the next run its own backend: the state a finished run left is only looked at', async () => {
+    // found by hand: up -d with one backend after a down of a run on the other refused with
+    // "already up (devnet pid N)", N its own new supervisor, whose lock the CLI had read with the old backend
+    await using s = tmpStack(stackYaml('nextrun'));
+    const run = (platform: string, ...args: string[]) => devnet([...args, '--stack', s.file], { cwd: s.dir, env: { ...s.env, DEVNET_PLATFORM: platform } });
+    const recorded = () => (JSON.parse(readFileSync(join(s.stateDir, 'nextrun', 'state.json'), 'utf8')) as { platform: string }).platform;
+    try {
+      for (const platform of ['posix', 'linux', 'posix']) {
+        const up = await run(platform, 'up', '-d');
+        expect(up.code, `${platform}: ${up.all}`).toBe(0);
+        expect(recorded()).toBe(platform);
+        const down = await run(platform, 'down');
+        expect(down.code, down.all).toBe(0);
+      }
+      // the foreground up too: it is its own supervisor
+      const fg = devnetProcess(['up', '--stack', s.file], { cwd: s.dir, env: { ...s.env, DEVNET_PLATFORM: 'linux' } });
+      await waitFor(() => { try { return recorded() === 'linux' && (JSON.parse(readFileSync(join(s.stateDir, 'nextrun', 'state.json'), 'utf8')) as { services: Record<string, { state: string }> }).services.b?.state === 'ready'; } catch { return false; } }, 20_000, 'the foreground up to be ready');
+      expect((await run('posix', 'down')).code).toBe(0);
+      expect((await fg).exitCode).toBe(0);
+      expect(pidsOfStack('nextrun')).toEqual([]);
+    } finally {
+      reapStack('nextrun');
     }
   });
 });

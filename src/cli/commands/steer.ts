@@ -8,6 +8,7 @@ import type { ControlOp } from '../../run/control/protocol.js';
 import { stackStatus, statusJson } from '../../run/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import type { StatePaths } from '../../state/paths.js';
+import { adoptPlatform } from '../../platform/index.js';
 import { isSameProcess } from '../../state/proc.js';
 import { isRecordAlive, readState } from '../../state/store.js';
 import { announce, openForRun, printJson } from '../context.js';
@@ -47,6 +48,8 @@ function readStateQuiet(paths: StatePaths) {
 /** Sends the request and reports like up: live task list in a terminal, plain lines otherwise. Shared with up on a running stack. */
 export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('start' | 'stop' | 'restart'), services: string[], flags: Pick<SteerFlags, 'json' | 'withDependents' | 'timeout'>): Promise<number> {
   const state = readStateQuiet(paths);
+  // the request acts on this run: its start times are read with the backend that recorded them
+  adoptPlatform(state?.platform);
   if (!state || !isSameProcess(state.supervisor)) {
     const left = state && Object.values(state.services).some(isRecordAlive);
     throw new NoSupervisorError(
