@@ -134,6 +134,20 @@ export async function runCli(argv: string[], version: string): Promise<void> {
     .option('-o, --output <file>', 'write there instead of stdout')
     .action((engine: 'compose' | 'k8s', o) => execute(async () => (await import('./commands/export.js')).exportCommand(engine, o)));
 
+  program.addHelpText(
+    'after',
+    `
+Environment:
+  DEVNET_STACK      the stack when --stack is not given
+  DEVNET_STATE_DIR  where state, logs and the list of running stacks live
+  DEVNET_PLATFORM   linux or posix: read ports and processes from /proc, or with lsof and ps
+                    (default: /proc on Linux, lsof and ps elsewhere)
+  NO_COLOR          plain lines instead of the live view
+
+Exit codes: 0 ok, 1 a service failed or could not be stopped, 2 bad usage or an invalid stack,
+3 preflight refused (a port busy, an address missing).`,
+  );
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
