@@ -11,7 +11,8 @@ import { clearStaleLock, holderAlive, readLock } from '../state/lock.js';
 import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
-import { isSameProcess, stillRunning, type ProcessIdentity } from '../state/proc.js';
+import { isSameProcess, type ProcessIdentity } from '../state/proc.js';
+import { waitGone } from '../state/wait-gone.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
@@ -123,8 +124,7 @@ async function askOverSocket(socket: string | undefined, holder: ProcessIdentity
     return false;
   }
   // it exits right after it answers; a new up must not find it still there
-  const until = Date.now() + 5000;
-  while (stillRunning(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+  await waitGone([holder], 5000);
   return true;
 }
 
@@ -139,8 +139,7 @@ async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: 
   } catch {
     // exited meanwhile
   }
-  const until = Date.now() + budgetMs;
-  while (stillRunning(holder) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+  await waitGone([holder], budgetMs);
 }
 
 /** Ports of the stopped services that something still listens on. */

@@ -3,7 +3,8 @@
 // recorded start time (so a reused pid is never hit), its group and descendants while it
 // lives, and anything carrying the run's marker in its environment.
 import type { ProcStat } from '../state/proc.js';
-import { isSameProcess, stillRunning } from '../state/proc.js';
+import { isSameProcess } from '../state/proc.js';
+import { waitGone } from '../state/wait-gone.js';
 import { processTree, processesWithMarker, scanProcesses } from '../state/proc-scan.js';
 
 export interface StopTarget {
@@ -46,20 +47,6 @@ function tryKill(pid: number, sig: NodeJS.Signals): void {
   } catch {
     // already gone
   }
-}
-
-const alive = (list: ProcStat[]) => list.filter((p) => stillRunning(p));
-
-/** Waits until every process is gone, `ms` passed, or `hurry` (a second Ctrl-C) cuts the wait short. */
-async function waitGone(list: ProcStat[], ms: number, hurry?: AbortSignal): Promise<ProcStat[]> {
-  const t0 = Date.now();
-  let left = alive(list);
-  while (left.length && Date.now() - t0 < ms && !hurry?.aborted) {
-    // most services exit within milliseconds of SIGTERM: look often at first (a restart waits on it)
-    await new Promise((r) => setTimeout(r, Date.now() - t0 < 50 ? 1 : 5));
-    left = alive(left);
-  }
-  return left;
 }
 
 /** `procs`: a scan of /proc shared by the services stopped together, so each need not scan again. */

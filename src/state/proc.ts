@@ -20,11 +20,3 @@ export function isSameProcess(id: ProcessIdentity | undefined): boolean {
   const s = readStat(id.pid);
   return !!s && s.startTime === id.startTime && s.state !== 'Z';
 }
-
-/**
- * Cheap: the recorded process has not gone yet. For waits that began with its identity proven
- * (on POSIX a full check costs a ps each time); a signal still goes only after isSameProcess.
- */
-export function stillRunning(id: ProcessIdentity): boolean {
-  return platform().exists(id.pid);
-}
