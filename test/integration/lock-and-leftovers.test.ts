@@ -24,6 +24,9 @@ describe('the stack lock', () => {
         expect(won.code, `trial ${trial}: ${a!.all}\n---\n${b!.all}`).toBe(0);
         if (other.code === 0) expect(other.stdout).toContain('stack race is up: 1 service running, nothing to do');
         else expect(other.stderr, `trial ${trial}`).toContain('stack race is already up');
+        // no readiness probe: ready means spawned, and the service may still be in its exec
+        // (its environment unreadable for that moment) when up -d returns
+        await waitFor(() => pidsOfStack('race').length > 0, 5000, `trial ${trial}: the service to run`);
         expect(pidsOfStack('race').length, `trial ${trial}: one copy of the stack runs`).toBe(1);
         const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
         expect(down.code, down.all).toBe(0);
