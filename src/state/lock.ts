@@ -11,11 +11,12 @@ import { dirname } from 'node:path';
 import { LockError } from '../errors.js';
 import { createPrivateTemp, ensurePrivateDir, readPrivateFile } from './private-fs.js';
 import { platform, withPlatform } from '../platform/index.js';
+import type { Platform } from '../platform/types.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
 
 export interface LockInfo extends ProcessIdentity {
   /** the backend whose start time this is (see adoptPlatform) */
-  platform?: 'linux' | 'posix';
+  platform?: Platform['name'];
   runId: string;
   stackId: string;
   acquiredAt: string;
@@ -29,8 +30,7 @@ function parseLock(text: string | undefined): LockInfo | undefined {
   if (!text) return undefined;
   try {
     const v = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof v.pid !== 'number' || typeof v.startTime !== 'number') return undefined;
-    return v as LockInfo;
+    return typeof v.pid === 'number' && typeof v.startTime === 'number' ? (v as LockInfo) : undefined;
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@
 import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
+import type { Platform } from '../platform/types.js';
 import { isSameProcess, type ProcessIdentity } from './proc.js';
 
 export const STATE_VERSION = 1;
@@ -69,7 +70,7 @@ export interface StackState {
   /** the supervisor's control socket */
   control?: string;
   /** the platform backend whose start times are recorded here (absent in states written before it was recorded) */
-  platform?: 'linux' | 'posix';
+  platform?: Platform['name'];
   /** start order; down goes in reverse */
   order: string[];
   services: Record<string, ServiceRecord>;

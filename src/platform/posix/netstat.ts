@@ -1,10 +1,11 @@
 // lsof shows only the sockets of processes the user may inspect: a listener of another user
 // (root's, as a normal user) would be missed, and preflight would pass a busy port. The socket
 // tables of netstat (macOS, the BSDs) and ss (Linux) list every listener, without its holder.
+import type { Listener } from '../types.js';
 
 /** `netstat -an -p tcp` (BSD): "tcp4  0  0  127.0.0.1.8080  *.*  LISTEN"; the port follows the last dot. */
-export function parseNetstat(text: string): { address: string; port: number; family: 4 | 6 }[] {
-  const out: { address: string; port: number; family: 4 | 6 }[] = [];
+export function parseNetstat(text: string): Listener[] {
+  const out: Listener[] = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (!/^tcp/.test(f[0] ?? '') || f.at(-1) !== 'LISTEN') continue;
@@ -21,8 +22,8 @@ export function parseNetstat(text: string): { address: string; port: number; fam
 }
 
 /** `ss -Hltn` (Linux): "LISTEN 0 511 127.0.0.1:8080 0.0.0.0:*", IPv6 as [::1]:8080. */
-export function parseSs(text: string): { address: string; port: number; family: 4 | 6 }[] {
-  const out: { address: string; port: number; family: 4 | 6 }[] = [];
+export function parseSs(text: string): Listener[] {
+  const out: Listener[] = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f[0] !== 'LISTEN' || !f[3]) continue;
