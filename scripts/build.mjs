@@ -3,11 +3,18 @@
 //   modules imported lazily in the source are evaluated only when first used.
 // - dist/supervisor.cjs: the detached supervisor that `up -d` forks.
 // - dist/vendor/*.cjs: the heavy packages, each loaded only by the command that needs it.
+//
+// A build never leaves a moment without dist/devnet.cjs: `npx devnet` reinstalls the checkout
+// (running `prepare`) while a test run or a running stack uses it. The new build is written to
+// a folder beside dist/ and each file renamed over its old one (rename is atomic); files the
+// new build no longer has go last. Nothing changed since the last build (same sources, same
+// lock, same Node): nothing is done.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -33,28 +40,83 @@ const common = {
   logLevel: 'warning',
 };
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+const dist = join(root, 'dist');
+const stamp = join(dist, '.build-inputs');
+const inputs = inputsHash();
+if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'supervisor.cjs', 'json-schema.cjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
+
+const out = join(root, `.dist-build-${process.pid}`);
+rmSync(out, { recursive: true, force: true });
+try {
+  await buildInto(out);
+  swapInto(out, dist);
+  writeFileSync(stamp, inputs);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+
+async function buildInto(outdir) {
 await Promise.all([
   build({
     ...common,
     entryPoints: { devnet: 'src/cli/program.ts', supervisor: 'src/run/supervisor-main.ts', 'json-schema': 'src/stack/json-schema.ts' },
-    outdir: 'dist',
+    outdir,
     outExtension: { '.js': '.cjs' },
     plugins: [vendorStaysSeparate],
     // dotenv is required lazily through createRequire and resolved from node_modules
     external: ['dotenv'],
   }),
-  build({ ...common, entryPoints: Object.fromEntries(VENDOR.map((v) => [`vendor/${v}`, v])), outdir: 'dist', outExtension: { '.js': '.cjs' } }),
+  build({ ...common, entryPoints: Object.fromEntries(VENDOR.map((v) => [`vendor/${v}`, v])), outdir, outExtension: { '.js': '.cjs' } }),
 ]);
 
 // The subreaper helper services start through (native/subreaper.c), on Linux where a C compiler
 // is at hand; without it devnet still runs, and doctor says what is not covered.
 if (process.platform === 'linux') {
-  const cc = spawnSync(process.env.CC || 'cc', ['-O2', '-Wall', '-o', join(root, 'dist', 'devnet-subreaper'), join(root, 'native', 'subreaper.c')], { stdio: 'pipe' });
+  const cc = spawnSync(process.env.CC || 'cc', ['-O2', '-Wall', '-o', join(outdir, 'devnet-subreaper'), join(root, 'native', 'subreaper.c')], { stdio: 'pipe' });
   if (cc.status !== 0) console.warn(`devnet: the subreaper helper was not built (${cc.error?.message ?? cc.stderr.toString().trim()}); services that double-fork away with a cleared environment will not be found by devnet down`);
 }
 
 // The JSON Schema editors complete stack keys from, generated from the validator's own definition.
-const { stackJsonSchema } = createRequire(import.meta.url)(join(root, 'dist', 'json-schema.cjs'));
+const { stackJsonSchema } = createRequire(import.meta.url)(join(outdir, 'json-schema.cjs'));
 mkdirSync(join(root, 'schema'), { recursive: true });
-writeFileSync(join(root, 'schema', 'stack.schema.json'), stackJsonSchema());
+const schema = stackJsonSchema();
+if (readOr(join(root, 'schema', 'stack.schema.json')) !== schema) writeFileSync(join(root, 'schema', 'stack.schema.json'), schema);
+}
+
+/** Every file of `from` renamed over its counterpart in `to`; then what `to` has beyond them removed. */
+function swapInto(from, to) {
+  mkdirSync(to, { recursive: true });
+  const fresh = new Set(walk(from).map((f) => relative(from, f)));
+  for (const rel of fresh) {
+    mkdirSync(join(to, rel, '..'), { recursive: true });
+    renameSync(join(from, rel), join(to, rel));
+  }
+  for (const f of walk(to)) if (!fresh.has(relative(to, f)) && relative(to, f) !== '.build-inputs') rmSync(f, { force: true });
+}
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+function readOr(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a build depends on: the sources, the build script, the lock, the Node and esbuild versions. */
+function inputsHash() {
+  const h = createHash('sha256');
+  h.update(`${process.version}\0${process.env.CC ?? ''}\0`);
+  const files = ['src', 'native'].flatMap((d) => walk(join(root, d))).concat(['scripts/build.mjs', 'package.json', 'package-lock.json'].map((f) => join(root, f)));
+  for (const f of files.sort()) {
+    if (!existsSync(f) || !statSync(f).isFile()) continue;
+    h.update(relative(root, f));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
