@@ -18,9 +18,14 @@ export interface StackContext {
   paths: StatePaths;
 }
 
-export async function openStack(flags: StackFlags, resolved = resolveStack({ stack: flags.stack })): Promise<StackContext> {
+/**
+ * `noteDefault`: say that the shipped demo stack is used for want of a devnet.yaml. Only up and
+ * doctor say it (where it decides what starts or is checked); the others name the stack on
+ * their first line anyway, and in this repository the note on every command was noise.
+ */
+export async function openStack(flags: StackFlags, resolved = resolveStack({ stack: flags.stack }), noteDefault = false): Promise<StackContext> {
   const { file, by } = resolved;
-  if (by === 'default') process.stderr.write(`note: no devnet.yaml in ${shownPath(process.cwd()) || '.'} or a parent folder: using devnet's shipped demo stack\n`);
+  if (by === 'default' && noteDefault) process.stderr.write(`note: no devnet.yaml in ${shownPath(process.cwd()) || '.'} or a parent folder: using devnet's shipped demo stack\n`);
   const { stack, warnings } = await loadStack(file, { portOffset: flags.portOffset });
   // from here on, nothing printed shows the stack's secrets
   redactInOutput(stack.secretValues);

@@ -137,6 +137,11 @@ export async function runCli(argv: string[], version: string): Promise<void> {
   program.addHelpText(
     'after',
     `
+Every command on a stack (all but ls and import) takes:
+  -s, --stack <file|name>  stack file, or a name in ./stacks/ or the shipped stacks
+                           (default: $DEVNET_STACK, ./devnet.yaml or a parent's, demo)
+  --port-offset <n>        shift every port by n: a second copy with its own state
+
 Environment:
   DEVNET_STACK      the stack when --stack is not given
   DEVNET_STATE_DIR  where state, logs and the list of running stacks live

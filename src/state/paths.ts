@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Stack } from '../stack/model.js';
+import { PROJECT_STATE_DIR } from './private-fs.js';
 
 export interface StatePaths {
   /** names the stack in markers and messages: name, or name+offset */
@@ -52,7 +53,7 @@ function fnv1a(s: string): string {
 export function stateBase(stack: Pick<Stack, 'dir'>, env: Env = process.env): string {
   if (env.DEVNET_STATE_DIR) return env.DEVNET_STATE_DIR;
   const shipped = stack.dir === join(packageRoot(), 'stacks');
-  if (!shipped && writable(stack.dir)) return join(stack.dir, '.devnet');
+  if (!shipped && writable(stack.dir)) return join(stack.dir, PROJECT_STATE_DIR);
   // named after the folder, told apart by a hash of its path
   return join(userStateDir(env), 'stacks', `${basename(stack.dir).replace(/[^\w.-]/g, '_')}-${fnv1a(stack.dir)}`);
 }

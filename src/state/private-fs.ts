@@ -4,7 +4,7 @@
 // Directories are made 0700 and files 0600 whatever the umask; a file is replaced by
 // writing a new one under an unguessable name and renaming it over the old.
 import { chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { DevnetError } from '../errors.js';
 
 const { O_WRONLY, O_RDONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
@@ -48,6 +48,25 @@ export function ensurePrivateDir(dir: string): void {
     throw new StateDirError(`${dirname(dir)}, which holds the state directory, is writable by other users (mode ${octal(parent.mode)}), who could replace it`, {
       hint: `chmod go-w ${dirname(dir)}, or set DEVNET_STATE_DIR to a directory of your own`,
     });
+  ignoreInGit(basename(dir) === PROJECT_STATE_DIR ? dir : basename(dirname(dir)) === PROJECT_STATE_DIR ? dirname(dir) : undefined);
+}
+
+/** The folder a project's stacks keep their state in, beside the stack file (see paths.ts). */
+export const PROJECT_STATE_DIR = '.devnet';
+
+/**
+ * A project's .devnet/ holds state, logs and a socket that must never be committed: it
+ * ignores itself, as pytest's and mypy's caches do, so no .gitignore of the project needs a line.
+ */
+function ignoreInGit(dir: string | undefined): void {
+  if (!dir) return;
+  const file = join(dir, '.gitignore');
+  if (existsSync(file)) return;
+  try {
+    writeWith(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, '# written by devnet: its state, logs and control socket are not for version control\n*\n');
+  } catch {
+    // another devnet wrote it first, or the folder is read-only: nothing lost
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 // Small promises of the CLI, each found by trying it as a new user would.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devnet, freePorts, holdPort, tmpStack } from '../helpers.js';
+import { ROOT, devnet, freePorts, holdPort, tmpStack } from '../helpers.js';
 
 const node = process.execPath;
 const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
@@ -52,5 +54,30 @@ services:
     await using s = tmpStack(`name: one\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
     const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(r.stdout).toContain('1 service ready');
+  });
+
+  it('writes a .gitignore into a project\'s .devnet/ so git status stays clean', async () => {
+    await using s = tmpStack(`name: ignored\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const env = { DEVNET_STATE_DIR: '' };
+    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env });
+    try {
+      expect(r.code, r.all).toBe(0);
+      expect(readFileSync(join(s.dir, '.devnet', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    } finally {
+      await devnet(['down', '--stack', s.file], { cwd: s.dir, env });
+    }
+  });
+
+  it('says it uses the shipped demo stack on up and doctor only, never on status, --help or --version', async () => {
+    const cwd = join(ROOT, 'test', 'fixtures');
+    expect(existsSync(join(cwd, 'devnet.yaml'))).toBe(false);
+    for (const args of [['status'], ['--help'], ['--version'], ['ports']]) expect((await devnet(args, { cwd })).stderr, args.join(' ')).not.toContain('shipped demo stack');
+    expect((await devnet(['doctor'], { cwd })).stderr).toContain("using devnet's shipped demo stack");
+  });
+
+  it('lists --stack and --port-offset in the top-level help', async () => {
+    const r = await devnet(['--help']);
+    expect(r.stdout).toContain('-s, --stack <file|name>');
+    expect(r.stdout).toContain('--port-offset <n>');
   });
 });

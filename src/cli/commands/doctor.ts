@@ -15,7 +15,7 @@ interface Flags extends StackFlags {
 export async function doctor(flags: Flags): Promise<number> {
   let ctx;
   try {
-    ctx = await openStack(flags);
+    ctx = await openStack(flags, undefined, true);
   } catch (e) {
     if (!(flags.json && e instanceof StackError)) throw e;
     printJson({ ok: false, stack: null, checks: e.problems.map((p) => ({ id: 'stack.invalid', level: 'error', message: formatProblem(p) })) });

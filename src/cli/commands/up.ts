@@ -119,7 +119,7 @@ async function runUp(flags: Flags): Promise<number> {
  * so that a down from here on finds a run starting.
  */
 async function prepare(flags: Flags, detached: DetachedSupervisor | undefined) {
-  const { stack, paths } = await openStack(flags);
+  const { stack, paths } = await openStack(flags, undefined, true);
   const only = splitList(flags.only);
   if (flags.only !== undefined && !only?.length) throw new UsageError(`--only needs service names, got \`${flags.only}\``, { hint: 'name services separated by commas: --only api,web' });
   const services = selectServices(stack, { only, profiles: flags.profile?.flatMap((p) => splitList(p) ?? []) });
