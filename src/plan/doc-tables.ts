@@ -3,6 +3,7 @@
 // in any order, with any other columns. Cells are read for what they say, not how they are
 // formatted: **bold**, `code`, links; ports as 8080, `8080`, 30000-32767 or lists; a row
 // struck through (~~...~~) is deprecated.
+import { dict } from '../stack/own.js';
 import { markdownTables } from './markdown.js';
 
 export interface DocRow {
@@ -67,7 +68,7 @@ export function docPortTables(text: string): DocTable[] {
         line: t.line + 2 + i,
         name: plain(cells[nameIdx] ?? ''),
         rawName: (cells[nameIdx] ?? '').trim(),
-        cells: Object.fromEntries(header.map((h, j) => [h.toLowerCase(), plain(cells[j] ?? '')])),
+        cells: dict(header.map((h, j) => [h.toLowerCase(), plain(cells[j] ?? '')])),
         ports: parsePorts(cells[portIdx] ?? ''),
         deprecated: struck(cells[portIdx]) || struck(cells[nameIdx]),
       };

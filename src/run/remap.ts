@@ -5,6 +5,7 @@ import type { KernelPorts } from '../ports/kernel.js';
 import type { SocketTable } from '../ports/socket-table.js';
 import { suggestPorts } from '../ports/suggest.js';
 import type { Stack } from '../stack/model.js';
+import { dict } from '../stack/own.js';
 
 export interface PortChange {
   service: string;
@@ -32,7 +33,7 @@ export async function planRemap(stack: Stack, checks: Check[], table: SocketTabl
 
 /** A copy of the stack with the changed ports. Pure. */
 export function applyRemap(stack: Stack, changes: readonly PortChange[]): Stack {
-  const services = { ...stack.services };
+  const services = dict(Object.entries(stack.services));
   for (const ch of changes) {
     const s = services[ch.service]!;
     services[ch.service] = { ...s, ports: { ...s.ports, [ch.portName]: ch.to } };

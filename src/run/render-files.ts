@@ -1,6 +1,7 @@
 // At up, after --remap and --port-offset: files declared under files: are rendered with the
 // same interpolation as commands (so a genesis file, a peers file or prometheus.yml carry the
 // ports actually in use), and data directories are created. Both are recorded in the state.
+import { dict } from '../stack/own.js';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DevnetError } from '../errors.js';
@@ -41,7 +42,7 @@ export function renderFiles(stack: Stack, services: readonly string[], withStack
 
 /** Creates each service's data directories (kept across restarts and runs); returns them by service. */
 export function createDataDirs(stack: Stack, services: readonly string[], processEnv = process.env): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = dict();
   for (const name of services) {
     const dirs = interpolationContext(stack, name, processEnv).data ?? [];
     for (const d of dirs) {

@@ -1,4 +1,5 @@
 // devnet status: the state file checked against the living processes.
+import { dict } from '../stack/own.js';
 import type { StatePaths } from '../state/paths.js';
 import { withPlatform } from '../platform/index.js';
 import { isSameProcess } from '../state/proc.js';
@@ -69,7 +70,7 @@ function statusOf(state: StackState): StackStatus {
       reason: r.reason,
     };
   });
-  const degraded = degradedBy(Object.fromEntries(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn }])));
+  const degraded = degradedBy(dict(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn }])));
   for (const s of list) s.degradedBy = degraded[s.name];
   // a live supervisor with every service stopped on request is still up: start brings them back
   return { stack: state.stackId, up: isSameProcess(state.supervisor) || list.some((s) => s.pid !== undefined), startedAt: state.startedAt, services: list };

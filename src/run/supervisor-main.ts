@@ -8,6 +8,7 @@ import { appendPrivateFile, ensurePrivateDir } from '../state/private-fs.js';
 import type { StartRequest, SupervisorMessage } from './detach.js';
 import { abortOnStopSignals, readStopRequest } from './stop-signals.js';
 import { upStack } from './up.js';
+import { nullProtoDeep } from '../stack/own.js';
 
 const send = (m: SupervisorMessage) => {
   if (process.connected) process.send!(m);
@@ -23,7 +24,8 @@ process.once('disconnect', () => {
 });
 process.once('message', (m: StartRequest) => {
   started = true;
-  void run(m);
+  // the stack arrives as JSON: its maps keyed by user-written names lose their null prototypes
+  void run(nullProtoDeep(m));
 });
 
 const lastLine = new Map<string, number>();

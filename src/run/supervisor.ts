@@ -2,6 +2,7 @@
 // conditions (independent ones in parallel); then, while it runs, starts, stops and restarts
 // single services on request, with the policies (restart, health, watch, followers) attached
 // to each runner. It coordinates; each behaviour lives in its own file.
+import { dict } from '../stack/own.js';
 import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, UsageError } from '../errors.js';
 import { portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
@@ -57,7 +58,7 @@ export class Supervisor {
   private readonly userStopped = new Set<string>();
   /** services whose files and data directories are in place */
   private readonly prepared = new Set<string>();
-  private degraded: Record<string, string[]> = {};
+  private degraded: Record<string, string[]> = dict();
   private stopping: Promise<void> | undefined;
   /** the first start is done: requests on the running stack are taken from now on */
   started = false;
@@ -79,7 +80,7 @@ export class Supervisor {
       root: stack.root,
       platform: platform().name,
       order: [],
-      services: {},
+      services: dict(),
     };
     for (const name of o.services) this.add(name);
   }
@@ -229,7 +230,7 @@ export class Supervisor {
   startServices(asked: readonly string[]): Promise<ServicesResult> {
     return this.serial(async () => {
       const names = this.known(asked);
-      const graph = Object.fromEntries(Object.values(this.o.stack.services).map((s) => [s.name, Object.keys(s.dependsOn)]));
+      const graph = dict(Object.values(this.o.stack.services).map((s) => [s.name, Object.keys(s.dependsOn)]));
       const wanted = [...withDependencies(graph, names)];
       const needsStart = (n: string) => {
         const r = this.state.services[n];
@@ -286,7 +287,7 @@ export class Supervisor {
   }
 
   private async stopSet(set: Set<string>, timeoutMs?: number, hurry?: AbortSignal): Promise<void> {
-    const graph = Object.fromEntries([...set].map((n) => [n, this.state.services[n]!.dependsOn.filter((d) => set.has(d))]));
+    const graph = dict([...set].map((n) => [n, this.state.services[n]!.dependsOn.filter((d) => set.has(d))]));
     for (const wave of stopWaves(graph)) {
       // one scan of /proc serves every service of the wave
       const procs = scanProcesses();

@@ -1,6 +1,7 @@
 // Stopping recorded services in reverse start waves, each wave at once (its services do not
 // depend on one another), so dependents always stop before what they depend on. Shared by the
 // supervisor's stopAll and by down, which finishes the job from the state file alone.
+import { dict } from '../stack/own.js';
 import { startWaves } from '../stack/graph.js';
 import { scanProcesses } from '../state/proc-scan.js';
 import type { ServiceRecord } from '../state/store.js';
@@ -21,7 +22,7 @@ export interface WaveHooks {
 /** `hurry`: once aborted (a second Ctrl-C), grace periods end at once and what is left gets SIGKILL. */
 export async function stopInWaves(records: ServiceRecord[], runId: string, timeoutMs: number | undefined, hooks: WaveHooks, hurry?: AbortSignal): Promise<void> {
   const byName = new Map(records.map((r) => [r.name, r]));
-  for (const wave of stopWaves(Object.fromEntries(records.map((r) => [r.name, r.dependsOn])))) {
+  for (const wave of stopWaves(dict(records.map((r) => [r.name, r.dependsOn])))) {
     // one scan of /proc serves every service of the wave
     const procs = scanProcesses();
     await Promise.all(

@@ -1,4 +1,5 @@
 // dotenv files of a stack or service: read, merged in order, secrets noted for redaction.
+import { dict } from './own.js';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -32,7 +33,7 @@ let dotenvParse: ((text: string) => Record<string, string>) | undefined;
 const parseDotenv = (text: string) => (dotenvParse ??= (createRequire(import.meta.url)('dotenv') as typeof import('dotenv')).parse)(text);
 
 export function readEnvFiles(refs: EnvFileRef[], baseDir: string): EnvFilesResult {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = dict();
   const problems: EnvFilesResult['problems'] = [];
   for (const ref of refs) {
     const file = resolve(baseDir, ref.path);

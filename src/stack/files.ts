@@ -1,6 +1,7 @@
 // Where rendered files and data directories of a service are: the paths ${files.NAME} and
 // ${data} stand for. Both go to the run's state folder unless they name a path under the
 // stack root (a file's path:, or an absolute data path such as ${stack.dir}/data).
+import { dict } from './own.js';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Service, Stack } from './model.js';
 
@@ -11,7 +12,7 @@ const withReplica = (path: string, s: Service | undefined) => path.replaceAll('$
 
 export function filePaths(stack: Stack, s: Service | undefined): Record<string, string> {
   const state = stack.stateDir ?? NO_STATE_YET;
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = dict();
   for (const f of Object.values(stack.files)) out[f.name] = f.path ? resolve(stack.root, withReplica(f.path, undefined)) : join(state, 'files', f.name);
   for (const f of Object.values(s?.files ?? {})) out[f.name] = f.path ? resolve(stack.root, withReplica(f.path, s)) : join(state, 'files', s!.name, f.name);
   return out;

@@ -2,7 +2,7 @@
 import { delimiter, join, resolve } from 'node:path';
 import { MARKER } from '../platform/marker.js';
 import { splitCommand } from './argv.js';
-import { own } from './own.js';
+import { dict, own } from './own.js';
 import { shellLine } from './shell-line.js';
 import { firstShellProgram } from './shell-program.js';
 import { interpolate, type InterpolationContext } from './interpolate.js';
@@ -62,7 +62,7 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   const fill = (t: string) => interpolate(t, ctx);
   const cwd = s.cwd ? resolve(stack.root, fill(s.cwd)) : stack.root;
   // the context's env is the process env, env files and env: values, resolved in that order
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = dict();
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   env.PATH = servicePath(stack, cwd, env.PATH);
   env[MARKER.stack] = stackId;

@@ -1,5 +1,6 @@
 // Loading a stack: read -> parse YAML -> schema -> env files -> normalize -> rules.
 // Returns the stack with its warnings, or throws one StackError carrying every problem.
+import { dict, nullProtoDeep } from './own.js';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { StackError, UsageError, type Problem } from '../errors.js';
@@ -106,7 +107,8 @@ async function loadValue(value: unknown, file: string, options: LoadOptions, tex
   const problems = await resolvePositions();
   if (problems.length) throw new StackError(sortProblems(problems));
   warnings.forEach((w) => atService(w.segments, w.message, w.atKey));
-  return { stack, warnings: await resolvePositions() };
+  // every map keyed by a name the user wrote answers only for its own keys
+  return { stack: nullProtoDeep(stack), warnings: await resolvePositions() };
 }
 
 function buildStack(
@@ -133,7 +135,7 @@ function buildStack(
       at(['root'], e.message);
     }
   }
-  const services: Stack['services'] = {};
+  const services: Stack['services'] = dict();
   // secrets from env files, and literal values in env: under a secret-looking key
   const secretValues = [...secretValuesOf(fileEnv), ...secretValuesOf(literals(envStrings(raw.env)))];
   for (const [name, s] of Object.entries((raw.services ?? {}) as Record<string, Raw>)) {
@@ -167,11 +169,11 @@ function buildStack(
 
 /** env values without ${...}: an interpolated one is a port or a path, not a secret to hide. */
 function literals(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => !v.includes('${')));
+  return dict(Object.entries(env).filter(([, v]) => !v.includes('${')));
 }
 
 function withoutKeys(o: Raw, keys: Set<string>): Raw {
-  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.has(k)));
+  return dict(Object.entries(o).filter(([k]) => !keys.has(k)));
 }
 
 /** Most problems a stack error lists; the rest are counted. */

@@ -1,4 +1,5 @@
 // Raw (schema-valid) YAML values -> the Stack model. Pure: env files are read by load.
+import { dict } from './own.js';
 import {
   DEFAULT_READY_INTERVAL_MS,
   DEFAULT_READY_TIMEOUT_MS,
@@ -49,16 +50,16 @@ export function parseSpan(v: number | string): [number, number] {
 }
 
 export function envStrings(env: Raw | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
+  return dict(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
 export function normalizeService(name: string, raw: Raw, stackHost: string, offset: number, fileEnv: Record<string, string>): Service {
-  const ports: Record<string, number> = {};
+  const ports: Record<string, number> = dict();
   if (raw.port !== undefined) ports.default = raw.port + offset;
   for (const [k, v] of Object.entries((raw.ports ?? {}) as Record<string, number>)) ports[k] = v + offset;
   const dependsOn: Record<string, Condition> = Array.isArray(raw.depends_on)
-    ? Object.fromEntries((raw.depends_on as string[]).map((d) => [d, 'ready' as Condition]))
-    : Object.fromEntries(Object.entries((raw.depends_on ?? {}) as Record<string, { condition?: Condition }>).map(([d, c]) => [d, c.condition ?? 'ready']));
+    ? dict((raw.depends_on as string[]).map((d) => [d, 'ready' as Condition]))
+    : dict(Object.entries((raw.depends_on ?? {}) as Record<string, { condition?: Condition }>).map(([d, c]) => [d, c.condition ?? 'ready']));
   const restartWith = Array.isArray(raw.depends_on) ? [] : Object.entries((raw.depends_on ?? {}) as Record<string, { restart?: boolean }>).filter(([, c]) => c.restart).map(([d]) => d);
   return {
     name,
@@ -115,7 +116,7 @@ function normalizeReady(raw: Raw | undefined, hasPort: boolean): ReadySpec {
 }
 
 export function normalizeFiles(raw: Raw | undefined): Record<string, FileSpec> {
-  return Object.fromEntries(
+  return dict(
     Object.entries(raw ?? {}).map(([name, f]: [string, Raw]) => [
       name,
       { name, path: f.path, template: f.template, content: f.content, generate: f.generate, mode: f.mode === undefined ? 0o600 : parseInt(String(f.mode), 8) },

@@ -3,6 +3,7 @@
 // spread: hosts keeps the planned port and gives each replica its own loopback address
 // (Linux routes all of 127.0.0.0/8 to lo); spread: ports moves the ports by a stride.
 // A dependency on a replicated service is a dependency on each of its replicas.
+import { dict } from './own.js';
 import type { PathSegment } from './schema-dsl.js';
 import type { Condition, Service } from './model.js';
 
@@ -22,7 +23,7 @@ export function loopbackPlus(host: string, n: number): string | undefined {
 
 export function expandReplicas(services: Record<string, Service>, at: At): Record<string, Service> {
   const copies = new Map<string, string[]>();
-  const out: Record<string, Service> = {};
+  const out: Record<string, Service> = dict();
   for (const s of Object.values(services)) {
     if (!s.replicas) {
       out[s.name] = s;
@@ -54,7 +55,7 @@ export function expandReplicas(services: Record<string, Service>, at: At): Recor
   }
   // a dependency on a replicated service waits for every replica
   const expand = <T>(deps: Record<string, T>): Record<string, T> =>
-    Object.fromEntries(Object.entries(deps).flatMap(([d, c]) => (copies.get(d) ?? [d]).map((n): [string, T] => [n, c])));
+    dict(Object.entries(deps).flatMap(([d, c]) => (copies.get(d) ?? [d]).map((n): [string, T] => [n, c])));
   for (const s of Object.values(out)) {
     s.dependsOn = expand<Condition>(s.dependsOn);
     s.restartWith = s.restartWith.flatMap((d) => copies.get(d) ?? [d]);

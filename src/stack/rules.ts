@@ -9,7 +9,7 @@ import { InterpolationError, interpolate, references, type InterpolationContext,
 import { conflicts } from './address-conflict.js';
 import { dataDir, filePaths, isInside } from './files.js';
 import { isLaunchable, type PortSpan, type Service, type Stack } from './model.js';
-import { own } from './own.js';
+import { dict, own } from './own.js';
 import { didYouMean, type PathSegment } from './schema-dsl.js';
 
 export interface RuleProblem extends Problem {
@@ -79,7 +79,7 @@ function checkDependencies(stack: Stack, err: Push) {
         err(svcPath(s.name, 'depends_on', dep), `condition completed waits for "${dep}" to exit 0, but it is not a one-shot task; give it ready: { exit: true }, or use condition ready`);
     });
   }
-  const cycle = findCycle(Object.fromEntries(Object.values(stack.services).map((s) => [s.name, Object.keys(s.dependsOn)])));
+  const cycle = findCycle(dict(Object.values(stack.services).map((s) => [s.name, Object.keys(s.dependsOn)])));
   if (cycle) err(svcPath(cycle[0]!, 'depends_on'), `dependency cycle: ${cycle.join(' -> ')}`);
 }
 
@@ -179,13 +179,13 @@ export function interpolationContext(stack: Stack, serviceName: string | undefin
   for (const x of all) if (x.replica) groups.set(x.replica.of, [...(groups.get(x.replica.of) ?? []), portsOf(x)]);
   const ctx: InterpolationContext = {
     self: s && { ...portsOf(s), peers: s.replica && all.filter((x) => x.replica?.of === s.replica!.of && x !== s).map(portsOf) },
-    services: {
-      ...Object.fromEntries(all.map((x) => [x.name, portsOf(x)])),
+    services: dict<PortsOf>([
+      ...all.map((x): [string, PortsOf] => [x.name, portsOf(x)]),
       // a replicated service by its own name: its replicas, for ${services.S.peers}
-      ...Object.fromEntries([...groups].map(([of, list]) => [of, { host: list[0]!.host, ports: list[0]!.ports, replicas: list }])),
-    },
+      ...[...groups].map(([of, list]): [string, PortsOf] => [of, { host: list[0]!.host, ports: list[0]!.ports, replicas: list }]),
+    ]),
     files: filePaths(stack, s),
-    env: { ...processEnv, ...stack.fileEnv },
+    env: dict([...Object.entries(processEnv), ...Object.entries(stack.fileEnv)]),
     host: stack.host,
     stackDir: stack.dir,
   };

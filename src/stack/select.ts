@@ -3,7 +3,7 @@
 import { UsageError } from '../errors.js';
 import { withDependencies } from './graph.js';
 import { isLaunchable, type Stack } from './model.js';
-import { own } from './own.js';
+import { dict, own } from './own.js';
 import { expandNames } from './replicas.js';
 import { didYouMean } from './schema-dsl.js';
 
@@ -17,7 +17,7 @@ export function selectServices(stack: Stack, { only: asked, profiles = [] }: Sel
   const all = Object.values(stack.services);
   const known = new Set(all.flatMap((s) => s.profiles));
   for (const p of profiles) if (!known.has(p)) throw new UsageError(`unknown profile "${p}"${didYouMean(p, [...known])}; stack ${stack.name} has ${[...known].join(', ') || 'no profiles'}`);
-  const graph = Object.fromEntries(all.map((s) => [s.name, Object.keys(s.dependsOn)]));
+  const graph = dict(all.map((s) => [s.name, Object.keys(s.dependsOn)]));
   let roots: string[];
   if (only?.length) {
     // a replicated service stands for all its replicas

@@ -3,6 +3,7 @@
 // inside the user's double quotes, so `$(...)` in the value would run). Each reference
 // becomes an expansion of an environment variable that holds the value, written for the
 // quoting context it sits in, so the shell expands it once and never parses it.
+import { dict } from './own.js';
 import { resolveReference, shellQuote, type InterpolationContext } from './interpolate.js';
 
 export interface ShellLine {
@@ -47,7 +48,7 @@ function quoted(value: string, ctx: Context, insideDouble: boolean): string {
 }
 
 export function shellLine(template: string, ctx: InterpolationContext): ShellLine {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = dict();
   let display = '';
   const stack: Context[] = ['bare'];
   const parens: number[] = [0];

@@ -5,6 +5,7 @@ import { DevnetError } from '../errors.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
 import type { Platform } from '../platform/types.js';
 import { isSameProcess, type ProcessIdentity } from './proc.js';
+import { nullProtoDeep } from '../stack/own.js';
 
 export const STATE_VERSION = 1;
 
@@ -81,7 +82,8 @@ export function readState(file: string): StackState | undefined {
   if (text === undefined) return undefined;
   let state: StackState;
   try {
-    state = JSON.parse(text) as StackState;
+    // keyed by service names the user wrote: no inherited `constructor` may answer for one
+    state = nullProtoDeep(JSON.parse(text) as StackState);
   } catch (e) {
     throw new DevnetError(`state file ${file} is not valid JSON`, { cause: e, hint: 'it was edited or damaged; stop what still runs by hand, then remove the file' });
   }

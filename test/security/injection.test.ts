@@ -27,6 +27,39 @@ describe('prototype keys in a stack', () => {
   }
 });
 
+describe('services named after Object.prototype members', () => {
+  it('run, show in status and survive a dependency exiting: constructor, toString, hasOwnProperty', async () => {
+    const node = process.execPath;
+    const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
+    await using s = tmpStack(`name: protonames
+services:
+  constructor: { command: ${sleeper}, ready: { log: up } }
+  toString: { command: ${sleeper}, ready: { log: up }, depends_on: [constructor] }
+  hasOwnProperty: { command: ${sleeper}, ready: { log: up }, depends_on: [toString] }
+  valueOf: { command: ${sleeper}, ready: { log: up } }
+`);
+    const up = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+    const st = await devnet(['status', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(st.code, st.all).toBe(0);
+    const before = JSON.parse(st.stdout) as { services: { name: string; state: string; pid: number }[] };
+    expect(before.services.map((x) => `${x.name}:${x.state}`)).toEqual(['constructor:ready', 'valueOf:ready', 'toString:ready', 'hasOwnProperty:ready']);
+    // a dependency exits: its dependents are degraded, the supervisor and the rest carry on
+    process.kill(before.services.find((x) => x.name === 'constructor')!.pid, 'SIGKILL');
+    await waitFor(async () => {
+      const now = JSON.parse((await devnet(['status', '--json', '--stack', s.file], { cwd: s.dir, env: s.env })).stdout) as { services: { name: string; state: string; degradedBy?: string[] }[] };
+      return now.services.find((x) => x.name === 'toString')?.degradedBy?.[0] === 'constructor';
+    }, 10_000, 'toString degraded by constructor');
+    const text = await devnet(['status', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(text.code, text.all).toBe(0);
+    expect(text.stdout).toMatch(/valueOf\s+ready/);
+    const r = await devnet(['restart', 'valueOf', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+  });
+});
+
 describe('interpolated values in a shell line', () => {
   it('are data in every quoting context, never commands', async () => {
     const contexts = ['echo "DQ ${env.X}"', "echo 'SQ ${env.X}'", 'echo BARE ${env.X}', 'echo BT `echo ${env.X}`', 'echo "DP $(echo ${env.X})"'];

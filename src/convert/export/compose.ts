@@ -2,6 +2,7 @@
 // address the stack gives them), ports published as the stack binds them, environment after
 // interpolation (secrets as ${VAR} references that compose fills from its environment),
 // depends_on conditions from readiness, healthchecks from the probes, profiles and restart.
+import { dict } from '../../stack/own.js';
 import { isAbsolute } from 'node:path';
 import type { Stack } from '../../stack/model.js';
 import { STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportedService } from './view.js';
@@ -38,12 +39,12 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
     const s = e.s;
     const svc: Obj = { image: e.image, working_dir: e.workingDir, command: e.argv };
     if (!s.image) svc.volumes = [`${isAbsolute(stack.root) ? stack.root : `./${stack.root}`}:${STACK_MOUNT}`];
-    const env = Object.fromEntries(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) ? `\${${k}:?set ${k}}` : v.replaceAll('$', '$$')]));
+    const env = dict(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) ? `\${${k}:?set ${k}}` : v.replaceAll('$', '$$')]));
     if (Object.keys(env).length) svc.environment = env;
     const published = Object.values(e.ports).map((p) => (e.bindHost === '0.0.0.0' || e.bindHost === '' ? `${p}:${p}` : `${e.bindHost.includes(':') ? `[${e.bindHost}]` : e.bindHost}:${p}:${p}`));
     if (published.length) svc.ports = published;
     if (e.deps.length)
-      svc.depends_on = Object.fromEntries(
+      svc.depends_on = dict(
         e.deps.map((d) => {
           const dep = byName.get(d.name)!;
           const kind = dep.s.ready.kind;

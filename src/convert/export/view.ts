@@ -5,7 +5,7 @@
 import { relative } from 'node:path';
 import { launchSpec, programOf } from '../../stack/launch-spec.js';
 import { isLaunchable, type ReadySpec, type Service, type Stack } from '../../stack/model.js';
-import { own } from '../../stack/own.js';
+import { dict, own } from '../../stack/own.js';
 
 export const STACK_MOUNT = '/stack';
 
@@ -41,11 +41,11 @@ export function exportedServices(stack: Stack): ExportedService[] {
     // the container network: this service binds every interface of its own container, the others are reached by name
     const inContainers: Stack = {
       ...stack,
-      services: Object.fromEntries(Object.values(stack.services).map((x) => [x.name, { ...x, host: x.name === name ? '0.0.0.0' : dnsName(x.name) }])),
+      services: dict(Object.values(stack.services).map((x) => [x.name, { ...x, host: x.name === name ? '0.0.0.0' : dnsName(x.name) }])),
     };
     const spec = launchSpec(inContainers, name, { processEnv: {}, fallback: false });
     const keys = new Set([...Object.keys(stack.fileEnv), ...Object.keys(stack.env), ...Object.keys(s.fileEnv), ...Object.keys(s.env)]);
-    const env = Object.fromEntries([...keys].map((k) => [k, spec.env[k] ?? '']));
+    const env = dict([...keys].map((k) => [k, spec.env[k] ?? '']));
     const secretKeys = [...keys].filter((k) => stack.secretValues.includes(env[k]!));
     const program = programOf(spec) ?? '';
     const byProgram = IMAGES.find(([re]) => re.test(program.split('/').pop() ?? ''))?.[1];
@@ -63,7 +63,7 @@ export function exportedServices(stack: Stack): ExportedService[] {
       argv: spec.shell ? ['/bin/sh', '-c', spec.file] : [spec.file, ...spec.args],
       shell: spec.shell,
       workingDir,
-      env: { ...env, ...spec.shell ? Object.fromEntries(Object.entries(spec.env).filter(([k]) => k.startsWith('DEVNET_VALUE_'))) : {} },
+      env: { ...env, ...spec.shell ? dict(Object.entries(spec.env).filter(([k]) => k.startsWith('DEVNET_VALUE_'))) : {} },
       secretKeys,
       ports: s.ports,
       bindHost: s.host,

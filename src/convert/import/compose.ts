@@ -2,6 +2,7 @@
 // becomes a `docker run` of it (its port held by docker-proxy: ready.owned: false); command,
 // ports, environment, env_file, depends_on conditions, healthcheck (as ready and health),
 // profiles and restart carry over; what a process cannot have (volumes, networks, build) is noted.
+import { dict } from '../../stack/own.js';
 import { duration, serviceName, type Imported, type RawService } from './result.js';
 
 type Obj = Record<string, unknown>;
@@ -42,7 +43,7 @@ function probeOf(test: unknown): Obj | undefined {
 
 export function importCompose(doc: Obj, name: string): Imported {
   const notes: string[] = [];
-  const services: Record<string, RawService> = {};
+  const services: Record<string, RawService> = dict();
   for (const [rawName, value] of Object.entries((doc.services ?? {}) as Record<string, Obj>)) {
     const id = serviceName(rawName);
     const s = value ?? {};
@@ -63,7 +64,7 @@ export function importCompose(doc: Obj, name: string): Imported {
     }
     if (s.build) notes.push(`${id}: build: is not carried over; devnet runs processes, build the image or the program yourself`);
     if (mapped.length === 1) svc.port = mapped[0]!.published;
-    else if (mapped.length > 1) svc.ports = Object.fromEntries(mapped.map((p) => [`p${p.target}`, p.published]));
+    else if (mapped.length > 1) svc.ports = dict(mapped.map((p) => [`p${p.target}`, p.published]));
     const host = mapped.find((p) => p.host)?.host;
     if (host && host !== '127.0.0.1') {
       svc.host = host;
@@ -71,13 +72,13 @@ export function importCompose(doc: Obj, name: string): Imported {
     }
     if (s.working_dir && typeof s.image !== 'string') svc.cwd = s.working_dir;
     const env = s.environment;
-    if (Array.isArray(env)) svc.env = Object.fromEntries(env.map(String).map((kv) => [kv.split('=')[0]!, kv.includes('=') ? kv.slice(kv.indexOf('=') + 1) : '']));
-    else if (env && typeof env === 'object') svc.env = Object.fromEntries(Object.entries(env as Obj).map(([k, v]) => [k, v === null ? '' : String(v)]));
+    if (Array.isArray(env)) svc.env = dict(env.map(String).map((kv) => [kv.split('=')[0]!, kv.includes('=') ? kv.slice(kv.indexOf('=') + 1) : '']));
+    else if (env && typeof env === 'object') svc.env = dict(Object.entries(env as Obj).map(([k, v]) => [k, v === null ? '' : String(v)]));
     if (s.env_file) svc.env_file = (Array.isArray(s.env_file) ? s.env_file : [s.env_file]).map((f) => (typeof f === 'string' ? f : (f as Obj).path));
     const deps = s.depends_on;
     if (Array.isArray(deps)) svc.depends_on = deps.map((d) => serviceName(String(d)));
     else if (deps && typeof deps === 'object')
-      svc.depends_on = Object.fromEntries(
+      svc.depends_on = dict(
         Object.entries(deps as Record<string, Obj>).map(([d, c]) => [serviceName(d), { condition: CONDITION[String(c?.condition ?? 'service_started')] ?? 'started', ...(c?.restart ? { restart: true } : {}) }]),
       );
     const hc = s.healthcheck as Obj | undefined;
@@ -116,7 +117,7 @@ export function importCompose(doc: Obj, name: string): Imported {
       return `\${services.${id}.host}:\${services.${id}.${list.length > 1 ? `ports.p${hit.target}` : 'port'}}`;
     });
   for (const svc of Object.values(services)) {
-    if (svc.env) svc.env = Object.fromEntries(Object.entries(svc.env as Record<string, string>).map(([k, v]) => [k, byAddress(v)]));
+    if (svc.env) svc.env = dict(Object.entries(svc.env as Record<string, string>).map(([k, v]) => [k, byAddress(v)]));
     if (Array.isArray(svc.command)) svc.command = (svc.command as string[]).map(byAddress);
   }
   for (const svc of Object.values(services)) {

@@ -1,13 +1,14 @@
 // A port table (the seeds' layouts, or any table ports --check reads) as a stack: a service
 // per row with its port, description, notes and protocol; ranges for port spans; groups from a
 // "Range | Usage" table. Commands are TODO placeholders that devnet doctor flags.
+import { dict } from '../../stack/own.js';
 import { docPortTables, parsePorts, plain } from '../../plan/doc-tables.js';
 import { markdownTables } from '../../plan/markdown.js';
 import { serviceName, type Imported, type RawService } from './result.js';
 
 export function importMarkdown(text: string, name: string): Imported {
   const tables = docPortTables(text);
-  const services: Record<string, RawService> = {};
+  const services: Record<string, RawService> = dict();
   const ranges: NonNullable<Imported['ranges']> = [];
   const notes: string[] = [];
   // a program name in parentheses ("Global API Server (`apiserver`)") names the service,

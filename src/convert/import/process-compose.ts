@@ -1,5 +1,6 @@
 // A process-compose.yaml as a stack: processes, their commands and working directories,
 // environment, depends_on conditions, readiness and liveness probes, restart policy.
+import { dict } from '../../stack/own.js';
 import { duration, serviceName, type Imported, type RawService } from './result.js';
 
 type Obj = Record<string, unknown>;
@@ -25,16 +26,16 @@ function probe(p: Obj | undefined): { probe?: Obj; port?: number; interval?: str
 
 export function importProcessCompose(doc: Obj, name: string): Imported {
   const notes: string[] = [];
-  const services: Record<string, RawService> = {};
+  const services: Record<string, RawService> = dict();
   for (const [rawName, value] of Object.entries((doc.processes ?? {}) as Record<string, Obj>)) {
     const id = serviceName(rawName);
     const s = value ?? {};
     const svc: RawService = { command: String(s.command ?? `TODO ${id}`), shell: true };
     if (s.description) svc.description = String(s.description);
     if (s.working_dir) svc.cwd = String(s.working_dir);
-    if (Array.isArray(s.environment)) svc.env = Object.fromEntries(s.environment.map(String).map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]));
+    if (Array.isArray(s.environment)) svc.env = dict(s.environment.map(String).map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]));
     if (s.depends_on && typeof s.depends_on === 'object')
-      svc.depends_on = Object.fromEntries(Object.entries(s.depends_on as Record<string, Obj>).map(([d, c]) => [serviceName(d), { condition: CONDITION[String(c?.condition ?? 'process_started')] ?? 'started' }]));
+      svc.depends_on = dict(Object.entries(s.depends_on as Record<string, Obj>).map(([d, c]) => [serviceName(d), { condition: CONDITION[String(c?.condition ?? 'process_started')] ?? 'started' }]));
     const ready = probe(s.readiness_probe as Obj | undefined);
     const live = probe(s.liveness_probe as Obj | undefined);
     const port = ready.port ?? live.port;

@@ -1,9 +1,10 @@
 // A Procfile (foreman, overmind, heroku): one service per "name: command" line. Processes that
 // use $PORT get one, as foreman gives them: 5000 for the first, then 100 apart.
+import { dict } from '../../stack/own.js';
 import { serviceName, type Imported, type RawService } from './result.js';
 
 export function importProcfile(text: string, name: string): Imported {
-  const services: Record<string, RawService> = {};
+  const services: Record<string, RawService> = dict();
   const notes: string[] = [];
   let n = 0;
   for (const line of text.split('\n')) {
