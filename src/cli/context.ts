@@ -95,10 +95,16 @@ export function announce(ctx: Pick<RunContext, 'paths' | 'stackFile' | 'note'>, 
   if (!json) print(`stack ${ctx.paths.stackId} (${shownPath(ctx.stackFile)})`);
 }
 
-/** When this stack is not up but others are: which, and how to address the one. */
-export function upElsewhere(paths: StatePaths): string | undefined {
-  const others = listRuns().filter((r) => r.stateDir !== paths.dir && runIsLive(pathsAt(r.stateDir, r.stackId)));
+/**
+ * When this stack is not up but others are: which, and how to address the one. Copies of the
+ * same stack file (another --port-offset) come first: they are what the user most likely meant.
+ */
+export function upElsewhere(paths: StatePaths, stackFile?: string): string | undefined {
+  const live = listRuns().filter((r) => r.stateDir !== paths.dir && runIsLive(pathsAt(r.stateDir, r.stackId)));
+  const copies = stackFile ? live.filter((r) => r.stackFile === stackFile) : [];
+  const others = copies.length ? copies : live;
   if (!others.length) return undefined;
+  if (copies.length > 1) return `${copies.length} other copies of ${shownPath(stackFile!)} are up (--port-offset ${copies.map((c) => c.portOffset).join(', ')}): address one with --port-offset N`;
   if (others.length > 1) return `${others.length} other stacks are up: devnet ls lists them`;
   const [o] = others;
   return `stack ${o!.stackId} is up (${shownPath(o!.stackFile)}): address it with --stack ${shownPath(o!.stackFile)}${o!.portOffset ? ` --port-offset ${o!.portOffset}` : ''}`;

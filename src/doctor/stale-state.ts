@@ -22,9 +22,9 @@ export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
   if (alive.length)
     return [
       {
-        id: 'state.stale',
+        id: 'state.unsupervised',
         level: 'warn',
-        message: `stale devnet state: its devnet is gone but ${alive.map((s) => `${s.name} (pid ${s.pid})`).join(', ')} still run; stop them with devnet down`,
+        message: `unsupervised: the devnet that ran the stack (pid ${state!.supervisor.pid}) is gone, but ${alive.map((s) => `${s.name} (pid ${s.pid})`).join(', ')} still run with nothing to restart, health-check or log them; devnet down stops them, then devnet up`,
       },
     ];
   if (lock && !holderAlive(lock))

@@ -2,7 +2,8 @@
 import { dict } from '../stack/own.js';
 import type { StatePaths } from '../state/paths.js';
 import { withPlatform } from '../platform/index.js';
-import { isSameProcess } from '../state/proc.js';
+import { statSync } from 'node:fs';
+import { isSameProcess, readStat } from '../state/proc.js';
 import { isActive, isRecordAlive, readState, type LastExit, type ServiceState, type StackState } from '../state/store.js';
 import { degradedBy } from './policies/degraded.js';
 
@@ -22,9 +23,21 @@ export interface ServiceStatus {
   degradedBy?: string[];
 }
 
+/** The devnet process that supervises the run: alive, frozen (SIGSTOP, Ctrl-Z) or gone. */
+export interface SupervisorStatus {
+  pid: number;
+  state: 'alive' | 'frozen' | 'gone';
+  /** when it last wrote the run's state: for a gone supervisor, the last sign of life */
+  lastSeen?: string;
+}
+
 export interface StackStatus {
   stack: string;
   up: boolean;
+  /** absent when the stack was never up here */
+  supervisor?: SupervisorStatus;
+  /** services run, but nothing supervises them (no restarts, no health checks, output unread) */
+  unsupervised: boolean;
   /** when the run went up, from its state */
   startedAt?: string;
   services: ServiceStatus[];
@@ -44,11 +57,22 @@ export function runIsLive(paths: StatePaths): boolean {
 
 export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
   const state = readState(paths.stateFile);
-  if (!state) return { stack: paths.stackId || stackName, up: false, services: [] };
-  return withPlatform(state.platform, () => statusOf(state));
+  if (!state) return { stack: paths.stackId || stackName, up: false, unsupervised: false, services: [] };
+  return withPlatform(state.platform, () => statusOf(state, paths));
 }
 
-function statusOf(state: StackState): StackStatus {
+function supervisorOf(state: StackState, paths: StatePaths): SupervisorStatus {
+  const stat = isSameProcess(state.supervisor) ? readStat(state.supervisor.pid) : undefined;
+  let lastSeen: string | undefined;
+  try {
+    lastSeen = statSync(paths.stateFile).mtime.toISOString();
+  } catch {
+    // removed meanwhile
+  }
+  return { pid: state.supervisor.pid, state: !stat ? 'gone' : stat.state === 'T' || stat.state === 't' ? 'frozen' : 'alive', lastSeen };
+}
+
+function statusOf(state: StackState, paths: StatePaths): StackStatus {
   const services = state.services;
   const names = [...state.order, ...Object.keys(services).filter((n) => !state.order.includes(n))];
   const list = names.map((name): ServiceStatus => {
@@ -72,14 +96,34 @@ function statusOf(state: StackState): StackStatus {
   });
   const degraded = degradedBy(dict(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn }])));
   for (const s of list) s.degradedBy = degraded[s.name];
+  const supervisor = supervisorOf(state, paths);
+  const running = list.some((s) => s.pid !== undefined);
   // a live supervisor with every service stopped on request is still up: start brings them back
-  return { stack: state.stackId, up: isSameProcess(state.supervisor) || list.some((s) => s.pid !== undefined), startedAt: state.startedAt, services: list };
+  return { stack: state.stackId, up: supervisor.state !== 'gone' || running, supervisor, unsupervised: supervisor.state === 'gone' && running, startedAt: state.startedAt, services: list };
+}
+
+/** The line status, ls and doctor give a run whose supervisor is not there to supervise it. */
+export function supervisorProblem(st: StackStatus): { message: string; hint: string } | undefined {
+  const sv = st.supervisor;
+  if (!sv || !st.up) return undefined;
+  const running = st.services.filter((s) => s.pid !== undefined).length;
+  const seen = sv.lastSeen ? `; last heard from ${sv.lastSeen.replace('T', ' ').slice(0, 19)} UTC` : '';
+  if (sv.state === 'gone')
+    return {
+      message: `unsupervised: the devnet that ran stack ${st.stack} (pid ${sv.pid}) is gone${seen}; ${running} service${running === 1 ? '' : 's'} still run${running === 1 ? 's' : ''} with nothing to restart, health-check or log ${running === 1 ? 'it' : 'them'}`,
+      hint: 'devnet down stops what is left; then devnet up',
+    };
+  if (sv.state === 'frozen')
+    return { message: `the devnet that runs stack ${st.stack} (pid ${sv.pid}) is frozen (stopped by a signal, or Ctrl-Z): nothing is supervised until it runs again`, hint: `kill -CONT ${sv.pid} (or fg in its terminal), or devnet down` };
+  return undefined;
 }
 
 /** The `--json` shape of status, shared by `status --json` and `up --json`. */
 export function statusJson(st: StackStatus) {
   return {
     stack: st.stack,
+    ...(st.supervisor ? { supervisor: st.supervisor } : {}),
+    unsupervised: st.unsupervised,
     services: st.services.map((s) => ({
       name: s.name,
       state: s.state,

@@ -80,4 +80,43 @@ services:
     expect(r.stdout).toContain('-s, --stack <file|name>');
     expect(r.stdout).toContain('--port-offset <n>');
   });
+
+  it('points status and logs at the copy that is up when the addressed one is not', async () => {
+    await using s = tmpStack(`name: copies\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const o = { cwd: s.dir, env: s.env };
+    expect((await devnet(['up', '-d', '--stack', s.file], o)).code).toBe(0);
+    expect((await devnet(['down', '--stack', s.file], o)).code).toBe(0);
+    expect((await devnet(['up', '-d', '--stack', s.file, '--port-offset', '33000'], o)).code).toBe(0);
+    try {
+      const st = await devnet(['status', '--stack', s.file], o);
+      expect(st.stderr).toContain('note: stack copies is not up; below is its last run. stack copies+33000 is up');
+      expect(st.stderr).toContain('--port-offset 33000');
+      const lg = await devnet(['logs', '-n', '1', '--stack', s.file], o);
+      expect(lg.stderr).toContain('note: stack copies is not up; these lines are from its last run. stack copies+33000 is up');
+      const js = JSON.parse((await devnet(['status', '--json', '--stack', s.file], o)).stdout) as { note?: string };
+      expect(js.note).toContain('--port-offset 33000');
+    } finally {
+      await devnet(['down', '--stack', s.file, '--port-offset', '33000'], o);
+    }
+  });
+
+  it('names the services and the nearest one when logs is asked for an unknown service', async () => {
+    await using s = tmpStack(`name: lognames\nservices:\n  api: { command: ${sleeper}, ready: { log: up } }\n  web: { command: ${sleeper}, ready: { log: up } }\n`);
+    const r = await devnet(['logs', 'apii', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('stack lognames has no service "apii" (did you mean "api"?)');
+    expect(r.stderr).toContain('hint: its services: api, web');
+  });
+
+  it('says so when logs -f ends because the stack went down', async () => {
+    await using s = tmpStack(`name: followend\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const o = { cwd: s.dir, env: s.env };
+    expect((await devnet(['up', '-d', '--stack', s.file], o)).code).toBe(0);
+    const follow = devnet(['logs', '-f', '--stack', s.file], { ...o, timeout: 15_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await devnet(['down', '--stack', s.file], o)).code).toBe(0);
+    const r = await follow;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('stack followend is down: no more lines to follow');
+  });
 });

@@ -186,3 +186,37 @@ describe('a state folder devnet cannot write', () => {
     expect(pidsOfStack('nowrite')).toEqual([]);
   });
 });
+
+describe('a stack whose supervisor was killed', () => {
+  it('is shown unsupervised by status, ls and doctor; a service that writes dies on its next line, a quiet one runs on until down', async () => {
+    const node = process.execPath;
+    await using s = tmpStack(`name: orphaned
+services:
+  chatty: { command: ["${node}", "-e", "console.log('up'); setInterval(() => console.log('tick'), 50)"], ready: { log: up } }
+  quiet: { command: ["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"], ready: { log: up } }
+`);
+    const o = { cwd: s.dir, env: s.env };
+    expect((await devnet(['up', '-d', '--stack', s.file], o)).code).toBe(0);
+    const state = JSON.parse(readFileSync(join(s.stateDir, 'orphaned', 'state.json'), 'utf8')) as { supervisor: { pid: number }; services: Record<string, { pid: number }> };
+    process.kill(state.supervisor.pid, 'SIGKILL');
+    // its output pipe has no reader now: the chatty one's next write fails (EPIPE) and it exits
+    await waitFor(() => !pidsOfStack('orphaned').includes(state.services.chatty!.pid), 10_000, 'the chatty service to exit');
+    const st = await devnet(['status', '--stack', s.file], o);
+    expect(st.stdout).toMatch(/quiet\s+ready, unsupervised\s+\d+/);
+    expect(st.stdout).toMatch(/chatty\s+exited/);
+    expect(st.stderr).toContain(`unsupervised: the devnet that ran stack orphaned (pid ${state.supervisor.pid}) is gone`);
+    expect(st.stderr).toContain('hint: devnet down stops what is left; then devnet up');
+    const json = JSON.parse((await devnet(['status', '--json', '--stack', s.file], o)).stdout) as { unsupervised: boolean; supervisor: { pid: number; state: string; lastSeen: string } };
+    expect(json.unsupervised).toBe(true);
+    expect(json.supervisor).toMatchObject({ pid: state.supervisor.pid, state: 'gone' });
+    expect(Date.parse(json.supervisor.lastSeen)).toBeGreaterThan(0);
+    const ls = await devnet(['ls', '--json'], o);
+    expect((JSON.parse(ls.stdout) as { stacks: { stack: string; supervisor: string }[] }).stacks.find((x) => x.stack === 'orphaned')?.supervisor).toBe('gone');
+    expect((await devnet(['ls'], o)).stdout).toMatch(/orphaned .* 1\/2 up, unsupervised/);
+    const doc = await devnet(['doctor', '--stack', s.file], o);
+    expect(doc.stdout).toMatch(/unsupervised: the devnet that ran the stack \(pid \d+\) is gone, but quiet \(pid \d+\) still run/);
+    const down = await devnet(['down', '--stack', s.file], o);
+    expect(down.code, down.all).toBe(0);
+    expect(pidsOfStack('orphaned')).toEqual([]);
+  });
+});

@@ -23,7 +23,7 @@ export async function down(flags: Flags): Promise<number> {
   if (flags.json) printJson({ stack: paths.stackId, ...result, held: result.held.map((h) => ({ service: h.service, port: h.port, owner: h.owner && { pid: h.owner.pid, command: h.owner.command } })) });
   else if (!result.wasUp) {
     print(`stack ${paths.stackId} is not up; nothing to stop`);
-    const elsewhere = upElsewhere(paths);
+    const elsewhere = upElsewhere(paths, ctx.stackFile);
     if (elsewhere) print(elsewhere);
   }
   const problems = [...result.survivors.map((s) => `service ${s.service}: pid ${s.pid} survived SIGKILL`), ...result.held.map((h) => h.message)];

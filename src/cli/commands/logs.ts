@@ -4,7 +4,7 @@ import { colorEnabled, painter } from '../../report/style.js';
 import { LogCursor, mergeByTime } from '../../run/log-reader.js';
 import { stackStatus } from '../../run/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
-import { announce, openForRun, print } from '../context.js';
+import { announce, openForRun, print, upElsewhere } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
@@ -29,7 +29,11 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   // logs stream to stdout: no header there, only the note (on stderr) when the record is used
   announce(ctx, true);
   const known = ctx.services;
-  for (const s of services) if (!known.includes(s)) throw new UsageError(`unknown service "${s}"${didYouMean(s, known)}`);
+  for (const s of services)
+    if (!known.includes(s)) throw new UsageError(`stack ${paths.stackId} has no service "${s}"${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
+  const up = stackStatus(paths, ctx.stackName).up;
+  const elsewhere = up ? undefined : upElsewhere(paths, ctx.stackFile);
+  if (elsewhere) process.stderr.write(`note: stack ${paths.stackId} is not up; these lines are from its last run. ${elsewhere}\n`);
   const names = services.length ? services : known;
   const prefix = prefixer(names, painter(colorEnabled()));
   const cursors = names.map((n) => new LogCursor(n, paths.logFile(n)));
@@ -38,7 +42,7 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
     lines.forEach((l) => (since === undefined || l.at >= since) && print(prefix(l.service, flags.timestamps ? `${l.at} ${l.line}` : l.line)));
   show(mergeByTime(cursors.map((c) => c.read().filter((l) => since === undefined || l.at >= since)), flags.tail));
   if (!flags.follow) return ExitCode.ok;
-  if (!stackStatus(paths, ctx.stackName).up) {
+  if (!up) {
     process.stderr.write(`stack ${paths.stackId} is not up: nothing to follow (the lines above are from its last run)\n`);
     return ExitCode.ok;
   }
@@ -52,6 +56,7 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
     show(mergeByTime(cursors.map((c) => c.read())));
     if (!stackStatus(paths, ctx.stackName).up) {
       show(mergeByTime(cursors.map((c) => c.read())));
+      process.stderr.write(`stack ${paths.stackId} is down: no more lines to follow\n`);
       break;
     }
   }

@@ -23,7 +23,7 @@ export async function ls(flags: Flags): Promise<number> {
     if (!st.up) return [];
     const up = st.services.filter((s) => s.pid !== undefined).length;
     const uptime = st.startedAt ? Math.round((Date.now() - Date.parse(st.startedAt)) / 1000) : undefined;
-    return [{ stack: run.stackId, file: run.stackFile, portOffset: run.portOffset, servicesUp: up, servicesTotal: st.services.length, uptime, stateDir: run.stateDir }];
+    return [{ stack: run.stackId, file: run.stackFile, portOffset: run.portOffset, servicesUp: up, servicesTotal: st.services.length, supervisor: st.supervisor?.state ?? 'gone', uptime, stateDir: run.stateDir }];
   });
   rows.sort((a, b) => a.stack.localeCompare(b.stack));
   if (flags.json) {
@@ -37,7 +37,7 @@ export async function ls(flags: Flags): Promise<number> {
   print(
     formatColumns([
       ['STACK', 'FILE', 'OFFSET', 'SERVICES', 'UPTIME', 'STATE'],
-      ...rows.map((r) => [r.stack, shownPath(r.file), String(r.portOffset), `${r.servicesUp}/${r.servicesTotal} up`, r.uptime === undefined ? '-' : formatUptime(r.uptime), shownPath(r.stateDir)]),
+      ...rows.map((r) => [r.stack, shownPath(r.file), String(r.portOffset), `${r.servicesUp}/${r.servicesTotal} up${r.supervisor === 'alive' ? '' : r.supervisor === 'gone' ? ', unsupervised' : ', supervisor frozen'}`, r.uptime === undefined ? '-' : formatUptime(r.uptime), shownPath(r.stateDir)]),
     ]).trimEnd(),
   );
   return ExitCode.ok;
