@@ -34,6 +34,8 @@ export interface UpOptions {
   hurry?: AbortSignal;
   /** up --watch */
   watch?: boolean;
+  /** the lock is held: a down from now on finds the run by it */
+  onLocked?: () => void;
 }
 
 export interface UpHandle {
@@ -54,6 +56,7 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
   }
   const lock = o.lock?.pid === me.pid && o.lock.startTime === me.startTime ? o.lock : acquireLock(o.paths.lockFile, o.paths.stackId, newRunId());
   const runId = lock.runId;
+  o.onLocked?.();
   let released = false;
   const release = () => {
     if (!released) releaseLock(o.paths.lockFile, lock);

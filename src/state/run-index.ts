@@ -7,6 +7,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { userStateDir } from './paths.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
+import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
 
 export interface RunEntry {
   stateDir: string;
@@ -24,8 +25,63 @@ export function indexDir(env: Env = process.env): string {
   return env.DEVNET_STATE_DIR ? join(env.DEVNET_STATE_DIR, '.runs') : join(userStateDir(env), 'runs');
 }
 
-const entryFile = (stackFile: string, portOffset: number, env: Env) =>
-  join(indexDir(env), `${createHash('sha256').update(`${stackFile}\0${portOffset}`).digest('hex').slice(0, 24)}.json`);
+const entryKey = (stackFile: string, portOffset: number) => createHash('sha256').update(`${stackFile}\0${portOffset}`).digest('hex').slice(0, 24);
+const entryFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.json`);
+const claimFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.starting`);
+
+/**
+ * An `up` of this stack file and offset is starting: written the moment the file is known,
+ * before the stack is loaded and its lock (in the state folder the stack names) can be taken.
+ * A `down` in that window waits for the claim to turn into a lock, then stops the run.
+ */
+export function claimStart(stackFile: string, portOffset: number, env: Env = process.env): () => void {
+  const me = identityOf(process.pid);
+  if (!me) return () => {};
+  const file = claimFile(stackFile, portOffset, env);
+  try {
+    ensurePrivateDir(indexDir(env));
+    writePrivateFile(file, JSON.stringify(me));
+  } catch {
+    return () => {}; // a state folder it cannot write: up reports that itself, on the lock
+  }
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const held = parseClaim(readQuiet(file));
+    if (held?.pid === me.pid && held.startTime === me.startTime) rmSync(file, { force: true });
+  };
+}
+
+const readQuiet = (file: string) => {
+  try {
+    return readPrivateFile(file);
+  } catch {
+    return undefined;
+  }
+};
+
+function parseClaim(text: string | undefined): ProcessIdentity | undefined {
+  try {
+    const v = JSON.parse(text ?? '') as Partial<ProcessIdentity>;
+    return typeof v.pid === 'number' && typeof v.startTime === 'number' ? { pid: v.pid, startTime: v.startTime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits (at most `ms`) while a live `up` holds the start claim; true if there was one. */
+export async function waitForStartClaim(stackFile: string, portOffset: number, ms = 30_000, env: Env = process.env): Promise<boolean> {
+  const file = claimFile(stackFile, portOffset, env);
+  const until = Date.now() + ms;
+  let waited = false;
+  for (;;) {
+    const holder = parseClaim(readQuiet(file));
+    if (!holder || !isSameProcess(holder) || Date.now() > until) return waited;
+    waited = true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 function parse(text: string | undefined): RunEntry | undefined {
   if (!text) return undefined;

@@ -79,4 +79,25 @@ describe('the stack lock', () => {
       reapStack('early');
     }
   });
+
+  for (const delay of [0, 50, 100]) {
+    it(`stops an up -d started ${delay}ms before it, before that up has loaded its stack (never "not up", never up after down)`, async () => {
+      const [p] = await freePorts(1);
+      await using s = tmpStack(`name: racing\nservices:\n  slow: { command: "${node} ${fixture('http.mjs')} \${port} --delay 300", port: ${p}, ready: { http: /health } }\n`);
+      try {
+        const up = devnetProcess(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+        expect(down.code, down.all).toBe(0);
+        expect(down.stdout).not.toContain('is not up');
+        await up;
+        // whichever way up ended, nothing of it runs after down
+        expect(pidsOfStack('racing')).toEqual([]);
+        const st = await devnet(['status', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
+        expect((JSON.parse(st.stdout) as { services: { pid: number | null }[] }).services.every((x) => x.pid === null)).toBe(true);
+      } finally {
+        reapStack('racing');
+      }
+    });
+  }
 });

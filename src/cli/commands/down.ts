@@ -4,6 +4,7 @@ import { colorEnabled } from '../../report/style.js';
 import { downStack } from '../../run/down.js';
 import { isLaunchable, type Stack } from '../../stack/model.js';
 import { interpolationContext } from '../../stack/rules.js';
+import { waitForStartClaim } from '../../state/run-index.js';
 import { announce, openForRun, print, printJson, shownPath, upElsewhere } from '../context.js';
 import type { StackFlags } from '../program.js';
 
@@ -15,6 +16,8 @@ interface Flags extends StackFlags {
 
 export async function down(flags: Flags): Promise<number> {
   const ctx = await openForRun(flags);
+  // an up of this file that has not taken its lock yet (it is loading the stack): wait for it, then stop it
+  await waitForStartClaim(ctx.stackFile, flags.portOffset);
   const { paths } = ctx;
   announce(ctx, flags.json);
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: ctx.services, showLogs: false, color: colorEnabled() });

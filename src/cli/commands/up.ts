@@ -8,6 +8,8 @@ import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
 import { selectServices } from '../../stack/select.js';
 import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
+import { claimStart } from '../../state/run-index.js';
+import { resolveStack } from '../../stack/resolve.js';
 import { openStack, print, printJson, splitList } from '../context.js';
 import { keepRunningWhenStdoutCloses, type StackFlags } from '../program.js';
 
@@ -31,11 +33,24 @@ export async function up(flags: Flags): Promise<number> {
 }
 
 async function runUp(flags: Flags): Promise<number> {
+  // before anything slow: a down from now on waits for this up rather than find nothing to stop
+  const resolved = resolveStack({ stack: flags.stack });
+  const releaseClaim = claimStart(resolved.file, flags.portOffset);
+  try {
+    return await runClaimedUp(flags, resolved, releaseClaim);
+  } finally {
+    releaseClaim();
+  }
+}
+
+async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveStack>, releaseClaim: () => void): Promise<number> {
   // the detached supervisor's Node start-up overlaps the loading of the stack here
   const detached = flags.detach ? new (await import('../../run/detach.js')).DetachedSupervisor() : undefined;
   let prepared;
   try {
-    prepared = await prepare(flags, detached);
+    prepared = await prepare(flags, detached, resolved);
+    // up -d: the lock is taken (in the supervisor's name); down finds the run by it from here on
+    if (prepared.lock) releaseClaim();
   } catch (e) {
     // it was handed nothing: it exits on its own
     detached?.cancel();
@@ -97,7 +112,18 @@ async function runUp(flags: Flags): Promise<number> {
   // the supervisor's code is loaded only where it runs (here, or in the -d supervisor)
   const { upStack } = await import('../../run/up.js');
   try {
-    const handle = await upStack({ stack, services, paths, remap: flags.remap, watch: flags.watch, emit: reporter.emit, signal: controller.signal, hurry: hurry.signal, stopTimeoutMs: () => readStopRequest(paths) }).finally(
+    const handle = await upStack({
+      stack,
+      services,
+      paths,
+      remap: flags.remap,
+      watch: flags.watch,
+      emit: reporter.emit,
+      signal: controller.signal,
+      hurry: hurry.signal,
+      stopTimeoutMs: () => readStopRequest(paths),
+      onLocked: releaseClaim,
+    }).finally(
       () => reporter.startupDone(),
     );
     await printStatus();
@@ -118,8 +144,8 @@ async function runUp(flags: Flags): Promise<number> {
  * already with all of it (nothing to do); for up -d, the lock taken in the supervisor's name,
  * so that a down from here on finds a run starting.
  */
-async function prepare(flags: Flags, detached: DetachedSupervisor | undefined) {
-  const { stack, paths } = await openStack(flags, undefined, true);
+async function prepare(flags: Flags, detached: DetachedSupervisor | undefined, resolved: ReturnType<typeof resolveStack>) {
+  const { stack, paths } = await openStack(flags, resolved, true);
   const only = splitList(flags.only);
   if (flags.only !== undefined && !only?.length) throw new UsageError(`--only needs service names, got \`${flags.only}\``, { hint: 'name services separated by commas: --only api,web' });
   const services = selectServices(stack, { only, profiles: flags.profile?.flatMap((p) => splitList(p) ?? []) });
