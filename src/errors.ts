@@ -126,6 +126,12 @@ export function deserializeError(s: SerializedError): Error {
       return new NoSupervisorError(s.message, o);
     case 'InterruptedError':
       return new InterruptedError(s.message, o);
+    case 'ProgramMissingError':
+      return new ProgramMissingError(s.message, o);
+    case 'StopError':
+      return new StopError(s.message, o);
+    case 'UnresponsiveSupervisorError':
+      return new UnresponsiveSupervisorError(s.message, o);
     case 'Error':
       return new Error(s.message);
     default:
@@ -135,6 +141,11 @@ export function deserializeError(s: SerializedError): Error {
 
 /** No supervisor answers on the stack's control socket: it is not up, or its supervisor is gone. */
 export class NoSupervisorError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
+}
+
+/** A supervisor that runs but does not answer: frozen (SIGSTOP, Ctrl-Z) or wedged. */
+export class UnresponsiveSupervisorError extends DevnetError {
   override readonly exitCode = ExitCode.failed;
 }
 

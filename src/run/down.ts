@@ -1,6 +1,7 @@
 // devnet down, the core: ask the supervisor (foreground CLI or detached) to stop the stack;
 // then stop, from the state file alone, whatever is still running (the supervisor may have
 // been killed with SIGKILL); then prove each port free.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
 import { conflicts } from '../stack/address-conflict.js';
@@ -11,7 +12,7 @@ import { clearStaleLock, holderAlive, readLock } from '../state/lock.js';
 import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
-import { isSameProcess, type ProcessIdentity } from '../state/proc.js';
+import { isSameProcess, readStat, type ProcessIdentity } from '../state/proc.js';
 import { waitGone } from '../state/wait-gone.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
@@ -68,7 +69,15 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
   if (supervisorAlive) {
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
-    if (!(await askOverSocket(state.control, state.supervisor, timeoutMs, budget))) await askToStop(paths, state.supervisor, timeoutMs, budget);
+    // a frozen supervisor (SIGSTOP, Ctrl-Z) would take the request and never answer
+    const frozen = /^[Tt]/.test(readStat(state.supervisor.pid)?.state ?? '');
+    if (frozen || !(await askOverSocket(state.control, state.supervisor, paths.dir, timeoutMs, budget))) await askToStop(paths, state.supervisor, timeoutMs, budget);
+    // one that still will not go (wedged: its handlers never run) is ended; its services are stopped below
+    if (isSameProcess(state.supervisor)) {
+      tryKill(state.supervisor.pid, 'SIGKILL');
+      await waitGone([state.supervisor], 2000);
+    }
+    if (!isSameProcess(state.supervisor) && state.control) rmSync(state.control, { force: true });
   }
 
   // whatever the supervisor did, verify from the state file and finish the job
@@ -115,11 +124,11 @@ async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined)
  * Asks the supervisor on its control socket: it answers once every service is stopped, so
  * down need not poll for it. false: nobody answered (an older run, a wedged supervisor).
  */
-async function askOverSocket(socket: string | undefined, holder: ProcessIdentity, timeoutMs: number | undefined, budgetMs: number): Promise<boolean> {
+async function askOverSocket(socket: string | undefined, holder: ProcessIdentity, stateDir: string, timeoutMs: number | undefined, budgetMs: number): Promise<boolean> {
   if (!socket) return false;
   const { controlRequest } = await import('./control/client.js');
   try {
-    await controlRequest(socket, { op: 'down', timeoutMs }, undefined, budgetMs);
+    await controlRequest(socket, { op: 'down', stateDir, timeoutMs }, undefined, budgetMs);
   } catch {
     return false;
   }
@@ -133,13 +142,23 @@ async function askOverSocket(socket: string | undefined, holder: ProcessIdentity
  * stop it: the grace period in a stop request, then SIGTERM; waits until it is gone, at most `budgetMs`.
  */
 async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: number | undefined, budgetMs: number): Promise<void> {
-  writePrivateFile(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
   try {
-    process.kill(holder.pid, 'SIGTERM');
+    writePrivateFile(stopRequestFile(paths), JSON.stringify({ timeoutMs }));
+  } catch {
+    // a full disk: the supervisor stops with each service's own grace period instead
+  }
+  tryKill(holder.pid, 'SIGTERM');
+  // a frozen one holds SIGTERM until it runs again: wake it, as for services
+  tryKill(holder.pid, 'SIGCONT');
+  await waitGone([holder], budgetMs);
+}
+
+function tryKill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
   } catch {
     // exited meanwhile
   }
-  await waitGone([holder], budgetMs);
 }
 
 /** Ports of the stopped services that something still listens on. */

@@ -5,7 +5,7 @@ import { preflight } from '../ports/preflight.js';
 import type { Emit } from '../report/events.js';
 import type { Stack } from '../stack/model.js';
 import { acquireLock, releaseLock, type LockInfo } from '../state/lock.js';
-import { pathsAt, type StatePaths } from '../state/paths.js';
+import { pathsAt, privateSocketPath, type StatePaths } from '../state/paths.js';
 import { findRun, recordRun } from '../state/run-index.js';
 import { identityOf, isSameProcess } from '../state/proc.js';
 import { newRunId } from '../state/run-id.js';
@@ -94,8 +94,13 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     };
     o.signal?.addEventListener('abort', () => void stop(o.stopTimeoutMs?.()), { once: true });
     // commands steer the running stack through it, down included (from the start on)
-    closeControl = await serveControl(o.paths.controlSocket, controlHandler(supervisor, (t) => void stop(t)));
-    supervisor.state.control = o.paths.controlSocket;
+    const socket = privateSocketPath(o.paths.controlSocket);
+    const closeSocket = await serveControl(socket.path, controlHandler(supervisor, (t) => void stop(t), o.paths.dir));
+    closeControl = async () => {
+      await closeSocket();
+      socket.cleanup();
+    };
+    supervisor.state.control = socket.path;
     try {
       if (o.signal?.aborted) await stop(o.stopTimeoutMs?.());
       await supervisor.start();

@@ -3,12 +3,13 @@
 // write (a root-installed package, a read-only checkout), keeps it in the user's state
 // directory ($XDG_STATE_HOME/devnet, else ~/.local/state/devnet). One folder per stack and
 // port offset, so a shifted copy has its own.
-import { accessSync, constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Stack } from '../stack/model.js';
-import { PROJECT_STATE_DIR } from './private-fs.js';
+import { PROJECT_STATE_DIR, StateDirError, ensurePrivateDir } from './private-fs.js';
 
 export interface StatePaths {
   /** names the stack in markers and messages: name, or name+offset */
@@ -77,9 +78,30 @@ export function pathsAt(dir: string, stackId: string): StatePaths {
   };
 }
 
-/** A Unix socket path holds about 100 bytes: a deep state folder gets its socket in a private folder under the temp dir. */
+/**
+ * A Unix socket path holds about 100 bytes: a deep state folder gets its socket in a private
+ * folder under the temp dir, named by a strong hash of the state folder (two stacks must never
+ * share one; the supervisor also checks, on each request, that it serves the stack asked for).
+ * The path actually used is recorded in the state; see privateSocketPath for a squatted folder.
+ */
 export function controlSocketPath(dir: string): string {
   const inside = join(dir, 'control.sock');
   if (Buffer.byteLength(inside) <= 100) return inside;
-  return join(tmpdir(), `devnet-${process.getuid?.() ?? 'user'}`, `${fnv1a(dir)}.sock`);
+  return join(tmpdir(), `devnet-${process.getuid?.() ?? 'user'}`, `${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.sock`);
+}
+
+/**
+ * The socket path the supervisor listens on: the usual one, or, when another user made the
+ * temp folder first (to block devnet up), the same name in a fresh folder only this user can
+ * have made (mkdtemp: 0700, unguessable). `cleanup` removes that folder at the end.
+ */
+export function privateSocketPath(preferred: string): { path: string; cleanup: () => void } {
+  try {
+    ensurePrivateDir(dirname(preferred));
+    return { path: preferred, cleanup: () => {} };
+  } catch (e) {
+    if (!(e instanceof StateDirError) || dirname(dirname(preferred)) !== tmpdir()) throw e;
+    const dir = mkdtempSync(join(tmpdir(), `devnet-${process.getuid?.() ?? 'user'}-`));
+    return { path: join(dir, basename(preferred)), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
 }

@@ -1,7 +1,7 @@
 // devnet start | stop | restart SERVICE...: requests to the running stack's supervisor over
 // its control socket. The stack is known from its run (openForRun), so a broken or edited
 // stack file does not stand in the way; the supervisor acts on the stack as loaded at up.
-import { ExitCode, NoSupervisorError, UsageError, serializeError } from '../../errors.js';
+import { ExitCode, NoSupervisorError, UnresponsiveSupervisorError, UsageError, serializeError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import type { ControlOp } from '../../run/control/protocol.js';
@@ -9,7 +9,7 @@ import { stackStatus, statusJson } from '../../run/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import type { StatePaths } from '../../state/paths.js';
 import { adoptPlatform } from '../../platform/index.js';
-import { isSameProcess } from '../../state/proc.js';
+import { isSameProcess, readStat } from '../../state/proc.js';
 import { isRecordAlive, readState } from '../../state/store.js';
 import { announce, openForRun, printJson } from '../context.js';
 import type { StackFlags } from '../program.js';
@@ -57,6 +57,10 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
       { hint: left ? 'devnet down stops what is left; then devnet up' : `devnet up starts it` },
     );
   }
+  if (/^[Tt]/.test(readStat(state.supervisor.pid)?.state ?? ''))
+    throw new UnresponsiveSupervisorError(`the devnet that runs stack ${paths.stackId} (pid ${state.supervisor.pid}) is frozen (stopped by a signal, or Ctrl-Z in its terminal): it cannot ${op} anything`, {
+      hint: `kill -CONT ${state.supervisor.pid} (or fg in its terminal) lets it go on; devnet down stops it and the stack`,
+    });
   const color = colorEnabled();
   // stop reports as down does, a line per service; start and restart as up does
   const kind = flags.json ? 'silent' : op !== 'stop' && color && process.stdout.isTTY ? 'listr' : 'plain';
@@ -67,7 +71,7 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
   try {
     const acted = await controlRequest(
       state.control ?? paths.controlSocket,
-      { op, services, withDependents: flags.withDependents, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000 },
+      { op, services, stateDir: paths.dir, withDependents: flags.withDependents, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000 },
       reporter.emit,
     );
     ms = Date.now() - t0;

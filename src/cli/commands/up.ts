@@ -72,6 +72,9 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     detached?.cancel();
     if (flags.json) await printStatus();
     else print(`stack ${paths.stackId} is up: ${already.running.length} service${already.running.length === 1 ? '' : 's'} running, nothing to do`);
+    const { stackStatus, supervisorProblem } = await import('../../run/status.js');
+    const problem = supervisorProblem(stackStatus(paths, stack.name));
+    if (problem) process.stderr.write(`warning: ${problem.message}\nhint: ${problem.hint}\n`);
     return ExitCode.ok;
   }
   const color = colorEnabled();

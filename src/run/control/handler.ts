@@ -6,8 +6,11 @@ import type { Supervisor } from '../supervisor.js';
 import type { ControlHandler } from './server.js';
 
 /** `requestStop`: the stack's own stop (as on SIGTERM), which ends the supervisor once the services are stopped. */
-export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?: number) => void): ControlHandler {
+export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?: number) => void, stateDir: string): ControlHandler {
   return async (req, send) => {
+    // a socket path shared by two stacks (a planted or colliding name) must not steer the wrong one
+    if (req.stateDir !== undefined && req.stateDir !== stateDir)
+      throw new DevnetError(`this devnet supervisor runs stack ${supervisor.state.stackId} (${stateDir}), not the one asked for (${req.stateDir})`, { hint: 'nothing was done; devnet ls lists what runs where' });
     const names = req.services ?? [];
     const lastLine = new Map<string, number>();
     const forward = (event: RunEvent) => {

@@ -3,9 +3,9 @@
 import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { serializeError } from '../../errors.js';
+import { DevnetError, serializeError } from '../../errors.js';
 import { ensurePrivateDir } from '../../state/private-fs.js';
-import { MAX_REQUEST_BYTES, type ControlReply, type ControlRequest } from './protocol.js';
+import { BEAT_MS, MAX_CLIENTS, MAX_REQUEST_BYTES, REQUEST_WAIT_MS, type ControlReply, type ControlRequest } from './protocol.js';
 
 export type ControlHandler = (req: ControlRequest, send: (r: ControlReply) => void) => Promise<ControlReply & { type: 'done' }>;
 
@@ -19,8 +19,20 @@ export async function serveControl(path: string, handle: ControlHandler): Promis
     // none
   }
   const open = new Set<Promise<void>>();
+  // idle clients by the thousand must not hold the supervisor's memory and descriptors: past
+  // the cap the one waiting longest goes, so a client that sends its request at once is served
+  const waiting = new Set<Socket>();
   const server = createServer((sock) => {
-    const done = serve(sock, handle).finally(() => open.delete(done));
+    waiting.add(sock);
+    if (waiting.size > MAX_CLIENTS) {
+      const oldest = waiting.values().next().value!;
+      waiting.delete(oldest);
+      oldest.destroy();
+    }
+    const done = serve(sock, handle, () => waiting.delete(sock)).finally(() => {
+      waiting.delete(sock);
+      open.delete(done);
+    });
     open.add(done);
   });
   const old = process.umask(0o177);
@@ -41,42 +53,62 @@ export async function serveControl(path: string, handle: ControlHandler): Promis
   };
 }
 
-async function serve(sock: Socket, handle: ControlHandler): Promise<void> {
+async function serve(sock: Socket, handle: ControlHandler, gotRequest: () => void): Promise<void> {
   sock.on('error', () => {});
   const send = (r: ControlReply) => {
-    if (!sock.destroyed) sock.write(`${JSON.stringify(r)}\n`);
+    if (!sock.destroyed && sock.writable) sock.write(`${JSON.stringify(r)}\n`);
   };
   let req: ControlRequest;
   try {
     req = await readRequest(sock);
+    gotRequest();
   } catch (e) {
     send({ type: 'error', error: serializeError(e) });
     return void sock.end();
   }
+  const beat = setInterval(() => send({ type: 'beat' }), BEAT_MS);
   try {
     send(await handle(req, send));
   } catch (e) {
     send({ type: 'error', error: serializeError(e) });
+  } finally {
+    clearInterval(beat);
   }
   await new Promise<void>((resolve) => sock.end(resolve));
 }
 
+const OPS = new Set(['start', 'stop', 'restart', 'down', 'ping']);
+
 function readRequest(sock: Socket): Promise<ControlRequest> {
   return new Promise((resolve, reject) => {
     let buf = '';
+    const bad = (why: string) => new DevnetError(`not a devnet control request: ${why}`);
+    const timer = setTimeout(() => {
+      reject(bad(`nothing within ${REQUEST_WAIT_MS / 1000}s`));
+      sock.destroy();
+    }, REQUEST_WAIT_MS);
     const onData = (chunk: Buffer) => {
       buf += chunk.toString('utf8');
       const nl = buf.indexOf('\n');
       if (nl < 0 && buf.length <= MAX_REQUEST_BYTES) return;
       sock.off('data', onData);
-      if (nl < 0) return reject(new Error('request too long'));
+      clearTimeout(timer);
+      if (nl < 0) return reject(bad('too long'));
+      let req: unknown;
       try {
-        resolve(JSON.parse(buf.slice(0, nl)) as ControlRequest);
+        req = JSON.parse(buf.slice(0, nl));
       } catch {
-        reject(new Error('request is not JSON'));
+        return reject(bad('not JSON'));
       }
+      const r = req as Partial<ControlRequest> | null;
+      if (!r || typeof r !== 'object' || !OPS.has(String(r.op)) || (r.services !== undefined && !(Array.isArray(r.services) && r.services.every((x) => typeof x === 'string'))))
+        return reject(bad('unknown op or malformed services'));
+      resolve(r as ControlRequest);
     };
     sock.on('data', onData);
-    sock.once('end', () => reject(new Error('no request')));
+    sock.once('end', () => {
+      clearTimeout(timer);
+      reject(bad('no request'));
+    });
   });
 }
