@@ -58,6 +58,8 @@ export function plainReporter(o: ReporterOptions): Reporter {
         return line(paint('green', 'health'), `${e.service} is healthy again`);
       case 'service:gave-up':
         return line(paint('red', 'failed'), `${e.service}: restart policy gave up after ${e.restarts} restarts in a row (${e.reason})`);
+      case 'state:unsaved':
+        return line(paint('yellow', 'warning'), `stack ${e.stack}: its state file cannot be written (${e.reason}); the stack goes on, devnet down still stops it`);
       case 'service:degraded':
         return line(paint('yellow', 'degraded'), `${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down`);
       case 'services:done':

@@ -92,8 +92,16 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
       if (r.state !== 'exited' && r.state !== 'failed' && r.state !== 'completed') r.state = 'stopped';
     },
   });
-  writeState(paths.stateFile, state);
-  clearStaleLock(paths.lockFile);
+  try {
+    writeState(paths.stateFile, state);
+  } catch {
+    // no free byte: the processes are stopped all the same, and a later look checks them live
+  }
+  try {
+    clearStaleLock(paths.lockFile);
+  } catch {
+    // the break lock cannot be written on a full disk: the next up takes the stale lock over
+  }
   // a run with survivors stays listed: it is not over, and down may be run again
   if (!survivors.length) forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
   return { wasUp: anyAlive, stopped: [...stopped], held: await portsStillHeld(recs), survivors };

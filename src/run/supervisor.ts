@@ -101,8 +101,21 @@ export class Supervisor {
     return Object.keys(this.state.services);
   }
 
+  private unsaved = false;
+
+  /**
+   * A state write that fails (ENOSPC: a chatty service filled the disk) must not take the
+   * supervisor, and with it the stack, down: it goes on from memory, says so once, and
+   * writes again at the next change. down asks it over the socket, which needs no disk.
+   */
   private save(): void {
-    writeState(this.o.paths.stateFile, this.state);
+    try {
+      writeState(this.o.paths.stateFile, this.state);
+      this.unsaved = false;
+    } catch (e) {
+      if (!this.unsaved) this.emit({ kind: 'state:unsaved', stack: this.o.paths.stackId, reason: e instanceof Error ? e.message : String(e) });
+      this.unsaved = true;
+    }
   }
 
   private add(name: string): ServiceRunner {

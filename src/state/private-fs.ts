@@ -19,6 +19,8 @@ function accessError(e: unknown, path: string, doing: string): DevnetError {
   const code = (e as NodeJS.ErrnoException).code;
   if (e instanceof DevnetError) return e;
   if (code === 'ELOOP') return new StateDirError(`${path} is a symbolic link; devnet never follows links in its state directory`, { hint: `remove ${path}` });
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new StateDirError(`cannot ${doing} ${path}: no space left on the device`, { hint: 'nothing was changed; free some space there (devnet needs a few KB for its state), or set DEVNET_STATE_DIR to another file system', cause: e });
   const why =
     code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOENT' || code === 'ENOTDIR' ? 'a folder cannot be made there' : (code ?? String(e));
   return new StateDirError(`cannot ${doing} ${path}: ${why}`, { hint: 'set DEVNET_STATE_DIR to a directory you can write', cause: e });
