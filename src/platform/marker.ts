@@ -2,7 +2,7 @@
 // (and whose) from its environment alone, even after it left its service's process tree.
 import type { Marker } from './types.js';
 
-export const MARKER = { stack: 'DEVNET_STACK_ID', service: 'DEVNET_SERVICE_NAME', run: 'DEVNET_RUN_ID' } as const;
+export const MARKER = { stack: 'DEVNET_STACK_ID', service: 'DEVNET_SERVICE_NAME', run: 'DEVNET_RUN_ID', probe: 'DEVNET_PROBE_ID' } as const;
 
 /** A marker from NAME=value entries (an environ, or the words ps prints after a command). */
 export function markerOf(entries: Iterable<string>): Marker | undefined {
@@ -13,5 +13,6 @@ export function markerOf(entries: Iterable<string>): Marker | undefined {
   }
   const stack = vars.get(MARKER.stack);
   const service = vars.get(MARKER.service);
-  return stack && service ? { stack, service, run: vars.get(MARKER.run) } : undefined;
+  const probe = vars.get(MARKER.probe);
+  return stack && service ? { stack, service, run: vars.get(MARKER.run), ...(probe ? { probe } : {}) } : undefined;
 }

@@ -28,6 +28,8 @@ export interface Marker {
   stack: string;
   service: string;
   run?: string;
+  /** set on an exec probe's processes: its leftovers are found by it */
+  probe?: string;
 }
 
 export interface Owner {
