@@ -58,6 +58,8 @@ export function plainReporter(o: ReporterOptions): Reporter {
         return line(paint('green', 'health'), `${e.service} is healthy again`);
       case 'service:gave-up':
         return line(paint('red', 'failed'), `${e.service}: restart policy gave up after ${e.restarts} restarts in a row (${e.reason})`);
+      case 'watch:limited':
+        return line(paint('yellow', 'warning'), `${e.service}: watching stopped at ${e.limit} paths; narrow its watch: patterns (changes past them restart nothing)`);
       case 'state:unsaved':
         return line(paint('yellow', 'warning'), `stack ${e.stack}: its state file cannot be written (${e.reason}); the stack goes on, devnet down still stops it`);
       case 'service:degraded':

@@ -347,7 +347,8 @@ export class Supervisor {
       const cwd = launchSpec(this.o.stack, runner.name).cwd;
       this.unwatch.push(
         await attachWatch(runner, {
-          subscribe: (onChange) => watchPaths({ cwd, patterns, stateDir: this.o.paths.dir }, onChange),
+          subscribe: (onChange) =>
+            watchPaths({ cwd, patterns, stateDir: this.o.paths.dir, onLimit: (limit) => this.emit({ kind: 'watch:limited', service: runner.name, limit }) }, onChange),
           restart: (reason) => this.restartServices([runner.name], reason).then(() => {}),
         }),
       );

@@ -1,6 +1,6 @@
 // A running stack steered and healing: start/stop/restart of single services over the
 // control socket, restart policies, health after ready, watch, additive up.
-import { statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -205,6 +205,35 @@ services:
     const logs = await run('logs', 'a');
     expect(logs.stdout).toMatch(/--- restart: changed: (src\/deep\/two\.txt, src\/one\.txt|src\/one\.txt, src\/deep\/two\.txt) ---/);
   });
+
+  it('up --watch skips a symlink loop in a watched folder, still restarts on a change, and stays small', async () => {
+    const [a] = await freePorts(1);
+    await using s = tmpStack(`name: loop\nservices:\n  a: { command: ${http(a!)}, port: ${a}, cwd: a, watch: [src] }\n`, { 'a/src/x.txt': 'x' });
+    symlinkSync('..', join(s.dir, 'a/src/up'));
+    const run = (...args: string[]) => devnet([...args, '--stack', s.file], { cwd: s.dir, env: s.env, timeout: 30_000 });
+    const up = await run('up', '-d', '--watch');
+    expect(up.code, up.all).toBe(0);
+    const pa = pidOf(s, 'loop', 'a');
+    writeFileSync(join(s.dir, 'a/src/x.txt'), 'y');
+    await waitFor(() => stateOf(s, 'loop').services.a!.state === 'ready' && pidOf(s, 'loop', 'a') !== pa, 10_000, 'a to restart');
+    const sup = stateOf(s, 'loop').supervisor.pid;
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${sup}/status`, 'utf8'))?.[1]);
+    expect(rssKb).toBeLessThan(200 * 1024);
+    expect((await run('down')).code).toBe(0);
+    expect(pidAlive(sup)).toBe(false);
+  });
+
+  it('up --watch says when a watched tree passes the bound on watched paths', async () => {
+    const [a] = await freePorts(1);
+    await using s = tmpStack(`name: huge\nservices:\n  a: { command: ${http(a!)}, port: ${a}, cwd: a, watch: [src] }\n`, { 'a/src/x.txt': 'x' });
+    for (let d = 0; d < 41; d++) {
+      mkdirSync(join(s.dir, `a/src/d${d}`));
+      for (let f = 0; f < 500; f++) writeFileSync(join(s.dir, `a/src/d${d}/${f}`), '');
+    }
+    const up = await devnet(['up', '-d', '--watch', '--stack', s.file], { cwd: s.dir, env: s.env, timeout: 60_000 });
+    expect(up.code, up.all).toBe(0);
+    expect(up.all).toContain('a: watching stopped at 20000 paths; narrow its watch: patterns');
+  }, 60_000);
 
   it('the control socket is 0600 in a 0700 folder, and commands say when no stack is up', async () => {
     const [port] = await freePorts(1);

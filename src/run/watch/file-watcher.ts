@@ -8,11 +8,20 @@ import { globBase, globToRegExp, isGlob } from './glob.js';
 
 const IGNORED_DIRS = new Set(['node_modules', '.git']);
 
+/**
+ * Paths one service's watch looks at, at most: a watched folder with a link back up
+ * (`src/up -> ..`) or a huge tree must not grow the supervisor without bound.
+ */
+export const MAX_WATCHED_PATHS = 20_000;
+
 export interface WatchOptions {
   cwd: string;
   patterns: string[];
   /** the stack's state directory, never watched (logs change there all the time) */
   stateDir: string;
+  /** called once when the bound is hit: what is past it is not watched */
+  onLimit?: (limit: number) => void;
+  maxPaths?: number;
 }
 
 export type Unwatch = () => Promise<void>;
@@ -23,9 +32,24 @@ export async function watchPaths(o: WatchOptions, onChange: (path: string) => vo
   const matchers = o.patterns.map((p) => (isGlob(p) ? globToRegExp(p) : undefined));
   const roots = [...new Set(o.patterns.map((p) => resolve(o.cwd, globBase(p))))];
   const stateDir = resolve(o.stateDir);
+  const max = o.maxPaths ?? MAX_WATCHED_PATHS;
+  const seen = new Set<string>();
+  let limited = false;
   const watcher = watch(roots, {
     ignoreInitial: true,
-    ignored: (path: string) => path === stateDir || path.startsWith(stateDir + sep) || path.split(sep).some((part) => IGNORED_DIRS.has(part)),
+    // a link is watched as itself, never walked through: a link to a parent folder is a loop
+    followSymlinks: false,
+    ignored: (path: string) => {
+      if (path === stateDir || path.startsWith(stateDir + sep) || path.split(sep).some((part) => IGNORED_DIRS.has(part))) return true;
+      if (seen.has(path)) return false;
+      if (seen.size >= max) {
+        if (!limited) o.onLimit?.(max);
+        limited = true;
+        return true;
+      }
+      seen.add(path);
+      return false;
+    },
   });
   const matches = (rel: string) =>
     o.patterns.some((p, i) => {
