@@ -3,6 +3,7 @@
 // when it lies inside the stack root; a link is removed, never followed.
 import { lstatSync, rmSync } from 'node:fs';
 import { isInside } from '../stack/files.js';
+import { realParentInside } from '../state/real-path.js';
 
 export interface VolumesResult {
   deleted: string[];
@@ -19,12 +20,18 @@ export function deleteDataDirs(dirs: readonly string[], roots: readonly string[]
       out.refused.push({ path: dir, why: `outside the stack root and the state folder (${roots.join(', ')})` });
       continue;
     }
+    // lexically inside, but a link on the way leads out: refused, nothing deleted
+    if (!roots.some((r) => realParentInside(dir, r))) {
+      out.refused.push({ path: dir, why: `a symbolic link on its path leads outside the stack root and the state folder` });
+      continue;
+    }
     try {
       lstatSync(dir);
     } catch {
       out.absent.push(dir);
       continue;
     }
+    // a link at the data path itself is removed as a link (rm never follows links inside the tree)
     rmSync(dir, { recursive: true, force: true });
     out.deleted.push(dir);
   }

@@ -3,7 +3,7 @@
 // `logs/api.log -> ~/.bashrc` must not be truncated, nor a planted state file believed.
 // Directories are made 0700 and files 0600 whatever the umask; a file is replaced by
 // writing a new one under an unguessable name and renaming it over the old.
-import { chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DevnetError } from '../errors.js';
 
@@ -113,6 +113,27 @@ export function createPrivateTemp(file: string, data: string): string {
     throw accessError(e, tmp, 'write');
   }
   return tmp;
+}
+
+/** Replaces `file` with `data` (mode `mode`) by a new file renamed over it: a link at `file` is replaced, never written through. */
+export function writeFileReplacing(file: string, data: string, mode: number): void {
+  const tmp = tempName(file);
+  const fd = openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, data);
+    fchmodSync(fd, mode);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** Replaces `file` atomically with `data`, 0600: a crash never leaves half a file, a link is never followed. */
