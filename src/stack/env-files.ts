@@ -73,6 +73,11 @@ const SECRET_KEY = /(secret|token|passw(or)?d|pass$|private|credential|api[_-]?k
  * "1" would mangle every line. A multi-line value (a PEM key) is also redacted line by line,
  * since logs and terminals see it a line at a time.
  */
+/** The variables among `env` whose names look secret, with their values (export writes references to them). */
+export function secretVarsOf(env: Record<string, string>): [string, string][] {
+  return Object.entries(env).filter(([k, v]) => SECRET_KEY.test(k) && v.length >= 4);
+}
+
 export function secretValuesOf(env: Record<string, string>): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(env)) {

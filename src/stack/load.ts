@@ -4,7 +4,7 @@ import { dict, nullProtoDeep } from './own.js';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { StackError, UsageError, type Problem } from '../errors.js';
-import { envFileRefs, readEnvFiles, secretValuesOf, type EnvFileRef } from './env-files.js';
+import { envFileRefs, readEnvFiles, secretValuesOf, secretVarsOf, type EnvFileRef } from './env-files.js';
 import { InterpolationError, interpolate } from './interpolate.js';
 import { DEFAULT_HOST, type Stack } from './model.js';
 import { envStrings, normalizeFiles, normalizeService, normalizeSpans, type Raw } from './normalize.js';
@@ -138,6 +138,7 @@ function buildStack(
   const services: Stack['services'] = dict();
   // secrets from env files, and literal values in env: under a secret-looking key
   const secretValues = [...secretValuesOf(fileEnv), ...secretValuesOf(literals(envStrings(raw.env)))];
+  const secretVars = dict([...secretVarsOf(fileEnv), ...secretVarsOf(literals(envStrings(raw.env)))]);
   for (const [name, s] of Object.entries((raw.services ?? {}) as Record<string, Raw>)) {
     const svcFileEnv = readFiles(envFileRefs(s.env_file, ['services', name, 'env_file']));
     for (const [key, kinds] of [['ready', ['http', 'tcp', 'log', 'exit', 'exec']], ['health', ['http', 'tcp', 'exec']]] as const) {
@@ -145,6 +146,7 @@ function buildStack(
       if (probes.length > 1) at(['services', name, key], `${key} takes exactly one probe, got ${probes.join(' and ')}: keep one`);
     }
     secretValues.push(...secretValuesOf(svcFileEnv), ...secretValuesOf(literals(envStrings(s.env))));
+    for (const [k, v] of [...secretVarsOf(svcFileEnv), ...secretVarsOf(literals(envStrings(s.env)))]) secretVars[k] ??= v;
     services[name] = normalizeService(name, s, host, portOffset, svcFileEnv);
   }
   return {
@@ -159,6 +161,7 @@ function buildStack(
     fileEnv,
     env: envStrings(raw.env),
     secretValues,
+    secretVars,
     ranges: normalizeSpans(raw.ranges, portOffset),
     groups: normalizeSpans(raw.groups, portOffset),
     portOffset,

@@ -159,6 +159,8 @@ export interface Stack {
   env: Record<string, string>;
   /** env keys whose values came from env files and look secret: redacted in output */
   secretValues: string[];
+  /** the secret-looking variables (env files, literal env: values) by name: export writes references to them, never values */
+  secretVars: Record<string, string>;
   services: Record<string, Service>;
   ranges: PortSpan[];
   groups: PortSpan[];

@@ -132,5 +132,90 @@ describe('devnet export', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/compose, k8s/);
   });
+
+  it('quotes every string a YAML 1.1 reader would take for a boolean or a number, so compose and kubectl read it back', async (ctx) => {
+    await using s = tmpStack(`name: flags
+services:
+  web:
+    command: ["node", "-e", "0", "yes", "on", "off", "y", "NO", "0o17", "1_000", "12:30"]
+    env: { FLAG: "yes", OTHER: "on", LAST: "NO", OCT: "0o17" }
+    image: node:20
+`);
+    const out = join(s.dir, 'compose.yaml');
+    expect((await devnet(['export', 'compose', '--stack', s.file, '-o', out], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    for (const v of ['yes', 'on', 'off', 'y', 'NO', '0o17', '1_000', '12:30']) expect(text).toContain(`"${v}"`);
+    const k8s = await devnet(['export', 'k8s', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(parse(k8s.stdout.split('---')[0]!, { version: '1.1' }).spec.template.spec.containers[0].env).toContainEqual({ name: 'FLAG', value: 'yes' });
+    if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) return ctx.skip();
+    const check = spawnSync('docker-compose', ['-f', out, 'config', '-q'], { encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+  });
+
+  it('refuses services whose names would collide in compose and Kubernetes', async () => {
+    await using s = tmpStack(`name: clash\nservices:\n  web_app: { command: "true" }\n  web-app: { command: "true" }\n  Web.App: { command: "true" }\n`);
+    for (const engine of ['compose', 'k8s']) {
+      const r = await devnet(['export', engine, '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('services web_app, web-app, Web.App would all be named web-app');
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('writes a secret inside a value or a command as a reference, never as text', async () => {
+    await using s = tmpStack(
+      `name: secretive
+env_file: .env
+services:
+  api:
+    image: node:20
+    command: ["node", "server.js", "--token", "\${env.API_TOKEN}"]
+    env: { DATABASE_URL: "postgres://app:\${env.DB_PASSWORD}@db:5432/app", DB_PASSWORD: "\${env.DB_PASSWORD}", PRICE: "5$" }
+`,
+      { '.env': 'API_TOKEN=tok-very-secret-123\nDB_PASSWORD=hunter2-but-longer\n' },
+    );
+    const o = { cwd: s.dir, env: s.env };
+    const compose = await devnet(['export', 'compose', '--stack', s.file], o);
+    expect(compose.code, compose.all).toBe(0);
+    expect(compose.stdout).not.toContain('tok-very-secret-123');
+    expect(compose.stdout).not.toContain('hunter2-but-longer');
+    const c = parse(compose.stdout) as { services: { api: { command: string[]; environment: Record<string, string> } } };
+    expect(c.services.api.command).toContain('${API_TOKEN:?set API_TOKEN}');
+    expect(c.services.api.environment.DATABASE_URL).toBe('postgres://app:${DB_PASSWORD:?set DB_PASSWORD}@db:5432/app');
+    expect(c.services.api.environment.PRICE).toBe('5$$');
+    const k8s = await devnet(['export', 'k8s', '--stack', s.file], o);
+    expect(k8s.code, k8s.all).toBe(0);
+    expect(k8s.stdout).not.toContain('tok-very-secret-123');
+    expect(k8s.stdout).not.toContain('hunter2-but-longer');
+    const dep = parseAllDocuments(k8s.stdout).map((d) => d.toJSON()).find((d) => d.kind === 'Deployment') as { spec: { template: { spec: { containers: { command: string[]; env: { name: string; value?: string; valueFrom?: unknown }[] }[] } } } };
+    const ctr = dep.spec.template.spec.containers[0]!;
+    expect(ctr.command).toContain('$(API_TOKEN)');
+    expect(ctr.env.find((e) => e.name === 'DB_PASSWORD')?.valueFrom).toEqual({ secretKeyRef: { name: 'secretive-secrets', key: 'DB_PASSWORD' } });
+    expect(ctr.env.find((e) => e.name === 'DATABASE_URL')?.value).toBe('postgres://app:$(DB_PASSWORD)@db:5432/app');
+    expect(ctr.env.findIndex((e) => e.name === 'API_TOKEN')).toBeLessThan(ctr.env.findIndex((e) => e.name === 'DATABASE_URL'));
+  });
 });
 
+describe('devnet import of malformed files', () => {
+  const cases: [string, string, RegExp][] = [
+    ['ports as a string', 'services:\n  web:\n    image: nginx\n    ports: "80:80"\n', /bad\.yml:4:12: services\.web\.ports: expected a list, got the string "80:80"/],
+    ['a YAML tag', 'services:\n  web:\n    image: nginx\n    ports: !!set {8080: null}\n', /bad\.yml:4:\d+: services\.web\.ports: expected a list, got a Set/],
+    ['a service that is a string', 'services:\n  web: "str"\n', /bad\.yml:2:8: services\.web: expected a mapping/],
+    ['a broken YAML', 'services:\n  web: [\n', /bad\.yml:\d+:\d+: /],
+  ];
+  for (const [what, text, message] of cases)
+    it(`gives one line with file:line:col and exit 2 for ${what}`, async () => {
+      await using s = tmpStack('name: unused\nservices: {}\n', { 'bad.yml': text });
+      const r = await devnet(['import', 'bad.yml', '--from', 'compose'], { cwd: s.dir, env: s.env });
+      expect(r.code, r.all).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toContain('internal error');
+    });
+
+  it('keeps a healthcheck URL it cannot parse as the command it was', async () => {
+    await using s = tmpStack('name: unused\nservices: {}\n', { 'hc.yml': 'services:\n  web:\n    command: ["node", "s.js"]\n    ports: ["8080:8080"]\n    healthcheck:\n      test: ["CMD", "curl", "-f", "http://[::1"]\n' });
+    const r = await devnet(['import', 'hc.yml', '--from', 'compose'], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain('http://[::1');
+  });
+});

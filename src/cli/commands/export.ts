@@ -9,16 +9,16 @@ interface Flags extends StackFlags {
 
 export async function exportCommand(engine: 'compose' | 'k8s', flags: Flags): Promise<number> {
   const { stack, paths } = await openStack(flags);
-  const { stringify } = await import('yaml');
+  const { stringifyPortable } = await import('../../convert/yaml-out.js');
   let body: string;
   let notes: string[];
   if (engine === 'compose') {
     const r = (await import('../../convert/export/compose.js')).toCompose(stack);
-    body = stringify(r.text, { lineWidth: 0, aliasDuplicateObjects: false });
+    body = stringifyPortable(r.text);
     notes = r.notes;
   } else {
     const r = (await import('../../convert/export/k8s.js')).toK8s(stack);
-    body = r.docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+    body = r.docs.map(stringifyPortable).join('---\n');
     notes = r.notes;
   }
   const head = [`# devnet export ${engine} of stack ${paths.stackId} (${shownPath(stack.file)})`, ...notes.map((n) => `# - ${n}`)].join('\n');

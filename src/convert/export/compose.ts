@@ -5,7 +5,7 @@
 import { dict } from '../../stack/own.js';
 import { isAbsolute } from 'node:path';
 import type { Stack } from '../../stack/model.js';
-import { STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportedService } from './view.js';
+import { SECRET_REF, STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportedService } from './view.js';
 
 type Obj = Record<string, unknown>;
 
@@ -37,9 +37,12 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
   notes.push(...imageNotes(list));
   for (const e of list) {
     const s = e.s;
-    const svc: Obj = { image: e.image, working_dir: e.workingDir, command: e.argv };
+    // compose interpolates $ in values and commands: a literal $ is $$, a secret a required variable
+    const forCompose = (v: string) => v.replaceAll('$', () => '$$').replace(SECRET_REF, (_, k: string) => `\${${k}:?set ${k}}`);
+    const svc: Obj = { image: e.image, working_dir: e.workingDir, command: e.argv.map(forCompose) };
     if (!s.image) svc.volumes = [`${isAbsolute(stack.root) ? stack.root : `./${stack.root}`}:${STACK_MOUNT}`];
-    const env = dict(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) ? `\${${k}:?set ${k}}` : v.replaceAll('$', '$$')]));
+    const env = dict(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) && !v.includes('\u0000') ? `\${${k}:?set ${k}}` : forCompose(v)]));
+    for (const k of e.secretRefs) notes.push(`${e.name}: ${k} is a secret: written as \${${k}:?}, set it in the environment docker compose runs in`);
     if (Object.keys(env).length) svc.environment = env;
     const published = Object.values(e.ports).map((p) => (e.bindHost === '0.0.0.0' || e.bindHost === '' ? `${p}:${p}` : `${e.bindHost.includes(':') ? `[${e.bindHost}]` : e.bindHost}:${p}:${p}`));
     if (published.length) svc.ports = published;

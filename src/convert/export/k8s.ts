@@ -4,7 +4,7 @@
 // Services are processes: the stack root is mounted from the node (hostPath), said in notes.
 import type { ReadySpec, HealthSpec, Stack } from '../../stack/model.js';
 import { imageNotes } from './compose.js';
-import { STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportedService } from './view.js';
+import { SECRET_REF, STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportedService } from './view.js';
 
 type Obj = Record<string, unknown>;
 
@@ -34,10 +34,18 @@ export function toK8s(stack: Stack): { docs: Obj[]; notes: string[] } {
     const name = dnsName(base);
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': dnsName(stack.name) };
     if (list.length > 1) notes.push(`${base}: ${list.length} replicas as a StatefulSet; per-replica values (\${replica}, \${peers}) are those of replica 1: derive them from the pod's ordinal (its hostname ${name}-0, ${name}-1, ...)`);
-    const env = Object.entries(e.env)
-      .filter(([k]) => !e.secretKeys.includes(k))
-      .map(([k, v]) => ({ name: k, value: v }));
-    for (const k of e.secretKeys) notes.push(`${e.name}: ${k} is a secret and was left out; set it from a Secret (valueFrom.secretKeyRef)`);
+    // secrets come from a Secret, first, so the values and args after them can use them as $(NAME)
+    const secretName = `${dnsName(stack.name)}-secrets`;
+    const asRef = (v: string) => v.replace(SECRET_REF, (_, k: string) => `$(${k})`);
+    const fromSecret = [...new Set([...e.secretRefs, ...e.secretKeys])];
+    const env = [
+      ...fromSecret.map((k) => ({ name: k, valueFrom: { secretKeyRef: { name: secretName, key: k } } })),
+      ...Object.entries(e.env)
+        .filter(([k]) => !fromSecret.includes(k) || e.env[k] !== `\u0000secret:${k}\u0000`)
+        .filter(([k]) => !e.secretKeys.includes(k))
+        .map(([k, v]) => ({ name: k, value: asRef(v) })),
+    ];
+    if (fromSecret.length) notes.push(`${e.name}: ${fromSecret.join(', ')} from the Secret ${secretName} (kubectl create secret generic ${secretName} ${fromSecret.map((k) => `--from-literal=${k}=...`).join(' ')})`);
     const ports = Object.entries(e.ports).map(([n, p]) => ({ name: portName(n, p), containerPort: p, protocol: 'TCP' }));
     const readiness = probeOf(e, s.ready, Math.max(1000, s.ready.intervalMs), Math.max(3, Math.ceil(s.ready.timeoutMs / Math.max(1000, s.ready.intervalMs))));
     const liveness = s.health && probeOf(e, s.health, s.health.intervalMs, s.health.retries);
@@ -54,7 +62,7 @@ export function toK8s(stack: Stack): { docs: Obj[]; notes: string[] } {
       name,
       image: e.image,
       workingDir: e.workingDir,
-      command: e.argv,
+      command: e.argv.map((a) => a.replace(SECRET_REF, (_, k: string) => `$(${k})`)),
       ...(env.length ? { env } : {}),
       ...(ports.length ? { ports } : {}),
       ...(readiness ? { readinessProbe: readiness } : {}),

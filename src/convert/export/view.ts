@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { launchSpec, programOf } from '../../stack/launch-spec.js';
 import { isLaunchable, type ReadySpec, type Service, type Stack } from '../../stack/model.js';
 import { dict, own } from '../../stack/own.js';
+import { UsageError } from '../../errors.js';
 
 export const STACK_MOUNT = '/stack';
 
@@ -23,6 +24,8 @@ export interface ExportedService {
   env: Record<string, string>;
   /** env keys whose values are secrets: written as references, never as values */
   secretKeys: string[];
+  /** the secret variables whose values stood in env values or argv (now SECRET_REF marks there) */
+  secretRefs: string[];
   ports: Record<string, number>;
   /** the address the stack binds on the host (for compose's published ports) */
   bindHost: string;
@@ -34,8 +37,25 @@ const IMAGES: [RegExp, string][] = [
   [/^(python3?|uvicorn|gunicorn|pip)$/, 'python:3.12-slim'],
 ];
 
+/** Where a secret's value stood, in env values and argv: each writer turns it into its engine's reference to the variable. */
+export const secretRef = (name: string): string => `\u0000secret:${name}\u0000`;
+export const SECRET_REF = /\u0000secret:([^\u0000]+)\u0000/g;
+
+/** `text` with every secret value (longest first) replaced by a reference to its variable. */
+function hideSecrets(text: string, vars: readonly [string, string][], used: Set<string>): string {
+  let out = text;
+  for (const [name, value] of vars)
+    if (out.includes(value)) {
+      out = out.split(value).join(secretRef(name));
+      used.add(name);
+    }
+  return out;
+}
+
 export function exportedServices(stack: Stack): ExportedService[] {
+  const vars = Object.entries(stack.secretVars ?? {}).sort((a, b) => b[1].length - a[1].length);
   const names = Object.values(stack.services).filter(isLaunchable).map((s) => s.name);
+  refuseCollisions([...new Set(names.map((n) => stack.services[n]!.replica?.of ?? n))]);
   return names.map((name) => {
     const s = stack.services[name]!;
     // the container network: this service binds every interface of its own container, the others are reached by name
@@ -45,8 +65,9 @@ export function exportedServices(stack: Stack): ExportedService[] {
     };
     const spec = launchSpec(inContainers, name, { processEnv: {}, fallback: false });
     const keys = new Set([...Object.keys(stack.fileEnv), ...Object.keys(stack.env), ...Object.keys(s.fileEnv), ...Object.keys(s.env)]);
-    const env = dict([...keys].map((k) => [k, spec.env[k] ?? '']));
-    const secretKeys = [...keys].filter((k) => stack.secretValues.includes(env[k]!));
+    const used = new Set<string>();
+    const env = dict([...keys].map((k) => [k, hideSecrets(spec.env[k] ?? '', vars, used)]));
+    const secretKeys = [...keys].filter((k) => env[k] === secretRef(k) || stack.secretValues.includes(env[k]!));
     const program = programOf(spec) ?? '';
     const byProgram = IMAGES.find(([re]) => re.test(program.split('/').pop() ?? ''))?.[1];
     const image = s.image ?? byProgram ?? 'debian:bookworm-slim';
@@ -60,10 +81,11 @@ export function exportedServices(stack: Stack): ExportedService[] {
       s,
       image,
       imageNote: s.image ? undefined : `${name}: image ${image} chosen for ${program || 'its command'}, with the stack root mounted at ${STACK_MOUNT}; set image: to use your own`,
-      argv: spec.shell ? ['/bin/sh', '-c', spec.file] : [spec.file, ...spec.args],
+      argv: (spec.shell ? ['/bin/sh', '-c', spec.file] : [spec.file, ...spec.args]).map((a) => hideSecrets(a, vars, used)),
+      secretRefs: [...used],
       shell: spec.shell,
       workingDir,
-      env: { ...env, ...spec.shell ? dict(Object.entries(spec.env).filter(([k]) => k.startsWith('DEVNET_VALUE_'))) : {} },
+      env: { ...env, ...(spec.shell ? dict(Object.entries(spec.env).filter(([k]) => k.startsWith('DEVNET_VALUE_')).map(([k, v]) => [k, hideSecrets(v, vars, used)])) : {}) },
       secretKeys,
       ports: s.ports,
       bindHost: s.host,
@@ -84,6 +106,17 @@ export function probePath(target: string | undefined): string {
   if (!target) return '/';
   if (/^https?:\/\//.test(target)) return new URL(target.replace(/\$\{[^}]*\}/g, 'x')).pathname;
   return target.startsWith('/') ? target : `/${target}`;
+}
+
+/** Names that become one compose service or Kubernetes object (web_app, web-app, Web.App) are refused: one would silently replace the others. */
+function refuseCollisions(names: string[]): void {
+  const by = new Map<string, string[]>();
+  for (const n of names) by.set(dnsName(n), [...(by.get(dnsName(n)) ?? []), n]);
+  const clashes = [...by].filter(([, list]) => list.length > 1);
+  if (clashes.length)
+    throw new UsageError(`${clashes.map(([as, list]) => `services ${list.join(', ')} would all be named ${as}`).join('; ')} in compose and Kubernetes, which allow lower-case letters, digits and - only`, {
+      hint: 'nothing was written; rename them in the stack so each stays distinct',
+    });
 }
 
 /** A DNS-1123 label (Kubernetes names, compose container names). */

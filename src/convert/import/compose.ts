@@ -37,7 +37,9 @@ function probeOf(test: unknown): Obj | undefined {
   const [kind, ...rest] = t;
   const line = kind === 'CMD-SHELL' ? rest.join(' ') : (kind === 'CMD' ? rest : t).join(' ');
   const url = /\b(?:curl|wget)\b[^|;&]*?(https?:\/\/[^\s'"]+)/.exec(line)?.[1];
-  if (url) return { http: new URL(url).pathname + new URL(url).search };
+  const parsed = url === undefined ? undefined : URL.canParse(url) ? new URL(url) : undefined;
+  // a URL that does not parse (an interpolated port, a typo) stays the command it was
+  if (parsed) return { http: parsed.pathname + parsed.search };
   return kind === 'CMD-SHELL' ? { exec: rest.join(' '), shell: true } : { exec: kind === 'CMD' ? rest : t };
 }
 

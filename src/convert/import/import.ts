@@ -2,7 +2,8 @@
 // name and content: a Procfile, a markdown port table, a docker-compose file (services:) or a
 // process-compose file (processes:).
 import { basename, dirname, extname, resolve } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { StackError, UsageError } from '../../errors.js';
+import { shapeProblems } from './shape.js';
 import { importCompose } from './compose.js';
 import { importMarkdown } from './markdown.js';
 import { importProcessCompose } from './process-compose.js';
@@ -19,14 +20,13 @@ export async function importFile(file: string, text: string, kind?: ImportKind):
   const as = kind ?? detect(base, text);
   if (as === 'markdown') return { kind: as, result: importMarkdown(text, name) };
   if (as === 'procfile') return { kind: as, result: importProcfile(text, name) };
-  const { parse } = await import('yaml');
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (!doc || typeof doc !== 'object') throw new UsageError(`${file}: expected a mapping with services: (compose) or processes: (process-compose)`);
+  const { parseYaml } = await import('../../stack/yaml-doc.js');
+  const parsed = parseYaml(text, file);
+  if (parsed.syntaxErrors.length) throw new StackError(parsed.syntaxErrors);
+  const doc = parsed.value;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${file}: expected a mapping with services: (compose) or processes: (process-compose)`);
+  const problems = shapeProblems(doc as Record<string, unknown>, as, parsed, file);
+  if (problems.length) throw new StackError(problems, { hint: `nothing was written; ${file} is not a ${as} file devnet can read as it is` });
   return as === 'compose'
     ? { kind: as, result: importCompose(doc as Record<string, unknown>, name) }
     : { kind: as, result: importProcessCompose(doc as Record<string, unknown>, name) };
@@ -42,7 +42,7 @@ function detect(base: string, text: string): ImportKind {
 
 /** The stack as YAML, with what could not be carried over as comments at the top. */
 export async function toStackYaml(r: Imported, from: string, kind: ImportKind): Promise<string> {
-  const { stringify } = await import('yaml');
+  const { stringifyPortable } = await import('../yaml-out.js');
   const stack = {
     name: r.name,
     description: r.description ?? `imported from ${from} (${kind})`,
@@ -51,5 +51,5 @@ export async function toStackYaml(r: Imported, from: string, kind: ImportKind): 
     ...(r.groups?.length ? { groups: r.groups } : {}),
   };
   const head = [`# imported by devnet import from ${from} (${kind}); check it with devnet doctor`, ...(r.notes.length ? ['# not carried over, or to finish by hand:', ...r.notes.map((n) => `#   - ${n}`)] : [])];
-  return `${head.join('\n')}\n${stringify(stack, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+  return `${head.join('\n')}\n${stringifyPortable(stack)}`;
 }
