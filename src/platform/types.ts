@@ -11,6 +11,12 @@ export interface Listener {
   uid?: number;
 }
 
+/** A TCP socket that is not listening (an outgoing or accepted connection), as seen by its local port. */
+export interface Connection extends Listener {
+  /** the other end, address:port */
+  remote: string;
+}
+
 export interface ProcessIdentity {
   pid: number;
   /** when it started, in the backend's unit (Linux: clock ticks since boot; POSIX: seconds since the epoch) */
@@ -52,6 +58,8 @@ export interface Platform {
   readonly name: 'linux' | 'posix';
   /** TCP listeners of one family */
   listeners(family: 4 | 6): Listener[];
+  /** connections (not listeners) whose local port is `port`: an outgoing connection can take a planned port */
+  connectionsOn(port: number): Connection[];
   /** who holds each of these listeners, where the system says (one pass for all) */
   owners(listeners: readonly Listener[]): Map<Listener, Owner>;
   /** whether any of the listeners is held by one of the processes */

@@ -9,7 +9,7 @@ import { isLaunchable, type Service, type Stack } from '../stack/model.js';
 import { selectServices } from '../stack/select.js';
 import { addressChecks } from './address-check.js';
 import { ownerField, type Check } from './check.js';
-import { inEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
+import { inEphemeral, offsetOutsideEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
 import { describeOwner, ownerLookup, type Owner } from './owners.js';
 import { conflicts } from '../stack/address-conflict.js';
 import { readSocketTable, type Listener, type SocketTable } from './socket-table.js';
@@ -86,6 +86,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
     }
     checks.push(...policyChecks(w, kernel));
   }
+  checks.push(...ephemeralChecks(stack, wants, kernel));
   stack.ranges.forEach((r, i) => checks.push(...rangeChecks(r, rangeBusy[i]!, ownerOf, kernel)));
   for (const s of services) checks.push(...lintCommand(s));
   if (options.siblings !== false) checks.push(...(await siblingClaims(stack, wants)));
@@ -99,16 +100,32 @@ function addresses(ls: Listener[]): string {
 function policyChecks(w: Want, kernel: KernelPorts): Check[] {
   const out: Check[] = [];
   const base = { service: w.service?.name, port: w.port };
-  if (inEphemeral(kernel, w.port))
-    out.push({
-      ...base,
-      id: 'port.ephemeral',
-      level: 'warn',
-      message: `port ${w.port} (${w.label}) is inside the kernel's ephemeral range ${kernel.ephemeral.join('-')}: an outgoing connection may take it first; move it below ${kernel.ephemeral[0]} or add it to net.ipv4.ip_local_reserved_ports`,
-    });
   if (w.port < kernel.unprivilegedStart && !kernel.isRoot)
     out.push({ ...base, id: 'port.privileged', level: 'warn', message: `port ${w.port} (${w.label}) is privileged (< ${kernel.unprivilegedStart}) and this user cannot bind it; use a port >= ${kernel.unprivilegedStart}` });
   return out;
+}
+
+/**
+ * One warning for all the ports of the plan inside the kernel's ephemeral range (twenty
+ * two-line warnings hid the one that mattered), with an offset that moves the whole plan out.
+ */
+function ephemeralChecks(stack: Stack, wants: Want[], kernel: KernelPorts): Check[] {
+  const inside = wants.filter((w) => inEphemeral(kernel, w.port));
+  if (!inside.length) return [];
+  const ports = [...new Set(inside.map((w) => w.port))].sort((a, b) => a - b);
+  const shown = ports.length > 8 ? `${ports.slice(0, 8).join(', ')} and ${ports.length - 8} more` : ports.join(', ');
+  const all = [...wants.map((w) => w.port), ...stack.ranges.flatMap((r) => [r.from, r.to])];
+  const offset = offsetOutsideEphemeral(kernel, all, stack.portOffset);
+  const fix = offset !== undefined ? `--port-offset ${offset} keeps the whole plan outside it; or ` : '';
+  return [
+    {
+      id: 'port.ephemeral',
+      level: 'warn',
+      service: inside[0]!.service?.name,
+      port: ports[0],
+      message: `port${ports.length === 1 ? '' : 's'} ${shown} ${ports.length === 1 ? 'is' : 'are'} inside the kernel's ephemeral range ${kernel.ephemeral.join('-')}: an outgoing connection may take ${ports.length === 1 ? 'it' : 'one'} first; ${fix}reserve ${ports.length === 1 ? 'it' : 'them'} with net.ipv4.ip_local_reserved_ports`,
+    },
+  ];
 }
 
 function rangeChecks(r: Stack['ranges'][number], ls: Listener[], ownerOf: (ls: Listener[]) => Owner | undefined, kernel: KernelPorts): Check[] {

@@ -11,16 +11,18 @@ export interface SuggestOptions {
   count?: number;
 }
 
-/** Candidate ports in order of preference: just above the wanted one, then just below. */
+/**
+ * Candidate ports in order of preference: the nearest above the wanted one, then below it. A
+ * plan outside the ephemeral range gets no ephemeral port; one inside it already gets its
+ * neighbours (41511 for 41510, not 32767).
+ */
 export function candidatePorts(wanted: number, { table, kernel, taken }: SuggestOptions, limit = 200): number[] {
   const low = kernel.isRoot ? 1 : kernel.unprivilegedStart;
+  const avoidEphemeral = !inEphemeral(kernel, wanted);
   const out: number[] = [];
-  for (let d = 1; out.length < limit && d < 65535; d++) {
-    for (const p of [wanted + d, wanted - d]) {
-      if (p < low || p > 65535 || taken(p) || inEphemeral(kernel, p) || table.on(p).length) continue;
-      out.push(p);
-    }
-  }
+  const ok = (p: number) => p >= low && p <= 65535 && !taken(p) && !(avoidEphemeral && inEphemeral(kernel, p)) && !table.on(p).length;
+  for (let p = wanted + 1; out.length < limit && p <= 65535; p++) if (ok(p)) out.push(p);
+  for (let p = wanted - 1; out.length < limit && p >= low; p--) if (ok(p)) out.push(p);
   return out;
 }
 

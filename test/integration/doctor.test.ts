@@ -51,6 +51,23 @@ describe('devnet doctor', () => {
     expect(checks.some((c) => c.id.startsWith('port.'))).toBe(false);
   });
 
+  for (const [what, script, message] of [
+    ['prints garbage', '#!/bin/sh\necho "garbage out"\n', /lsof printed a line that is not one of its -F fields/],
+    ['ignores SIGTERM and never answers', "#!/bin/sh\ntrap '' TERM\nexec sleep 100\n", /did not answer within 10s/],
+  ] as const)
+    it(`reports an lsof that ${what} as an error naming it, within its deadline (POSIX backend)`, async () => {
+      const [a] = await freePorts(1);
+      await using s = tmpStack(`name: badlsof\nservices:\n  a: { command: "${node} a.js", port: ${a} }\n`, { 'bin/lsof': script });
+      const { chmodSync } = await import('node:fs');
+      chmodSync(`${s.dir}/bin/lsof`, 0o755);
+      const t0 = Date.now();
+      const r = await devnet(['doctor', '--json', '--stack', s.file], { cwd: s.dir, env: { ...s.env, DEVNET_PLATFORM: 'posix', PATH: `${s.dir}/bin:${process.env.PATH}` }, timeout: 30_000 });
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect(r.code).toBe(1);
+      const checks: { id: string; level: string; message: string }[] = JSON.parse(r.stdout).checks;
+      expect(checks.find((c) => c.id === 'platform.backend')).toMatchObject({ level: 'error', message: expect.stringMatching(message) });
+    });
+
   it('finds programs in node_modules/.bin first, as npm scripts do', async () => {
     await using s = tmpStack(`name: bin\nservices:\n  a: { command: my-tool --x }\n`, { 'node_modules/.bin/my-tool': '#!/bin/sh\n' });
     const { chmodSync } = await import('node:fs');

@@ -1,7 +1,8 @@
 // Linux: the kernel's TCP listener table, read from /proc/net/tcp and /proc/net/tcp6: one
 // read answers for a 2,768-port range instead of 2,768 bind attempts.
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Listener } from '../types.js';
+import { readFileSync } from 'node:fs';
+import type { Connection, Listener } from '../types.js';
 
 const LISTEN = '0A';
 
@@ -90,4 +91,35 @@ function compressIpv6(groups: string[]): string {
   const head = groups.slice(0, best[0]).join(':');
   const tail = groups.slice(best[0]! + best[1]!).join(':');
   return `${head}::${tail}`;
+}
+
+/** Connections on a local port, both families: the whole tables are read (only when a start failed on a busy port). */
+export function readConnectionsOn(port: number, procNet = '/proc/net'): Connection[] {
+  const out: Connection[] = [];
+  for (const family of [4, 6] as const) {
+    let text: string;
+    try {
+      text = readFileSync(`${procNet}/${family === 4 ? 'tcp' : 'tcp6'}`, 'latin1');
+    } catch {
+      continue;
+    }
+    out.push(...parseConnections(text, family).filter((c) => c.port === port));
+  }
+  return out;
+}
+
+export function parseConnections(text: string, family: 4 | 6): Connection[] {
+  const out: Connection[] = [];
+  const lines = text.split('\n');
+  const addr = (hex: string) => (family === 4 ? ipv4(hex) : ipv6(hex));
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i]!.trim().split(/\s+/);
+    // LISTEN is a listener; TIME_WAIT (06) holds no process and does not block a bind with SO_REUSEADDR
+    if (f.length < 10 || f[3] === LISTEN || f[3] === '06') continue;
+    const [laddr, lport] = f[1]!.split(':') as [string, string];
+    const [raddr, rport] = f[2]!.split(':') as [string, string];
+    const remote = addr(raddr);
+    out.push({ address: addr(laddr), port: parseInt(lport, 16), family, inode: Number(f[9]), uid: Number(f[7]), remote: `${family === 6 ? `[${remote}]` : remote}:${parseInt(rport, 16)}` });
+  }
+  return out;
 }

@@ -4,20 +4,21 @@
 import { spawnSync } from 'node:child_process';
 import { PlatformError } from '../errors.js';
 import type { KernelPorts, Listener, Marker, Owner, Platform } from '../types.js';
-import { parseLsof } from './lsof.js';
+import { parseLsof, parseLsofConnections } from './lsof.js';
 import { parseNetstat, parseSs } from './netstat.js';
 import { parsePsCommands, parsePsMarkers, parsePsStats, psEnvironmentArgs } from './ps.js';
 
 const ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
 
 function run(file: string, args: string[]): { ok: boolean; stdout: string } {
-  const r = spawnSync(file, args, { env: ENV, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 10_000 });
+  // a hard deadline: a tool that ignores SIGTERM must not hold devnet up
+  const r = spawnSync(file, args, { env: ENV, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 10_000, killSignal: 'SIGKILL' });
   const what = file === 'lsof' ? 'listening ports' : 'processes';
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
     throw new PlatformError(`devnet reads ${what} with ${file}, which is not installed here; install it (macOS has it; Debian: apt-get install ${file === 'lsof' ? 'lsof' : 'procps'})`);
   // an answer cut short would read as "nothing listens" or "no such process": never guess
   if (r.error || r.signal)
-    throw new PlatformError(`devnet reads ${what} with \`${file} ${args.join(' ')}\`, which ${r.signal === 'SIGTERM' ? 'did not answer within 10s' : `failed (${r.error?.message ?? r.signal})`}; try it by hand`);
+    throw new PlatformError(`devnet reads ${what} with \`${file} ${args.join(' ')}\`, which ${r.signal === 'SIGKILL' || (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' ? 'did not answer within 10s' : `failed (${r.error?.message ?? r.signal})`}; try it by hand`);
   return { ok: r.status === 0, stdout: r.stdout ?? '' };
 }
 
@@ -34,14 +35,15 @@ function exists(pid: number): boolean {
 }
 
 function sysctl(...names: string[]): string[] | undefined {
-  const r = spawnSync('sysctl', ['-n', ...names], { env: ENV, encoding: 'utf8', timeout: 5000 });
+  const r = spawnSync('sysctl', ['-n', ...names], { env: ENV, encoding: 'utf8', timeout: 5000, killSignal: 'SIGKILL' });
   return r.status === 0 ? r.stdout.trim().split(/\s+/) : undefined;
 }
 
 /** Every listener, holders unknown: netstat on macOS and the BSDs, ss on Linux. */
 function socketTable(): Listener[] {
   const linuxSs = process.platform === 'linux';
-  const r = linuxSs ? spawnSync('ss', ['-Hltn'], { env: ENV, encoding: 'utf8', timeout: 10_000 }) : spawnSync('netstat', ['-an', '-p', 'tcp'], { env: ENV, encoding: 'utf8', timeout: 10_000 });
+  const o = { env: ENV, encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL' } as const;
+  const r = linuxSs ? spawnSync('ss', ['-Hltn'], o) : spawnSync('netstat', ['-an', '-p', 'tcp'], o);
   if (r.status !== 0) return [];
   return linuxSs ? parseSs(r.stdout) : parseNetstat(r.stdout);
 }
@@ -67,6 +69,7 @@ function allListeners(): Listener[] {
 export const posix: Platform = {
   name: 'posix',
   listeners: (family) => allListeners().filter((l) => l.family === family),
+  connectionsOn: (port) => parseLsofConnections(run('lsof', ['-nP', '-w', `-iTCP:${port}`, '-F', 'pctn']).stdout, port),
   owners(listeners) {
     const out = new Map<Listener, Owner>();
     const pids = [...new Set(listeners.map((l) => l.pid).filter((p): p is number => p !== undefined))];

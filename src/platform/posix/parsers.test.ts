@@ -57,3 +57,14 @@ describe('POSIX backend parsers', () => {
     expect(psEnvironmentArgs('linux', [4])).toEqual(['eww', '-o', 'pid=,command=', '-p', '4']);
   });
 });
+
+describe('tool output that is not what the tool prints', () => {
+  it('is an error naming the tool, never "nothing listens" or "no such process"', () => {
+    expect(() => parseLsof('hello world\n')).toThrow(/lsof printed a line that is not one of its -F fields/);
+    expect(() => parseLsof('p1\ncx\nn[]\n')).toThrow(/lsof printed/);
+    expect(() => parseLsof('pabc\n')).toThrow(/lsof printed/);
+    expect(() => parsePsStats('this is not ps\n')).toThrow(/ps printed a line devnet cannot read/);
+    expect(parseLsof('')).toEqual([]);
+    expect(parsePsStats('\n')).toEqual([]);
+  });
+});
