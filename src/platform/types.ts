@@ -15,6 +15,8 @@ export interface Listener {
 export interface Connection extends Listener {
   /** the other end, address:port */
   remote: string;
+  /** TCP state where the backend says (ESTABLISHED, TIME_WAIT, ...) */
+  state?: string;
 }
 
 export interface ProcessIdentity {

@@ -5,7 +5,9 @@ import { preflight } from '../../src/ports/preflight.js';
 import { readSocketTable } from '../../src/ports/socket-table.js';
 import { loadStackText } from '../../src/stack/load.js';
 import { chmodSync } from 'node:fs';
-import { CLI, devnet, fixture, freePort, holdPort, tmpStack, waitFor } from '../helpers.js';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { CLI, FIXTURES, devnet, fixture, freePort, freePorts, holdPort, tmpStack, waitFor } from '../helpers.js';
 
 /** A separate process listening on host:port, so the holder's pid is not the test's own. */
 async function holder(port: number, host: string) {
@@ -79,6 +81,15 @@ describe('port preflight', () => {
     const { checks } = await preflight(stack, { siblings: false, kernel, suggestions: false });
     const ids = checks.filter((c) => c.level === 'warn').map((c) => `${c.id}:${c.service}`);
     expect(ids).toEqual(expect.arrayContaining(['port.ephemeral:eph', 'port.privileged:low', 'lint.vite-strict-port:web']));
+    // one line for the stack, with an offset that moves the whole plan below the range
+    const folded = await preflight(
+      (await loadStackText('name: many\nservices:\n  a: { command: a, port: 41400 }\n  b: { command: b, port: 41401 }\n  c: { command: c, port: 41500 }\n', '/tmp/m/devnet.yaml')).stack,
+      { siblings: false, kernel, suggestions: false },
+    );
+    const eph = folded.checks.filter((c) => c.id === 'port.ephemeral');
+    expect(eph).toHaveLength(1);
+    expect(eph[0]!.message).toContain('ports 41400, 41401, 41500 are inside the kernel\'s ephemeral range 32768-60999');
+    expect(eph[0]!.message).toContain('--port-offset -8800 keeps the whole plan outside it');
     const reserved = await preflight(stack, { siblings: false, kernel: { ...kernel, reserved: (p) => p === 40000 }, suggestions: false });
     expect(reserved.checks.some((c) => c.id === 'port.ephemeral')).toBe(false);
   });
@@ -118,5 +129,45 @@ describe('naming the holder through the CLI', () => {
     expect(r.code, r.all).toBe(3);
     expect(r.stderr).toContain(`error: address 192.0.2.7 (a) cannot be bound here (EADDRNOTAVAIL); it is not an address of this machine; set host: to one it has (127.0.0.1 for this machine alone)\nhint: nothing was started`);
     expect(r.all).not.toMatch(/^start /m);
+  });
+});
+
+describe('a port taken after preflight, by an outgoing connection', () => {
+  const python = spawnSync('python3', ['-c', '0']).status === 0;
+  const hold = (port: number, seconds: number) =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawn('python3', [join(FIXTURES, 'services', 'hold-connection.py'), String(port), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout!.once('data', () => resolve(child));
+      child.once('error', reject);
+    });
+
+  it('names the connection, the ephemeral range and an offset when the service dies with address in use', async (t) => {
+    if (!python) return t.skip();
+    const [p] = await freePorts(1);
+    const holder = await hold(p!, 30);
+    try {
+      await using s = tmpStack(`name: taken\nservices:\n  api: { command: "${process.execPath} ${fixture('http.mjs')} \${port}", port: ${p} }\n`);
+      const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`port ${p} was taken by an outgoing connection 127\\.0\\.0\\.1:${p} -> 127\\.0\\.0\\.1:\\d+ of pid ${holder.pid} \\(\\S*python3`));
+      expect(r.stderr).toMatch(/keep the plan out of the ephemeral range: --port-offset -?\d+/);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('retries once when the connection is gone, where the restart policy allows', async (t) => {
+    if (!python) return t.skip();
+    const [p] = await freePorts(1);
+    const holder = await hold(p!, 1.5);
+    try {
+      await using s = tmpStack(`name: retried\nservices:\n  api: { command: "${process.execPath} ${fixture('http.mjs')} \${port}", port: ${p}, restart: on-failure }\n`);
+      const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(r.code, r.all).toBe(0);
+      const logs = await devnet(['logs', 'api', '--stack', s.file], { cwd: s.dir, env: s.env });
+      expect(logs.stdout).toContain(`--- restart: port ${p} was taken by an outgoing connection`);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Connection, Listener } from '../types.js';
 
 const LISTEN = '0A';
+const TCP_STATES: Record<string, string> = { '01': 'ESTABLISHED', '02': 'SYN_SENT', '03': 'SYN_RECV', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '06': 'TIME_WAIT', '07': 'CLOSE', '08': 'CLOSE_WAIT', '09': 'LAST_ACK', '0B': 'CLOSING' };
 
 /** One family's listeners: each file costs the kernel a walk of its whole connection table. */
 export function readFamily(family: 4 | 6, procNet = '/proc/net'): Listener[] {
@@ -114,12 +115,14 @@ export function parseConnections(text: string, family: 4 | 6): Connection[] {
   const addr = (hex: string) => (family === 4 ? ipv4(hex) : ipv6(hex));
   for (let i = 1; i < lines.length; i++) {
     const f = lines[i]!.trim().split(/\s+/);
-    // LISTEN is a listener; TIME_WAIT (06) holds no process and does not block a bind with SO_REUSEADDR
-    if (f.length < 10 || f[3] === LISTEN || f[3] === '06') continue;
+    // TIME_WAIT (06) is kept: it holds no process, but blocks a bind until it ends (up to 60s)
+    // when the connection's socket was bound without SO_REUSEADDR, as a kernel-chosen source port is
+    if (f.length < 10 || f[3] === LISTEN) continue;
     const [laddr, lport] = f[1]!.split(':') as [string, string];
     const [raddr, rport] = f[2]!.split(':') as [string, string];
     const remote = addr(raddr);
-    out.push({ address: addr(laddr), port: parseInt(lport, 16), family, inode: Number(f[9]), uid: Number(f[7]), remote: `${family === 6 ? `[${remote}]` : remote}:${parseInt(rport, 16)}` });
+    const inode = Number(f[9]);
+    out.push({ address: addr(laddr), port: parseInt(lport, 16), family, ...(inode ? { inode } : {}), uid: Number(f[7]), remote: `${family === 6 ? `[${remote}]` : remote}:${parseInt(rport, 16)}`, state: TCP_STATES[f[3]!] ?? f[3] });
   }
   return out;
 }

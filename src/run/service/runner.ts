@@ -21,6 +21,7 @@ import { stopService, type StopResult } from '../stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
 import { assertMove } from './transitions.js';
+import { ADDRESS_IN_USE, connectionsGone, whoTookPorts } from '../../ports/port-taken.js';
 
 export type SpawnFn = (spec: LaunchSpec, onLine: LineSink) => Promise<Spawned | SpawnFailure>;
 
@@ -138,7 +139,7 @@ export class ServiceRunner {
    * ServiceFailedError when it fails, StartAborted when a stop or `outer` ended the wait.
    */
   start(outer?: AbortSignal): Promise<void> {
-    const p = this.doStart(outer);
+    const p = this.doStart(outer, true);
     this.starting = p.catch(() => {});
     return p;
   }
@@ -148,7 +149,7 @@ export class ServiceRunner {
     for (const g of Object.values(this.gates)) g.rearm();
   }
 
-  private async doStart(outer: AbortSignal | undefined): Promise<void> {
+  private async doStart(outer: AbortSignal | undefined, portRetry: boolean): Promise<void> {
     const { stack, paths, runId, emit } = this.ctx;
     const s = this.service;
     const rec = this.rec;
@@ -196,7 +197,20 @@ export class ServiceRunner {
     // its own exit aborts its signal too, but settles the wait with the reason first
     if (run.stopAsked || (!result.ok && outer?.aborted)) throw new StartAborted(this.name);
     if (!result.ok) {
-      const err = this.fail(result.reason, probeNoise(spec.readyUrl));
+      const taken = this.portTaken(result.reason);
+      // an outgoing connection took a port between preflight and bind: it goes by itself, so a
+      // service whose restart policy allows it gets one more try once the connection is gone
+      if (taken?.taken.some((t) => t.byConnection) && portRetry && s.restart.policy !== 'no') {
+        const why = taken.taken.find((t) => t.byConnection)!.message;
+        this.move('exited', { reason: why });
+        this.marker(`restart: ${why}`);
+        emit({ kind: 'service:restarting', service: this.name, reason: why, byPolicy: true, restarts: rec.restarts ?? 0, delayMs: 0, logTail: [] });
+        // a closed connection's TIME_WAIT holds the port up to 60s
+        await connectionsGone(Object.values(s.ports), s.host, 65_000, outer);
+        return this.doStart(outer, false);
+      }
+      const said = taken?.taken.length ? `${result.reason}: ${taken.taken.map((t) => t.message).join('; ')}` : result.reason;
+      const err = this.fail(said, probeNoise(spec.readyUrl), taken?.hint);
       // not ready in time, but running: it goes, whole tree, before the failure is reported
       await this.stopRun(run, {});
       throw err;
@@ -265,12 +279,24 @@ export class ServiceRunner {
     for (const fn of this.exitFns) fn({ ...r, wasReady: true });
   }
 
-  private fail(raw: string, noise?: (line: string) => boolean): ServiceFailedError {
+  /** After an early exit that printed "address in use": what holds its ports now, read at once. */
+  private portTaken(reason: string): ReturnType<typeof whoTookPorts> | undefined {
+    const ports = Object.values(this.service.ports);
+    if (!ports.length || !/before it was ready/.test(reason) || !this.lastLines().some((l) => ADDRESS_IN_USE.test(l))) return undefined;
+    const all = Object.values(this.ctx.stack.services).flatMap((x) => Object.values(x.ports));
+    try {
+      return whoTookPorts(ports, this.service.host, all, this.ctx.stack.portOffset);
+    } catch {
+      return undefined; // the tables could not be read: the failure is said as it was
+    }
+  }
+
+  private fail(raw: string, noise?: (line: string) => boolean, hint?: string): ServiceFailedError {
     const reason = redact(raw, this.ctx.stack.secretValues);
     this.move('failed', { reason });
     const tail = this.log?.lastLines(noise) ?? [];
     this.ctx.emit({ kind: 'service:failed', service: this.name, reason, logTail: tail });
-    const err = new ServiceFailedError(this.name, `service ${this.name} ${reason}`, tail, { hint: `its full log: ${this.rec.logFile}` });
+    const err = new ServiceFailedError(this.name, `service ${this.name} ${reason}`, tail, { hint: `${hint ? `${hint}; ` : ''}its full log: ${this.rec.logFile}` });
     for (const g of Object.values(this.gates)) g.fail(err);
     return err;
   }
