@@ -21,6 +21,8 @@ export type RunEvent =
   | { kind: 'service:healthy'; service: string }
   /** its restart policy gave up: it stays failed */
   | { kind: 'service:gave-up'; service: string; restarts: number; reason: string }
+  /** some replicas of a replicated service are down, some serve: its users keep running */
+  | { kind: 'group:degraded'; group: string; serving: number; of: number }
   /** up --watch: the service's watched paths passed the bound; what is past it is not watched */
   | { kind: 'watch:limited'; service: string; limit: number }
   /** the state file could not be written (a full disk): the supervisor goes on from memory */

@@ -107,6 +107,8 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return write(`${paint('green', 'health')} ${e.service} is healthy again\n`);
       case 'service:gave-up':
         return write(`${paint('red', 'failed')} ${e.service}: restart policy gave up after ${e.restarts} restarts in a row (${e.reason})\n`);
+      case 'group:degraded':
+        return write(`${paint('yellow', 'degraded')} ${e.group}: ${e.serving} of ${e.of} replicas serve; what depends on it keeps running\n`);
       case 'watch:limited':
         return write(`${paint('yellow', 'warning')} ${e.service}: watching stopped at ${e.limit} paths; narrow its watch: patterns (changes past them restart nothing)\n`);
       case 'state:unsaved':

@@ -58,6 +58,8 @@ export function plainReporter(o: ReporterOptions): Reporter {
         return line(paint('green', 'health'), `${e.service} is healthy again`);
       case 'service:gave-up':
         return line(paint('red', 'failed'), `${e.service}: restart policy gave up after ${e.restarts} restarts in a row (${e.reason})`);
+      case 'group:degraded':
+        return line(paint('yellow', 'degraded'), `${e.group}: ${e.serving} of ${e.of} replicas serve; what depends on it keeps running`);
       case 'watch:limited':
         return line(paint('yellow', 'warning'), `${e.service}: watching stopped at ${e.limit} paths; narrow its watch: patterns (changes past them restart nothing)`);
       case 'state:unsaved':

@@ -87,6 +87,8 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
     signalling: (r) => emit({ kind: 'service:stopping', service: r.name, graceMs: timeoutMs ?? r.stopTimeoutMs }),
     after: (r, res) => {
       if (res.signalled) stopped.add(r.name);
+      // stopped here, not by its supervisor: its exit is this one (an older one would mislead)
+      if (res.signalled) r.lastExit = { code: null, signal: res.forced ? 'SIGKILL' : 'SIGTERM', at: new Date().toISOString(), stopped: true };
       if (stopped.has(r.name)) emit({ kind: 'service:stopped', service: r.name, forced: res.forced, ms: 0 });
       survivors.push(...res.survivors.map((p) => ({ service: r.name, pid: p.pid })));
       if (r.state !== 'exited' && r.state !== 'failed' && r.state !== 'completed') r.state = 'stopped';

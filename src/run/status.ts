@@ -21,6 +21,8 @@ export interface ServiceStatus {
   reason?: string;
   /** it runs, but these dependencies are down */
   degradedBy?: string[];
+  /** the replicated service it is a replica of */
+  replicaOf?: string;
 }
 
 /** The devnet process that supervises the run: alive, frozen (SIGSTOP, Ctrl-Z) or gone. */
@@ -92,9 +94,10 @@ function statusOf(state: StackState, paths: StatePaths): StackStatus {
       restarts: r.restarts ?? 0,
       lastExit: r.lastExit,
       reason: r.reason,
+      ...(r.replicaOf ? { replicaOf: r.replicaOf } : {}),
     };
   });
-  const degraded = degradedBy(dict(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn }])));
+  const degraded = degradedBy(dict(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn, replicaOf: services[s.name]!.replicaOf }])));
   for (const s of list) s.degradedBy = degraded[s.name];
   const supervisor = supervisorOf(state, paths);
   const running = list.some((s) => s.pid !== undefined);

@@ -18,7 +18,7 @@ import { platform } from '../platform/index.js';
 import { realClock, type Clock } from './clock.js';
 import { deferred } from './deferred.js';
 import { attachFollowers, followersOf } from './policies/followers.js';
-import { degradedBy } from './policies/degraded.js';
+import { degradedBy, degradedGroups } from './policies/degraded.js';
 import { attachHealthCheck } from './policies/health-check.js';
 import { RestartPolicy } from './policies/restart-policy.js';
 import { startOrRollBack } from './policies/rollback.js';
@@ -121,7 +121,17 @@ export class Supervisor {
   private add(name: string): ServiceRunner {
     const { stack, paths } = this.o;
     const s = stack.services[name]!;
-    const rec: ServiceRecord = { name, state: 'pending', ports: s.ports, host: s.host, logFile: paths.logFile(name), stopTimeoutMs: s.stopTimeoutMs, dependsOn: Object.keys(s.dependsOn), url: urlOf(stack, name) };
+    const rec: ServiceRecord = {
+      name,
+      state: 'pending',
+      ports: s.ports,
+      host: s.host,
+      logFile: paths.logFile(name),
+      stopTimeoutMs: s.stopTimeoutMs,
+      dependsOn: Object.keys(s.dependsOn),
+      url: urlOf(stack, name),
+      ...(s.replica ? { replicaOf: s.replica.of } : {}),
+    };
     this.state.services[name] = rec;
     const runner = new ServiceRunner(rec, { stack, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });
     this.runners.set(name, runner);
@@ -278,19 +288,33 @@ export class Supervisor {
       await this.stopSet(set, o.timeoutMs);
       for (const n of set) this.userStopped.add(n);
       this.afterChange();
+      const touched = new Set([...set].map((n) => this.state.services[n]?.replicaOf).filter(Boolean));
+      for (const g of degradedGroups(this.state.services)) if (touched.has(g.group)) this.emit({ kind: 'group:degraded', ...g });
       return { services: [...set] };
     });
   }
 
-  /** Running services that depend, directly or not, on any of `set`. */
+  /**
+   * Running services that depend, directly or not, on any of `set`. A dependency on a
+   * replicated service is met while one of its replicas keeps running: stopping one Raft peer
+   * degrades the group, it does not take its users down; the last one does.
+   */
   private runningDependents(set: Set<string>): string[] {
     const out = new Set<string>();
+    const services = this.state.services;
+    const running = (n: string) => !!services[n] && (isActive(services[n].state) || services[n].state === 'restarting');
+    const gone = (d: string) => set.has(d) || out.has(d);
+    const breaks = (r: ServiceRecord, d: string) => {
+      if (!gone(d)) return false;
+      const group = services[d]?.replicaOf;
+      return !group || !r.dependsOn.some((x) => services[x]?.replicaOf === group && running(x) && !gone(x));
+    };
     let grew = true;
     while (grew) {
       grew = false;
-      for (const [n, r] of Object.entries(this.state.services)) {
-        if (set.has(n) || out.has(n) || !(isActive(r.state) || r.state === 'restarting')) continue;
-        if (r.dependsOn.some((d) => set.has(d) || out.has(d))) {
+      for (const [n, r] of Object.entries(services)) {
+        if (set.has(n) || out.has(n) || !running(n)) continue;
+        if (r.dependsOn.some((d) => breaks(r, d))) {
           out.add(n);
           grew = true;
         }

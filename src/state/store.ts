@@ -22,6 +22,8 @@ export interface LastExit {
   code: number | null;
   signal: string | null;
   at: string;
+  /** devnet asked it to stop (stop, restart, down): not a crash */
+  stopped?: boolean;
 }
 
 /** The recorded process still runs and is the very one started (its pid not reused). */
@@ -46,6 +48,8 @@ export interface ServiceRecord {
   stopTimeoutMs: number;
   /** services this one depends on: down stops dependents first */
   dependsOn: string[];
+  /** the replicated service this is a replica of */
+  replicaOf?: string;
   /** restarts by policy, health or watch since up (a devnet restart does not count) */
   restarts?: number;
   lastExit?: LastExit;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { markdownTables } from '../../src/plan/markdown.js';
 import { loadStack, loadStackText } from '../../src/stack/load.js';
-import { FIXTURES, ROOT, devnet, holdPort, pidAlive } from '../helpers.js';
+import { FIXTURES, ROOT, devnet, holdPort, pidAlive, waitFor } from '../helpers.js';
 
 const seed = (name: string) => readFileSync(join(FIXTURES, 'seeds', name), 'utf8');
 const stackFile = (name: string) => join(ROOT, 'stacks', `${name}.yaml`);
@@ -175,6 +175,17 @@ describe('stacks/runink.yaml', () => {
         }
       const status = JSON.parse((await devnet(['status', '--json', ...args], { env })).stdout) as { services: { pid: number; state: string }[] };
       expect(status.services).toHaveLength(20);
+      // one peer stopped: allowed (the group still serves), said, its users untouched
+      const one = await devnet(['stop', 'finance-raft-5', ...args], { env });
+      expect(one.code, one.all).toBe(0);
+      expect(one.stdout).toContain('finance-raft: 4 of 5 replicas serve; what depends on it keeps running');
+      // three down: the other two lose their quorum, and status says so
+      expect((await devnet(['stop', 'finance-raft-4', 'finance-raft-3', ...args], { env })).code).toBe(0);
+      await waitFor(async () => /finance-raft-1\s+unhealthy \(no quorum\)/.test((await devnet(['status', ...args], { env })).stdout), 15_000, 'finance-raft-1 unhealthy (no quorum)');
+      // the last replicas are what its users need: refused
+      const last = await devnet(['stop', 'finance-raft-1', 'finance-raft-2', ...args], { env });
+      expect(last.code).toBe(2);
+      expect(last.stderr).toContain('needed by running finance-barn');
       const down = await devnet(['down', ...args], { env });
       expect(down.code, down.all).toBe(0);
       expect(down.stdout).toContain('all ports free');

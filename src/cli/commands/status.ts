@@ -26,15 +26,16 @@ export async function status(flags: Flags): Promise<number> {
   }
   // the last run of this copy, while another copy runs: the table alone would read as "all stopped"
   if (elsewhere) process.stderr.write(`note: stack ${paths.stackId} is not up; below is its last run. ${elsewhere}\n`);
+  const groups = new Map(st.services.filter((s) => s.replicaOf).map((s) => [s.name, s.replicaOf!]));
   const rows = st.services.map((s) => [
     s.name,
-    stateText(s, st.unsupervised),
+    stateText(s, st.unsupervised, groups),
     s.pid ? String(s.pid) : '-',
     Object.values(s.ports).join(',') || '-',
     s.url ?? '-',
     s.uptimeSeconds !== undefined ? formatUptime(s.uptimeSeconds) : '-',
     String(s.restarts),
-    s.lastExit ? (s.lastExit.signal ?? String(s.lastExit.code)) : '-',
+    s.lastExit ? `${s.lastExit.signal ?? String(s.lastExit.code)}${s.lastExit.stopped ? ' (stop)' : ''}` : '-',
   ]);
   print(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME', 'RESTARTS', 'LAST EXIT'], ...rows]).trimEnd());
   const notes = st.services.filter((s) => s.reason && (s.state === 'failed' || s.state === 'unhealthy' || s.state === 'restarting'));
@@ -46,8 +47,16 @@ export async function status(flags: Flags): Promise<number> {
   return ExitCode.ok;
 }
 
-function stateText(s: ServiceStatus, unsupervised: boolean): string {
+function stateText(s: ServiceStatus, unsupervised: boolean, groups: Map<string, string>): string {
   const exit = s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : '';
+  // unhealthy (no quorum): the service's own word for it, when it gave a short one
+  const why = s.state === 'unhealthy' ? (/\(([^()]{1,30})\)$/.exec(s.reason ?? '')?.[1] ?? '') : '';
   const alone = unsupervised && s.pid !== undefined ? ', unsupervised' : '';
-  return `${s.state}${exit}${alone}${s.degradedBy ? `, degraded (${s.degradedBy.join(', ')} down)` : ''}`;
+  return `${s.state}${exit}${why ? ` (${why})` : ''}${alone}${s.degradedBy ? `, degraded (${shortList(s.degradedBy, groups)} down)` : ''}`;
+}
+
+/** A list of down dependencies that fits a column: replicas by their group, at most two names. */
+function shortList(names: string[], groups: Map<string, string>): string {
+  const shown = [...new Set(names.map((n) => groups.get(n) ?? n))];
+  return shown.length <= 2 ? shown.join(', ') : `${shown[0]} and ${shown.length - 1} more`;
 }

@@ -254,7 +254,7 @@ export class ServiceRunner {
   private recordExit(run: Run, r: Exit, wait: ReadyWait): void {
     const rec = this.rec;
     const s = this.service;
-    Object.assign(rec, { exitCode: r.code, signal: r.signal, lastExit: { code: r.code, signal: r.signal, at: new Date().toISOString() } });
+    Object.assign(rec, { exitCode: r.code, signal: r.signal, lastExit: { code: r.code, signal: r.signal, at: new Date().toISOString(), ...(run.stopAsked ? { stopped: true } : {}) } });
     if (run.stopAsked) return this.ctx.save();
     const how = r.signal ? `signal ${r.signal}` : `code ${r.code}`;
     if (s.ready.kind === 'exit' && !run.ready) {
