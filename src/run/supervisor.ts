@@ -285,7 +285,7 @@ export class Supervisor {
           hint: `stop them too with devnet stop ${[...set].join(' ')} --with-dependents`,
         });
       for (const d of dependents) set.add(d);
-      await this.stopSet(set, o.timeoutMs);
+      await this.stopSet(set, o.timeoutMs, undefined, 'asked by devnet stop');
       for (const n of set) this.userStopped.add(n);
       this.afterChange();
       const touched = new Set([...set].map((n) => this.state.services[n]?.replicaOf).filter(Boolean));
@@ -323,8 +323,10 @@ export class Supervisor {
     return [...out];
   }
 
-  private async stopSet(set: Set<string>, timeoutMs?: number, hurry?: AbortSignal): Promise<void> {
+  /** `reason`: written into the log of each service that runs (a restart writes its own first). */
+  private async stopSet(set: Set<string>, timeoutMs?: number, hurry?: AbortSignal, reason?: string): Promise<void> {
     const graph = dict([...set].map((n) => [n, this.state.services[n]!.dependsOn.filter((d) => set.has(d))]));
+    if (reason) for (const n of set) if (isActive(this.state.services[n]!.state)) this.runners.get(n)!.marker(`stop: ${reason}`);
     for (const wave of stopWaves(graph)) {
       // one scan of /proc serves every service of the wave
       const procs = scanProcesses();
@@ -386,7 +388,7 @@ export class Supervisor {
 
   private async doStopAll(timeoutMs: number | undefined): Promise<void> {
     await Promise.allSettled(this.unwatch.map((u) => u()));
-    await this.stopSet(new Set(this.runners.keys()), timeoutMs, this.o.hurry);
+    await this.stopSet(new Set(this.runners.keys()), timeoutMs, this.o.hurry, 'the stack is stopping');
     this.save();
     await Promise.allSettled([...this.runners.values()].map((r) => r.close()));
     this.allExited.resolve();

@@ -4,6 +4,7 @@
 // ${replicas} ${peers} ${peers.PORT} ${services.S.peers} ${services.S.peers.PORT}; and
 // ${files.NAME}. `$${` is a literal `${`.
 import { own } from './own.js';
+import { didYouMean } from './schema-dsl.js';
 
 export interface PortsOf {
   host: string;
@@ -85,14 +86,16 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
   if (head === 'services' && rest.length >= 2) {
     const [svc, field, ...more] = rest;
     const target = own(ctx.services, svc!);
-    if (!target) throw new InterpolationError(ref, `\${${ref}}: unknown service "${svc}"`);
+    if (!target) throw new InterpolationError(ref, `\${${ref}}: unknown service "${svc}"${didYouMean(svc!, Object.keys(ctx.services))}`);
     if (field === 'peers' && more.length <= 1) return peerList(target.replicas ?? [target], more[0], ref);
     if (target.replicas && (field === 'host' || field === 'port' || field === 'ports'))
       throw new InterpolationError(ref, `\${${ref}}: service "${svc}" has ${target.replicas.length} replicas; name one (\${services.${svc}-1.${[field, ...more].join('.')}}) or list them all (\${services.${svc}.peers})`);
     if (field === 'host' && more.length === 0) return target.host;
     if (field === 'port' || field === 'ports') return portOf(target, field, more, ref, `service "${svc}"`);
+    throw new InterpolationError(ref, `\${${ref}}: a service has no "${field}"${didYouMean(field ?? '', ['port', 'ports', 'host', 'peers'])}; use services.${svc}.port, .ports.NAME, .host or .peers`);
   }
-  throw new InterpolationError(ref, `\${${ref}}: unknown reference (use port, ports.NAME, host, replica, replicas, peers, services.S.port, services.S.ports.NAME, services.S.host, services.S.peers, files.NAME, data, env.VAR or stack.dir)`);
+  const hint = didYouMean(head ?? '', ['port', 'ports', 'host', 'replica', 'replicas', 'peers', 'services', 'files', 'data', 'env', 'stack']);
+  throw new InterpolationError(ref, `\${${ref}}: unknown reference${hint} (use port, ports.NAME, host, replica, replicas, peers, services.S.port, services.S.ports.NAME, services.S.host, services.S.peers, files.NAME, data, env.VAR or stack.dir)`);
 }
 
 /** host:port of each, comma-separated; wildcard binds are reached on loopback, IPv6 in brackets. */

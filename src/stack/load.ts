@@ -87,12 +87,34 @@ async function loadValue(value: unknown, file: string, options: LoadOptions, tex
   // Every problem in one round: services the schema refused are set aside, and the rules
   // (graph, ports, interpolation) run on the rest, so a typo and a port clash show together.
   // Only a problem outside services (name:, ranges:, ...) stops here.
-  const broken = new Set(issues.map((i) => (i.path[0] === 'services' && typeof i.path[1] === 'string' ? i.path[1] : '*')));
+  // A service whose problem is in some of its keys is checked without those keys, so its other
+  // problems (an unknown dependency beside a bad port) show in the same round; one that is not
+  // a mapping at all is set aside.
+  const broken = new Set<string>();
+  const badKeys = new Map<string, Set<string>>();
+  for (const i of issues) {
+    if (i.path[0] !== 'services' || typeof i.path[1] !== 'string') broken.add('*');
+    else if (typeof i.path[2] === 'string' && i.path.length >= 3) badKeys.set(i.path[1], (badKeys.get(i.path[1]) ?? new Set()).add(i.path[2]));
+    else broken.add(i.path[1]);
+  }
   if (broken.has('*')) throw new StackError(sortProblems(await resolvePositions()));
-  const raw = broken.size ? { ...(value as Raw), services: withoutKeys((value as Raw).services as Raw, broken) } : (value as Raw);
+  const rawServices = (value as Raw).services as Raw | undefined;
+  const repaired = (name: string, s: Raw): Raw => (badKeys.has(name) && s && typeof s === 'object' ? withoutKeys(s, badKeys.get(name)!) : s);
+  const raw =
+    broken.size || badKeys.size
+      ? { ...(value as Raw), services: dict(Object.entries(withoutKeys(rawServices ?? {}, broken) as Record<string, Raw>).map(([n, s]) => [n, repaired(n, s)])) }
+      : (value as Raw);
   const stack = buildStack(raw, file, dirname(file), portOffset, env, at);
-  const { errors, warnings } = checkStack(stack, env);
-  // a rule that trips over a service set aside would only echo its schema problem
+  const checked = checkStack(stack, env);
+  // a rule that trips over what was set aside would only echo its schema problem
+  // (a key the schema refused is often a misspelling: `comand: x` is not also a missing command)
+  const fromBadKey = (p: { segments: PathSegment[]; message: string }) =>
+    p.segments[0] === 'services' &&
+    typeof p.segments[1] === 'string' &&
+    badKeys.has(p.segments[1]) &&
+    ((typeof p.segments[2] === 'string' && badKeys.get(p.segments[1])!.has(p.segments[2])) || /^missing "/.test(p.message));
+  const errors = checked.errors.filter((e) => !fromBadKey(e));
+  const warnings = checked.warnings.filter((w) => !fromBadKey(w));
   const echoes = (message: string) => [...broken].some((b) => message.includes(`"${b}"`));
   // a replica's problem is its service's, in the file; five replicas with one mistake make one problem
   const seen = new Set<string>();

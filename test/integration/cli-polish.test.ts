@@ -119,4 +119,16 @@ services:
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('stack followend is down: no more lines to follow');
   });
+
+  it('writes a marker into the service log when devnet stops it, as restart does', async () => {
+    await using s = tmpStack(`name: stopmark\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const o = { cwd: s.dir, env: s.env };
+    expect((await devnet(['up', '-d', '--stack', s.file], o)).code).toBe(0);
+    expect((await devnet(['stop', 'a', '--stack', s.file], o)).code).toBe(0);
+    const logs = await devnet(['logs', 'a', '--stack', s.file], o);
+    expect(logs.stdout).toContain('--- stop: asked by devnet stop ---');
+    const st = JSON.parse((await devnet(['status', '--json', '--stack', s.file], o)).stdout) as { services: { lastExit: { stopped?: boolean } }[] };
+    expect(st.services[0]!.lastExit.stopped).toBe(true);
+    expect((await devnet(['status', '--stack', s.file], o)).stdout).toMatch(/\((stop)\)/);
+  });
 });

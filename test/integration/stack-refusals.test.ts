@@ -85,4 +85,19 @@ services:
     expect(lines).toHaveLength(21);
     expect(lines[20]).toContain('and 10 more problems');
   });
+
+  it("reports a service's other problems beside its schema problem, in one round", async () => {
+    await using s = tmpStack(`name: allatonce\nservices:\n  db: { command: "true" }\n  api:\n    command: "true"\n    port: notaport\n    depends_on: [dbb]\n`);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('services.api.port: expected an integer');
+    expect(r.stderr).toContain('services.api.depends_on[0]: unknown service "dbb" (did you mean "db"?)');
+  });
+
+  it('suggests the field meant in ${services.S.FIELD} and the service meant in ${services.S...}', async () => {
+    await using s = tmpStack(`name: refs\nservices:\n  web: { command: "true", port: 18555 }\n  a: { command: "echo \${services.web.prot}" }\n  b: { command: "echo \${services.wbe.port}" }\n`);
+    const r = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.stderr).toContain('${services.web.prot}: a service has no "prot" (did you mean "port"?)');
+    expect(r.stderr).toContain('${services.wbe.port}: unknown service "wbe" (did you mean "web"?)');
+  });
 });
