@@ -20,7 +20,7 @@ export function reportError(e: unknown, write: (s: string) => void = terminalWri
   } else if (e instanceof DevnetError) {
     write(`${err} ${e.message}\n`);
     if (e instanceof ServiceFailedError && e.logTail.length) {
-      write(paint('dim', `last ${e.logTail.length} log lines of ${e.service}:\n`));
+      write(paint('dim', `${e.logTail.length === 1 ? `last log line of ${e.service}` : `last ${e.logTail.length} log lines of ${e.service}`}:\n`));
       for (const l of e.logTail) write(`  ${l}\n`);
     }
   } else {

@@ -44,7 +44,7 @@ export function programChecks(stack: Stack, services: readonly string[], process
     checks.push(
       found
         ? { id: 'service.program', level: 'ok', service: name, message: `service ${name}: ${program} found (${shown(found)})` }
-        : { id: 'service.program', level: 'error', service: name, message: `service ${name}: program ${program} not found on PATH (node_modules/.bin first); install it or fix command:${setup ? ` (to get it: ${s.setup})` : ''}` },
+        : { id: 'service.program', level: 'error', service: name, message: `service ${name}: program ${program} not found on PATH (node_modules/.bin first); install it, or fix the service's command${setup ? ` (to get it: ${s.setup})` : ''}` },
     );
   }
   return checks;

@@ -39,6 +39,8 @@ export interface ReadyService {
   url?: string;
   ports: Record<string, number>;
   pid?: number;
+  /** a one-shot task that finished: left out of the URL table */
+  completed?: boolean;
 }
 
 export type Emit = (event: RunEvent) => void;

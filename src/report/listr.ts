@@ -1,6 +1,7 @@
 // The live task list in a terminal: one task per service with its real state (task-view.ts)
 // and, while it is not ready, its latest output line under it. Log lines are held back while
 // the list redraws and stream once it is done.
+import { formatDuration } from './uptime.js';
 import { Listr } from 'listr2';
 import { deferred, type Deferred } from '../run/deferred.js';
 import type { RunEvent } from './events.js';
@@ -85,11 +86,11 @@ export function listrReporter(o: ReporterOptions): Reporter {
         else serviceLine(`${prefix(e.service, e.line)}\n`);
         return;
       case 'service:exited':
-        if (after) write(`${paint(e.expected ? 'dim' : 'red', 'exited')} ${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}\n`);
+        if (after && !e.expected) write(`${paint('red', 'exited')} ${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}\n`);
         return;
       case 'service:stopping':
         views.get(e.service)?.stopping();
-        if (after && e.graceMs !== undefined) write(`stop   ${e.service}: SIGTERM sent; SIGKILL in ${(e.graceMs / 1000).toFixed(0)}s if it has not exited\n`);
+        if (after && e.graceMs !== undefined) write(`stop   ${e.service}: SIGTERM sent; SIGKILL in ${formatDuration(e.graceMs)} if it has not exited\n`);
         return;
       case 'stack:stopping':
         return;

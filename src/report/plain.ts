@@ -1,4 +1,5 @@
 // Plain lines for CI, pipes and NO_COLOR: one line per event, nothing redrawn.
+import { formatDuration } from './uptime.js';
 import type { RunEvent } from './events.js';
 import { prefixer } from './prefix.js';
 import { serviceOutput, terminalWriter } from './terminal-output.js';
@@ -35,14 +36,16 @@ export function plainReporter(o: ReporterOptions): Reporter {
       case 'service:failed':
         return line(paint('red', 'failed'), `${e.service}: ${e.reason}`);
       case 'service:exited':
-        return line(e.expected ? 'done' : paint('red', 'exited'), `${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}`);
+        // a one-shot task's clean exit is said once, by its ready event (done migrate completed in 0.4s)
+        if (e.expected) return;
+        return line(paint('red', 'exited'), `${e.service} ${e.signal ? `by signal ${e.signal}` : `with code ${e.code}`}`);
       case 'service:log':
         if (o.showLogs) serviceLine(`${prefix(e.service, e.line)}\n`);
         return;
       case 'service:stopping':
-        return e.graceMs === undefined ? undefined : line('stop', `${e.service}: SIGTERM sent; SIGKILL in ${secs(e.graceMs)} if it has not exited`);
+        return e.graceMs === undefined ? undefined : line('stop', `${e.service}: SIGTERM sent; SIGKILL in ${formatDuration(e.graceMs)} if it has not exited`);
       case 'stack:stopping':
-        return line('stop', `stack ${e.stack}: its supervisor (pid ${e.supervisorPid}) stops the services, dependents first; waiting up to ${secs(e.ms)}`);
+        return line('stop', `stack ${e.stack}: its supervisor (pid ${e.supervisorPid}) stops the services, dependents first; waiting up to ${formatDuration(e.ms)}`);
       case 'service:stopped':
         return line('stop', `${e.service}${e.forced ? ' (killed after its grace period)' : ''}`);
       case 'stack:ready':

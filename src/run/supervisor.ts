@@ -189,7 +189,10 @@ export class Supervisor {
       kind: 'stack:ready',
       stack: this.o.paths.stackId,
       ms: Date.now() - t0,
-      services: this.o.services.map((n) => ({ name: n, url: this.state.services[n]!.url, ports: this.state.services[n]!.ports, pid: this.state.services[n]!.pid })),
+      services: this.o.services.map((n) => {
+        const r = this.state.services[n]!;
+        return { name: n, url: r.url, ports: r.ports, pid: r.pid, ...(r.state === 'completed' ? { completed: true } : {}) };
+      }),
     });
     if (this.o.watch) await this.startWatching();
   }

@@ -110,7 +110,15 @@ function commandOf(shell: boolean, cmd: string | string[], ctx: InterpolationCon
   // split first, then interpolate each word: a value with spaces or quotes stays one argument
   const words = typeof cmd === 'string' ? splitCommand(cmd) : cmd;
   const [file, ...args] = words.map((w) => interpolate(w, ctx));
-  return { file: file!, args, shell: false, display: [file, ...args].join(' '), values: {} };
+  return { file: file!, args, shell: false, display: [file!, ...args].map(displayWord).join(' '), values: {} };
+}
+
+/** An argument as a person would type it, so the shown line can be pasted back into a shell. */
+export function displayWord(w: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(w)) return w;
+  // double quotes read best when nothing inside would expand in them
+  if (!/["$`\\!]/.test(w)) return `"${w}"`;
+  return `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 function probeUrl(s: Service, template: string, portName: string | undefined, fill: (t: string) => string): string {

@@ -64,6 +64,12 @@ describe('the demo stack', () => {
       ['follower-2', `http://127.0.0.3:${8080 + offset}`],
     ]);
     for (const f of followers) expect(f.lag).toBeLessThanOrEqual(2);
+    // the URL status links for each follower answers (its / is a 404)
+    const st = JSON.parse((await devnet(['status', '--json', ...args], { env })).stdout) as { services: { name: string; url?: string }[] };
+    for (const name of ['blockchain-follower-1', 'blockchain-follower-2']) {
+      const link = st.services.find((x) => x.name === name)!.url!;
+      expect((await fetch(link)).status, link).toBe(200);
+    }
     const head = (await (await fetch(`http://127.0.0.3:${8080 + offset}/rpc/head`)).json()) as { height: number };
     expect(head.height).toBeGreaterThanOrEqual(0);
   });
