@@ -1,10 +1,30 @@
 // The port plan for a terminal: aligned columns.
 import type { PlanRow } from './rows.js';
 
-export function toTable(rows: PlanRow[]): string {
-  const header = ['PORT', 'SERVICE', 'KEY', 'PROTOCOL', 'STATUS', 'PROFILES', 'GROUP', 'NOTES'];
-  const body = rows.map((r) => [r.port, r.service, r.key + (r.portName ? `.${r.portName}` : '') + replicasText(r), r.protocol ?? '-', r.status, r.profiles.join(',') || '-', r.group ?? '-', r.status === 'deprecated' && r.migration ? `deprecated: ${r.migration}` : (r.notes ?? '')]);
-  return formatColumns([header, ...body]);
+/**
+ * The plan for a terminal: SERVICE is the service's name, as in devnet status, and the line
+ * fits `width` columns (120 unless the terminal says otherwise): the description, last, is
+ * cut to fit. The notes are in --format markdown.
+ */
+export function toTable(rows: PlanRow[], width = 120): string {
+  const header = ['SERVICE', 'PORT', 'PROTOCOL', 'STATUS', 'GROUP', 'DESCRIPTION'];
+  const body = rows.map((r) => [
+    r.key + (r.portName ? `.${r.portName}` : '') + replicasText(r),
+    r.port,
+    r.protocol ?? '-',
+    r.status + (r.profiles.length ? ` (${r.profiles.join(',')})` : ''),
+    r.group ?? '-',
+    r.status === 'deprecated' && r.migration ? `deprecated: ${r.migration}` : r.service === r.key ? '' : r.service,
+  ]);
+  return fitWidth(formatColumns([header, ...body]), width);
+}
+
+/** Each line cut to `width` columns, with … where it was cut. */
+export function fitWidth(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l))
+    .join('\n');
 }
 
 /** ` ×5 (127.0.0.1-5)`: replicas sharing the row's port, on their addresses */

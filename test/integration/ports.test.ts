@@ -64,8 +64,16 @@ describe('devnet ports', () => {
   it('prints an aligned table by default', async () => {
     await using s = tmpStack(STACK);
     const r = await devnet(['ports', '--stack', s.file], { cwd: s.dir, env: s.env });
-    expect(r.stdout).toMatch(/^PORT\s+SERVICE\s+KEY\s+PROTOCOL\s+STATUS/);
-    expect(r.stdout).toMatch(/18090\s+Legacy API\s+old\s+-\s+deprecated.*deprecated: moved to 18080 \/v2/);
+    expect(r.stdout).toMatch(/^SERVICE\s+PORT\s+PROTOCOL\s+STATUS\s+GROUP\s+DESCRIPTION/);
+    expect(r.stdout).toMatch(/old\s+18090\s+-\s+deprecated\s+-\s+deprecated: moved to 18080 \/v2/);
+  });
+
+  it('fits the table in 120 columns, services by name as in status', async () => {
+    for (const stack of ['demo', 'runink', 'aitbc']) {
+      const r = await devnet(['ports', '--stack', stack]);
+      expect(Math.max(...r.stdout.split('\n').map((l) => l.length)), stack).toBeLessThanOrEqual(120);
+    }
+    expect((await devnet(['ports', '--stack', 'demo'])).stdout).toMatch(/^blockchain-node\s+8080\s/m);
   });
 });
 

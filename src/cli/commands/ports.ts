@@ -60,7 +60,7 @@ export async function ports(flags: Flags): Promise<number> {
       process.stdout.write((await import('../../plan/prometheus.js')).toPrometheus(stack));
       break;
     default:
-      process.stdout.write(toTable(rows));
+      process.stdout.write(toTable(rows, process.stdout.isTTY && process.stdout.columns ? Math.max(60, process.stdout.columns) : 120));
   }
   return ExitCode.ok;
 }
