@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, devnet, freePorts, tmpStack } from '../helpers.js';
+import { FIXTURES, ROOT, devnet, freePorts, tmpStack } from '../helpers.js';
 
 const seed = (name: string) => join(FIXTURES, 'seeds', name);
 
@@ -64,5 +64,13 @@ describe('ports --check on any layout', () => {
     const none = await devnet(['ports', '--stack', s.file, '--check', join(s.dir, 'NONE.md')], { cwd: s.dir, env: s.env });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/NONE\.md: no port table found/);
+  });
+});
+
+describe('ports --check against the wrong stack', () => {
+  it('says which stack matches the document better', async () => {
+    const r = await devnet(['ports', '--stack', 'runink', '--check', join(ROOT, 'test', 'fixtures', 'seeds', 'aitbc-port-plan.md')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hint: stack aitbc matches 10 of 10 rows: devnet ports --stack \S*aitbc\.yaml --check/);
   });
 });

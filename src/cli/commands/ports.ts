@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { ExitCode, UsageError } from '../../errors.js';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { shippedStacksDir } from '../../package-root.js';
 import { checkDocuments, describeFinding } from '../../plan/doc-check.js';
 import { docPortTables } from '../../plan/doc-tables.js';
 import { toMarkdown } from '../../plan/markdown.js';
@@ -15,7 +16,7 @@ interface Flags extends StackFlags {
 }
 
 /** ports --check FILE...: 0 when the documents agree with the stack, 1 on drift, 2 when a file has no port table. */
-function checkDocs(files: string[], stackName: string, rows: PlanRow[]): number {
+async function checkDocs(files: string[], stackName: string, stackFile: string, rows: PlanRow[]): Promise<number> {
   const docs = files.map((file) => {
     let text: string;
     try {
@@ -39,13 +40,50 @@ function checkDocs(files: string[], stackName: string, rows: PlanRow[]): number 
   }
   print(`${docs.map((d) => d.file).join(', ')}: ${r.findings.length} difference${r.findings.length === 1 ? '' : 's'} from stack ${stackName} (${summary}):`);
   for (const f of r.findings) print(`  ${describeFinding(f)}`);
+  // most rows unmatched: the document may describe another stack; say which fits better, if any
+  if (r.matched.length * 2 < r.rows) {
+    const better = await betterStack(docs, stackFile, r.matched.length);
+    process.stderr.write(
+      better
+        ? `hint: stack ${better.name} matches ${better.matched} of ${r.rows} rows: devnet ports --stack ${shownPath(better.file)} --check ${files.join(' ')}\n`
+        : `hint: only ${r.matched.length} of ${r.rows} rows match stack ${stackName}, and no other stack here or shipped with devnet matches more\n`,
+    );
+  }
   return ExitCode.failed;
+}
+
+/** The stack in ./stacks/, beside this one, or shipped with devnet whose plan matches the most rows, if it beats `than`. */
+async function betterStack(docs: Parameters<typeof checkDocuments>[0], stackFile: string, than: number): Promise<{ name: string; file: string; matched: number } | undefined> {
+  const { loadStack } = await import('../../stack/load.js');
+  const dirs = [join(process.cwd(), 'stacks'), dirname(stackFile), shippedStacksDir()];
+  const files = [...new Set(dirs.flatMap((d) => yamlFilesIn(d)))].filter((f) => f !== stackFile);
+  let best: { name: string; file: string; matched: number } | undefined;
+  for (const file of files) {
+    try {
+      const { stack } = await loadStack(file);
+      const matched = checkDocuments(docs, planRows(stack)).matched.length;
+      if (matched > (best?.matched ?? than)) best = { name: stack.name, file, matched };
+    } catch {
+      // not a stack, or not a valid one: not a candidate
+    }
+  }
+  return best;
+}
+
+function yamlFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
 }
 
 export async function ports(flags: Flags): Promise<number> {
   const { stack } = await openStack(flags);
   const rows = planRows(stack);
-  if (flags.check?.length) return checkDocs(flags.check, stack.name, rows);
+  if (flags.check?.length) return checkDocs(flags.check, stack.name, stack.file, rows);
   switch (flags.format) {
     case 'markdown':
       process.stdout.write(toMarkdown(rows));
