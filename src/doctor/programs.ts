@@ -1,5 +1,5 @@
 // Can each service start at all: its cwd exists and its program is found, as the spawn will look it up.
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Check } from '../ports/check.js';
 import { redact } from '../stack/env-files.js';
 import { launchSpec } from '../stack/launch-spec.js';
@@ -9,12 +9,18 @@ import { findProgram, isDir } from '../stack/which.js';
 
 export function programChecks(stack: Stack, services: readonly string[], processEnv: Record<string, string | undefined>): Check[] {
   const checks: Check[] = [];
-  if (!isDir(stack.root)) {
-    const how = stack.setup ? `; ${stack.setup}` : '; create it or fix root:';
+  const rootMissing = !isDir(stack.root);
+  if (rootMissing) {
+    const how = stack.setup ? `; ${stack.setup}` : '; create it, or fix root:';
     const withoutStandIn = services.filter((n) => stack.services[n]!.fallback === undefined);
-    // every service runs inside the root: one line says it all, unless each has a stand-in
-    if (withoutStandIn.length) return [{ id: 'stack.root', level: 'error', message: `stack root ${stack.root} does not exist${how}` }];
-    checks.push({ id: 'stack.root', level: 'ok', message: `stack root ${stack.root} does not exist, so every service runs its fallback${how}` });
+    // the services with a stand-in run anyway: the root is an error only for those without one
+    if (withoutStandIn.length)
+      checks.push({
+        id: 'stack.root',
+        level: 'error',
+        message: `stack root ${shown(stack.root)} does not exist${how}; ${withoutStandIn.join(', ')} ${withoutStandIn.length === 1 ? 'has' : 'have'} no fallback and cannot run without it`,
+      });
+    else checks.push({ id: 'stack.root', level: 'ok', message: `stack root ${shown(stack.root)} does not exist, so every service runs its fallback${how}` });
   }
   for (const name of services) {
     const spec = launchSpec(stack, name, { processEnv });
@@ -22,6 +28,18 @@ export function programChecks(stack: Stack, services: readonly string[], process
     const setup = s.setup ? `; to get it: ${s.setup}` : '';
     if (spec.fallbackFor) {
       checks.push({ id: 'service.fallback', level: 'ok', service: name, message: `service ${name}: ${spec.fallbackWhy}, so its fallback runs (${redact(spec.display, stack.secretValues)})` });
+      continue;
+    }
+    if (rootMissing) {
+      // what it needs besides the root: its program, and how to get it
+      const program = spec.shell ? firstShellProgram(spec.file) : spec.file;
+      const found = program && findProgram(program, process.cwd(), spec.env.PATH ?? '');
+      checks.push({
+        id: 'service.root',
+        level: 'error',
+        service: name,
+        message: `service ${name}: needs the stack root (no fallback)${program ? `; ${program} is ${found ? `installed (${shown(found)})` : 'not installed either'}` : ''}${found ? '' : setup}`,
+      });
       continue;
     }
     if (!isDir(spec.cwd)) {
@@ -50,7 +68,9 @@ export function programChecks(stack: Stack, services: readonly string[], process
   return checks;
 }
 
+/** A path as short as it is clear: relative when near here, absolute otherwise; never a/b/../c. */
 function shown(p: string): string {
-  const r = relative(process.cwd(), p);
-  return r && !r.startsWith('../..') ? r : p;
+  const abs = resolve(p);
+  const r = relative(process.cwd(), abs);
+  return r && !r.startsWith('../..') ? r : abs;
 }

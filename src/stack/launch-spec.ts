@@ -1,5 +1,5 @@
 // What exactly runs for a service: argv (or a shell line), cwd and env, all interpolated.
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join, posix, resolve } from 'node:path';
 import { MARKER } from '../platform/marker.js';
 import { splitCommand } from './argv.js';
 import { dict, own } from './own.js';
@@ -114,7 +114,9 @@ function commandOf(shell: boolean, cmd: string | string[], ctx: InterpolationCon
 }
 
 /** An argument as a person would type it, so the shown line can be pasted back into a shell. */
-export function displayWord(w: string): string {
+export function displayWord(word: string): string {
+  // ${stack.dir}/../demo/x shown as the path it is
+  const w = word.startsWith('/') && /\/\.\.?\//.test(word) ? posix.normalize(word) : word;
   if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(w)) return w;
   // double quotes read best when nothing inside would expand in them
   if (!/["$`\\!]/.test(w)) return `"${w}"`;

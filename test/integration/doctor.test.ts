@@ -157,3 +157,15 @@ describe('doctor on the shipped stacks', () => {
     expect(r.stdout).not.toContain('also claimed by stack');
   });
 });
+
+describe('doctor of a stack whose root is missing', () => {
+  it('names the services without a fallback and what each needs, keeping the per-service lines', async () => {
+    const r = await devnet(['doctor', '--stack', 'aitbc', '--profile', 'observability'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/stack root \/nonexistent\/aitbc does not exist; .*; prometheus, grafana have no fallback and cannot run without it/);
+    expect(r.stdout).toMatch(/service grafana: needs the stack root \(no fallback\); grafana-server is not installed either; to get it: install Grafana/);
+    expect(r.stdout).toMatch(/service blockchain-node: .* so its fallback runs \(node \S+\/demo\/services\/blockchain-node\.mjs/);
+    expect(r.stdout).not.toContain('/../');
+    expect(r.stdout).toMatch(/^devnet doctor: stack aitbc \(stacks\/aitbc\.yaml\)/);
+  });
+});

@@ -60,7 +60,7 @@ describe('stacks/aitbc.yaml', () => {
     const r = await devnet(['doctor', '--stack', 'aitbc'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
     expect(r.code, r.all).toBe(0);
     expect(r.stdout).toContain('stack root /nonexistent/aitbc does not exist, so every service runs its fallback; clone the AITBC repository there, or point AITBC_ROOT at your checkout');
-    expect(r.stdout).toMatch(/service blockchain-node: its directory \/nonexistent\/aitbc\/apps\/blockchain-node does not exist, so its fallback runs \(node \S+\/stacks\/\.\.\/demo\/services\/blockchain-node\.mjs/);
+    expect(r.stdout).toMatch(/service blockchain-node: its directory \/nonexistent\/aitbc\/apps\/blockchain-node does not exist, so its fallback runs \(node \S+\/demo\/services\/blockchain-node\.mjs/);
   });
 
   it('says what is missing when a selected service has no stand-in (observability)', async () => {

@@ -3,7 +3,7 @@ import { doctorExitCode, runDoctor } from '../../doctor/doctor.js';
 import type { Level } from '../../ports/check.js';
 import { colorEnabled, painter } from '../../report/style.js';
 import { selectServices } from '../../stack/select.js';
-import { openStack, print, printJson } from '../context.js';
+import { openStack, print, printJson, shownPath } from '../context.js';
 import type { StackFlags } from '../program.js';
 
 interface Flags extends StackFlags {
@@ -37,7 +37,7 @@ export async function doctor(flags: Flags): Promise<number> {
   }
   const paint = painter(colorEnabled());
   const mark: Record<Level, string> = { ok: paint('green', 'ok   '), warn: paint('yellow', 'warn '), error: paint('red', 'error') };
-  print(`devnet doctor: stack ${paths.stackId} (${stack.file})`);
+  print(`devnet doctor: stack ${paths.stackId} (${shownPath(stack.file)})`);
   for (const c of report.checks) print(`  ${mark[c.level]} ${c.message}`);
   const count = (l: Level, word: string) => {
     const n = report.checks.filter((c) => c.level === l).length;
