@@ -66,6 +66,11 @@ export class ServiceLog {
     return this.stream.write(text);
   }
 
+  /** A new run starts: its last lines are its own, not a mix with the runs before it. */
+  newRun(): void {
+    this.tail.length = 0;
+  }
+
   /** Calls fn once the file has caught up; the same fn asked for twice is called once. */
   onDrain(fn: () => void): void {
     this.waiting.add(fn);

@@ -131,4 +131,21 @@ services:
     expect(st.services[0]!.lastExit.stopped).toBe(true);
     expect((await devnet(['status', '--stack', s.file], o)).stdout).toMatch(/\((stop)\)/);
   });
+
+  it("shows a restart's last lines from the run that ended, not from the runs before it", async () => {
+    await using s = tmpStack(`name: lastlines
+services:
+  a:
+    command: ["${process.execPath}", "-e", "console.log('up'); setTimeout(() => { console.log('boom'); process.exit(1); }, 200)"]
+    ready: { log: up }
+    restart: on-failure
+    max_restarts: 2
+    backoff: 100ms
+`);
+    const r = await devnet(['up', '--stack', s.file], { cwd: s.dir, env: s.env, timeout: 30_000 });
+    expect(r.code).toBe(1);
+    const tails = [...r.stdout.matchAll(/last lines:\n((?: {9}.*\n?)+)/g)].map((m) => m[1]!.trim().split(/\s+/));
+    expect(tails.length).toBeGreaterThanOrEqual(2);
+    for (const t of tails) expect(t).toEqual(['up', 'boom']);
+  });
 });

@@ -157,6 +157,7 @@ export class ServiceRunner {
     this.arm();
     const spec = launchSpec(stack, this.name, { stackId: paths.stackId, runId });
     const log = this.logFile();
+    log.newRun();
     this.move('starting', { exitCode: undefined, signal: undefined, reason: undefined, readyAt: undefined });
     const abort = new AbortController();
     const signal = outer ? AbortSignal.any([abort.signal, outer]) : abort.signal;
