@@ -109,8 +109,36 @@ function commandOf(shell: boolean, cmd: string | string[], ctx: InterpolationCon
   }
   // split first, then interpolate each word: a value with spaces or quotes stays one argument
   const words = typeof cmd === 'string' ? splitCommand(cmd) : cmd;
-  const [file, ...args] = words.map((w) => interpolate(w, ctx));
-  return { file: file!, args, shell: false, display: [file!, ...args].map(displayWord).join(' '), values: {} };
+  // `sh -c SCRIPT` runs a shell all the same: its script gets values the way a shell: true
+  // line does (as variables the shell expands once), so a value from .env never runs as code
+  const script = shellScriptIndex(words);
+  const values: Record<string, string> = {};
+  const shown: string[] = [];
+  const [file, ...args] = words.map((w, i) => {
+    if (i !== script) return interpolate(w, ctx);
+    const sh = shellLine(w, ctx);
+    Object.assign(values, sh.env);
+    shown[i] = sh.display;
+    return sh.line;
+  });
+  const display = [file!, ...args].map((w, i) => (shown[i] !== undefined ? displayWord(shown[i]!) : displayWord(w))).join(' ');
+  return { file: file!, args, shell: false, display, values };
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
+
+/** The index of the script in `sh -c SCRIPT` (flags such as -ec, -lc, -x before it), else -1. */
+export function shellScriptIndex(words: readonly string[]): number {
+  const program = words[0]?.split('/').pop() ?? '';
+  if (!SHELLS.has(program)) return -1;
+  let i = program === 'busybox' ? 2 : 1;
+  if (program === 'busybox' && !SHELLS.has(words[1] ?? '')) return -1;
+  for (; i < words.length; i++) {
+    const w = words[i]!;
+    if (!w.startsWith('-')) return -1;
+    if (/^-[a-z]*c[a-z]*$/i.test(w) && w !== '--') return i + 1 < words.length ? i + 1 : -1;
+  }
+  return -1;
 }
 
 /** An argument as a person would type it, so the shown line can be pasted back into a shell. */

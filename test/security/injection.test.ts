@@ -83,4 +83,23 @@ services:
     await waitFor(() => log().includes('DP '), 5000, 'the last line in the log');
     for (const tag of ['DQ', 'SQ', 'BARE', 'BT', 'DP']) expect(log()).toContain(`${tag} ${value}`);
   });
+
+  it('are data in the script of sh -c and bash -ec too, without shell: true', async () => {
+    await using s = tmpStack(
+      `name: injectsh
+env_file: .env
+services:
+  x: { command: ["sh", "-c", "echo SH \${env.X}"], ready: { exit: true } }
+  y: { command: ["bash", "-ec", "echo BASH '\${env.X}'"], ready: { exit: true } }
+`,
+      { '.env': "X='$(touch pwned) `touch pwned2`'\n" },
+    );
+    const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    for (const f of ['pwned', 'pwned2']) expect(existsSync(join(s.dir, f)), f).toBe(false);
+    const log = (n: string) => readFileSync(join(s.stateDir, 'injectsh', 'logs', `${n}.log`), 'utf8');
+    await waitFor(() => log('x').includes('SH ') && log('y').includes('BASH '), 5000, 'both lines in the logs');
+    expect(log('x')).toContain('SH $(touch pwned) `touch pwned2`');
+    expect(log('y')).toContain('BASH $(touch pwned) `touch pwned2`');
+  });
 });
