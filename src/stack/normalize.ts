@@ -24,6 +24,8 @@ import {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Raw = Record<string, any>;
 
+export const MIN_BACKOFF_MS = 100;
+
 export function parseDuration(v: number | string | undefined, fallbackMs: number): number {
   if (v === undefined) return fallbackMs;
   if (typeof v === 'number') return v * 1000;
@@ -79,8 +81,9 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     restart: {
       policy: (raw.restart ?? 'no') as RestartPolicyName,
       maxRestarts: raw.max_restarts ?? 0,
-      backoffMs: parseDuration(raw.backoff, DEFAULT_BACKOFF_MS),
-      backoffMaxMs: parseDuration(raw.backoff_max, DEFAULT_BACKOFF_MAX_MS),
+      // a floor: backoff: 0 restarted a crashing service 53 times a second, a state write each
+      backoffMs: Math.max(MIN_BACKOFF_MS, parseDuration(raw.backoff, DEFAULT_BACKOFF_MS)),
+      backoffMaxMs: Math.max(MIN_BACKOFF_MS, parseDuration(raw.backoff_max, DEFAULT_BACKOFF_MAX_MS)),
     },
     watch: raw.watch ?? [],
     files: normalizeFiles(raw.files),

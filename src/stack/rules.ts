@@ -1,5 +1,6 @@
 // Cross-field rules on a normalized stack. Each rule pushes every problem it finds,
 // so the user sees them all at once; positions are added by load from the paths.
+import { nestedQuantifier } from './regex-safety.js';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Problem } from '../errors.js';
@@ -155,6 +156,8 @@ function checkReady(stack: Stack, err: Push) {
     if (r.kind === 'log') {
       try {
         new RegExp(r.target!);
+        const nested = nestedQuantifier(r.target!);
+        if (nested) err([...at, 'log'], `${nested} repeats a group that repeats inside: on an unlucky line it backtracks for ever and stalls devnet; write it without the inner repetition`);
       } catch (e) {
         err([...at, 'log'], (e as Error).message.replace(/^Invalid regular expression/, 'invalid regular expression'));
       }

@@ -4,8 +4,15 @@ import { arr, bool, int, obj, record, str, union, type Schema } from './schema-d
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 const port = (description: string): Schema => int({ min: 1, max: 65535, description });
+// at most about a day: a stop_timeout of 99999999999999999999 would make down wait for ever
 const duration = (description: string): Schema =>
-  union([int({ min: 0, description: 'seconds' }), str({ pattern: '^\\d+(\\.\\d+)?(ms|s|m)$', patternHint: 'a duration such as 500ms, 30s or 2m' })], { description });
+  union(
+    [
+      int({ min: 0, max: 86_400, description: 'seconds (at most 86400, a day)' }),
+      str({ pattern: '^(\\d{1,8}(\\.\\d+)?ms|\\d{1,5}(\\.\\d+)?s|\\d{1,4}(\\.\\d+)?m)$', patternHint: 'a duration of at most about a day, such as 500ms, 30s or 2m' }),
+    ],
+    { description },
+  );
 const portSpan = (description: string): Schema =>
   union([port('a single port'), str({ pattern: '^\\s*\\d+\\s*-\\s*\\d+\\s*$', patternHint: 'a port range such as 30000-32767' })], { description });
 const envMap = record(union([str(), int(), bool()]), { description: 'environment variables; values may use ${...} interpolation', keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
@@ -99,7 +106,7 @@ export const serviceSchema: Schema = obj({
   health: healthSchema,
   restart: str({ enum: ['no', 'on-failure', 'always', 'unless-stopped'], description: 'restart policy after the service was ready (default no)' }),
   max_restarts: int({ min: 0, description: 'restarts in a row before it is given up as failed (default 0: no limit)' }),
-  backoff: duration('delay before the first restart; doubles with each restart in a row (default 1s)'),
+  backoff: duration('delay before the first restart; doubles with each restart in a row (default 1s; at least 100ms)'),
   backoff_max: duration('longest delay between restarts (default 30s)'),
   image: str({ description: 'container image for devnet export compose|k8s (default: one for the program, with the stack root mounted)' }),
   files: filesSchema,

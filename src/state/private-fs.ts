@@ -3,11 +3,11 @@
 // `logs/api.log -> ~/.bashrc` must not be truncated, nor a planted state file believed.
 // Directories are made 0700 and files 0600 whatever the umask; a file is replaced by
 // writing a new one under an unguessable name and renaming it over the old.
-import { chmodSync, closeSync, fchmodSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fstatSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DevnetError } from '../errors.js';
 
-const { O_WRONLY, O_RDONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
+const { O_WRONLY, O_RDONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW, O_NONBLOCK } = constants;
 
 /** The state directory cannot be used safely: not ours, open to others, a link, or not writable. */
 export class StateDirError extends DevnetError {}
@@ -151,12 +151,14 @@ export function writePrivateFile(file: string, data: string): void {
 export function readPrivateFile(file: string): string | undefined {
   let fd: number;
   try {
-    fd = openSync(file, O_RDONLY | O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO planted in its place must not block the open (and devnet ls with it)
+    fd = openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw accessError(e, file, 'read');
   }
   try {
+    if (!fstatSync(fd).isFile()) throw new StateDirError(`${file} is not a regular file; devnet reads only regular files in its state directory`, { hint: `remove ${file}` });
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

@@ -26,6 +26,9 @@ describe('bad input of any size', () => {
     ['an empty command', () => ({ yaml: 'name: e\nservices:\n  a: { command: "" }\n' }), /devnet\.yaml:3:\d+: services\.a\.command: command is empty/],
     ['a NUL in an env value', () => ({ yaml: 'name: e\nservices:\n  a: { command: "true", env: { X: "a\\0b" } }\n' }), /services\.a\.env\.X: contains a NUL byte/],
     ['an unterminated quote', () => ({ yaml: 'name: e\nservices:\n  a: { command: "echo \\"abc" }\n' }), /devnet\.yaml:3:\d+: services\.a\.command: unterminated " quote/],
+    ['a stop_timeout of 10^20 seconds', () => ({ yaml: 'name: e\nservices:\n  a: { command: "true", stop_timeout: 99999999999999999999 }\n' }), /services\.a\.stop_timeout: expected an integer in 0-86400/],
+    ['a duration of a million seconds', () => ({ yaml: 'name: e\nservices:\n  a: { command: "true", ready: { log: x, timeout: 999999s } }\n' }), /services\.a\.ready\.timeout: expected a duration of at most about a day/],
+    ['a ready regex that backtracks for ever', () => ({ yaml: 'name: e\nservices:\n  a: { command: "true", ready: { log: "^(a+)+$" } }\n' }), /services\.a\.ready\.log: \(a\+\)\+ repeats a group that repeats inside/],
   ];
   for (const [what, make, message] of cases) {
     it(`refuses ${what} with exit 2 and one line, before anything starts`, async () => {
@@ -77,3 +80,28 @@ describe('output without bounds', () => {
     expect(pidsOfStack('slowterm')).toEqual([]);
   });
 });
+
+describe('hostile state and restart loops', () => {
+  it('devnet ls skips a FIFO planted in the run index instead of blocking on it', async () => {
+    await using s = tmpStack('name: fifo\nservices:\n  a: { command: "true" }\n');
+    const { mkdirSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    mkdirSync(join(s.stateDir, '.runs'), { recursive: true, mode: 0o700 });
+    execFileSync('mkfifo', [join(s.stateDir, '.runs', 'planted.json')]);
+    const r = await devnet(['ls'], { cwd: s.dir, env: s.env, timeout: 10_000 });
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain('no stack is up');
+  });
+
+  it('restarts a crashing service with backoff: 0 no faster than the floor of 100ms', async () => {
+    await using s = tmpStack(`name: floor\nservices:\n  a: { command: ["${process.execPath}", "-e", "console.log('up'); setTimeout(() => process.exit(1), 10)"], ready: { log: up }, restart: always, backoff: 0, backoff_max: 0 }\n`);
+    const o = { cwd: s.dir, env: s.env };
+    expect((await devnet(['up', '-d', '--stack', s.file], o)).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 2000));
+    const st = JSON.parse((await devnet(['status', '--json', '--stack', s.file], o)).stdout) as { services: { restarts: number }[] };
+    // each run lives ~60ms (node start-up and 10ms) plus a 100ms wait: at most ~13 in 2s; backoff 0 gave 100
+    expect(st.services[0]!.restarts).toBeLessThanOrEqual(16);
+    expect(st.services[0]!.restarts).toBeGreaterThan(2);
+  });
+});
+

@@ -21,6 +21,7 @@ import { stopService, type StopResult } from '../stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
 import { assertMove } from './transitions.js';
+import { MAX_MATCHED_LINE } from '../../stack/regex-safety.js';
 import { ADDRESS_IN_USE, connectionsGone, whoTookPorts } from '../../ports/port-taken.js';
 
 export type SpawnFn = (spec: LaunchSpec, onLine: LineSink) => Promise<Spawned | SpawnFailure>;
@@ -170,7 +171,8 @@ export class ServiceRunner {
       const line = redact(raw, stack.secretValues);
       const kept = log.write(stream, line);
       emit({ kind: 'service:log', service: this.name, stream, line });
-      if (regex?.test(line)) (wait ? wait.resolveExternally({ ok: true }) : (seenEarly = true));
+      // a bounded line: even a safe pattern costs in proportion to what it scans
+      if (regex?.test(line.length > MAX_MATCHED_LINE ? line.slice(0, MAX_MATCHED_LINE) : line)) (wait ? wait.resolveExternally({ ok: true }) : (seenEarly = true));
       if (!kept) log.onDrain(resume);
       return kept;
     });
