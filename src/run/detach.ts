@@ -3,6 +3,7 @@
 // It is forked first thing, so its Node start-up overlaps the CLI's loading of the stack;
 // the CLI then hands it the loaded stack.
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DevnetError, InterruptedError, deserializeError, type SerializedError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
@@ -23,6 +24,9 @@ export interface StartRequest {
   stateDir: string;
   stackId: string;
 }
+
+/** The detached supervisor died while it started the stack: what it had started is left to the CLI to stop. */
+export class SupervisorDiedError extends DevnetError {}
 
 export type SupervisorMessage = { type: 'event'; event: RunEvent } | { type: 'ready' } | { type: 'error'; error: SerializedError };
 
@@ -69,7 +73,12 @@ export class DetachedSupervisor {
           if (settled) return;
           // stopped (devnet down) before it had its own handlers: nothing was started
           if (sig === 'SIGTERM' || sig === 'SIGINT' || sig === 'SIGHUP') reject(new InterruptedError(`interrupted: stack was stopped before it was up (${sig})`));
-          else reject(new DevnetError(`the devnet supervisor exited before the stack was up (${sig ?? `code ${code}`})`, { hint: `see ${logFile}` }));
+          else
+            reject(
+              new SupervisorDiedError(`the devnet supervisor (pid ${child.pid}) exited before the stack was up (${sig ?? `code ${code}`})`, {
+                hint: existsSync(logFile) ? `see ${logFile}` : sig === 'SIGKILL' ? 'it was killed (SIGKILL) and left no log' : 'it left no log',
+              }),
+            );
         });
         child.on('error', reject);
         child.send({ type: 'start', ...request } satisfies StartRequest);

@@ -1,6 +1,6 @@
 // One run per stack, even when two ups race over a stale lock, when an earlier supervisor
 // was SIGKILLed, or when down comes while up is still starting.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/store.js';
@@ -100,4 +100,28 @@ describe('the stack lock', () => {
       }
     });
   }
+});
+
+describe('a supervisor killed while it starts the stack', () => {
+  it('leaves nothing running: up stops what it had started and says so, naming no log that does not exist', async () => {
+    const [p] = await freePorts(1);
+    await using s = tmpStack(`name: midstart
+services:
+  a: { command: ["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"], ready: { log: up } }
+  b: { command: "${node} ${fixture('http.mjs')} \${port} --delay 5000", port: ${p}, depends_on: [a], ready: { http: /health } }
+`);
+    try {
+      const up = devnetProcess(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+      const stateFile = join(s.stateDir, 'midstart', 'state.json');
+      await waitFor(() => existsSync(stateFile) && JSON.parse(readFileSync(stateFile, 'utf8')).services.b?.pid !== undefined, 10_000, 'b to be started');
+      process.kill(JSON.parse(readFileSync(stateFile, 'utf8')).supervisor.pid, 'SIGKILL');
+      const r = await up;
+      expect(r.exitCode).toBe(1);
+      expect(String(r.stderr)).toMatch(/exited before the stack was up \(SIGKILL\); stopped what it had started \((a, b|b, a)\)/);
+      expect(String(r.stderr)).toContain('it was killed (SIGKILL) and left no log');
+      expect(pidsOfStack('midstart')).toEqual([]);
+    } finally {
+      reapStack('midstart');
+    }
+  });
 });

@@ -103,6 +103,14 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
       await detached.start({ stack, services, remap: !!flags.remap, watch: !!flags.watch, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
     } catch (e) {
       releaseLock(paths.lockFile, lock!);
+      const { SupervisorDiedError } = await import('../../run/detach.js');
+      if (e instanceof SupervisorDiedError) {
+        // it may have started some services: nothing may run on without a supervisor
+        const { downStack } = await import('../../run/down.js');
+        const left = await downStack(paths, { emit: () => {} }).catch(() => undefined);
+        const stopped = left?.stopped.length ? `; stopped what it had started (${left.stopped.join(', ')})` : '';
+        throw new SupervisorDiedError(`${e.message}${stopped}`, { hint: e.hint });
+      }
       throw e;
     } finally {
       removeHandlers();
