@@ -24,6 +24,9 @@ export function formatProblem(p: Problem): string {
   return `${where}${path}${p.message}`;
 }
 
+/** A name the user typed, quoted for a one-line message: a newline or an escape in it shows as \\n, never raw. */
+export const quote = (name: string): string => JSON.stringify(name);
+
 export class DevnetError extends Error {
   readonly exitCode: ExitCode = ExitCode.failed;
   readonly hint: string | undefined;

@@ -1,4 +1,5 @@
 // Can each service start at all: its cwd exists and its program is found, as the spawn will look it up.
+import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Check } from '../ports/check.js';
 import { redact } from '../stack/env-files.js';
@@ -47,7 +48,7 @@ export function programChecks(stack: Stack, services: readonly string[], process
         id: 'service.cwd',
         level: 'error',
         service: name,
-        message: `service ${name}: working directory ${shown(spec.cwd)} does not exist; fix its cwd: (relative to the stack root ${shown(stack.root)})${setup}`,
+        message: `service ${name}: working directory ${shown(spec.cwd)} ${existsSync(spec.cwd) ? 'is a file, not a directory' : 'does not exist'}; fix its cwd: (relative to the stack root ${shown(stack.root)})${setup}`,
       });
       continue;
     }

@@ -3,7 +3,7 @@
 // single services on request, with the policies (restart, health, watch, followers) attached
 // to each runner. It coordinates; each behaviour lives in its own file.
 import { dict } from '../stack/own.js';
-import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, UsageError } from '../errors.js';
+import { DevnetError, InterruptedError, PreflightError, quote, ServiceFailedError, UsageError } from '../errors.js';
 import { portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, RunEvent } from '../report/events.js';
@@ -246,7 +246,7 @@ export class Supervisor {
     const all = Object.keys(this.o.stack.services);
     for (const n of names) {
       const s = this.o.stack.services[n];
-      if (!s) throw new UsageError(`stack ${this.o.paths.stackId} has no service "${n}" (as loaded at up); it has ${all.join(', ')}`, { hint: 'a service added to the stack file since needs devnet down and up' });
+      if (!s) throw new UsageError(`stack ${this.o.paths.stackId} has no service ${quote(n)} (as loaded at up); it has ${all.join(', ')}`, { hint: 'a service added to the stack file since needs devnet down and up' });
       if (!isLaunchable(s)) throw new UsageError(`service ${n} is not launched (status: ${s.status}${s.command === undefined ? ', no command' : ''})`);
     }
     return names;

@@ -3,6 +3,7 @@
 // ${services.S.host} ${env.VAR} ${env.VAR:-default} ${stack.dir}; for replicas ${replica}
 // ${replicas} ${peers} ${peers.PORT} ${services.S.peers} ${services.S.peers.PORT}; and
 // ${files.NAME}. `$${` is a literal `${`.
+import { quote } from '../errors.js';
 import { own } from './own.js';
 import { didYouMean } from './schema-dsl.js';
 
@@ -86,7 +87,7 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
   if (head === 'services' && rest.length >= 2) {
     const [svc, field, ...more] = rest;
     const target = own(ctx.services, svc!);
-    if (!target) throw new InterpolationError(ref, `\${${ref}}: unknown service "${svc}"${didYouMean(svc!, Object.keys(ctx.services))}`);
+    if (!target) throw new InterpolationError(ref, `\${${ref}}: unknown service ${quote(svc!)}${didYouMean(svc!, Object.keys(ctx.services))}`);
     if (field === 'peers' && more.length <= 1) return peerList(target.replicas ?? [target], more[0], ref);
     if (target.replicas && (field === 'host' || field === 'port' || field === 'ports'))
       throw new InterpolationError(ref, `\${${ref}}: service "${svc}" has ${target.replicas.length} replicas; name one (\${services.${svc}-1.${[field, ...more].join('.')}}) or list them all (\${services.${svc}.peers})`);

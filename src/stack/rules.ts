@@ -1,5 +1,6 @@
 // Cross-field rules on a normalized stack. Each rule pushes every problem it finds,
 // so the user sees them all at once; positions are added by load from the paths.
+import { quote } from '../errors.js';
 import { nestedQuantifier } from './regex-safety.js';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -74,7 +75,7 @@ function checkDependencies(stack: Stack, err: Push) {
   for (const s of Object.values(stack.services)) {
     Object.keys(s.dependsOn).forEach((dep, i) => {
       const target = own(stack.services, dep);
-      if (!target) err(svcPath(s.name, 'depends_on', i), `unknown service "${dep}"${didYouMean(dep, names)}`);
+      if (!target) err(svcPath(s.name, 'depends_on', i), `unknown service ${quote(dep)}${didYouMean(dep, names)}`);
       else if (target.status === 'planned') err(svcPath(s.name, 'depends_on', i), `depends on "${dep}", which is planned and never launched`);
       else if (s.dependsOn[dep] === 'completed' && target.ready.kind !== 'exit')
         err(svcPath(s.name, 'depends_on', dep), `condition completed waits for "${dep}" to exit 0, but it is not a one-shot task; give it ready: { exit: true }, or use condition ready`);

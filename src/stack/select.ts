@@ -1,6 +1,6 @@
 // Which services a command acts on: profiles as docker compose has them (no profile:
 // always; a profile: only when asked), --only with its dependencies. Pure.
-import { UsageError } from '../errors.js';
+import { quote, UsageError } from '../errors.js';
 import { withDependencies } from './graph.js';
 import { isLaunchable, type Stack } from './model.js';
 import { dict, own } from './own.js';
@@ -24,7 +24,7 @@ export function selectServices(stack: Stack, { only: asked, profiles = [] }: Sel
     only = expandNames(stack.services, only);
     for (const o of only) {
       const s = own(stack.services, o);
-      if (!s) throw new UsageError(`--only: unknown service "${o}"${didYouMean(o, Object.keys(stack.services))}`);
+      if (!s) throw new UsageError(`--only: unknown service ${quote(o)}${didYouMean(o, Object.keys(stack.services))}`);
       if (!isLaunchable(s)) throw new UsageError(`--only: service "${o}" is planned and never launched`);
     }
     roots = [...only];

@@ -148,4 +148,14 @@ services:
     expect(tails.length).toBeGreaterThanOrEqual(2);
     for (const t of tails) expect(t).toEqual(['up', 'boom']);
   });
+
+  it('quotes a name with a newline in one line, and calls a cwd that is a file a file', async () => {
+    await using s = tmpStack(`name: odd\nservices:\n  a: { command: ${sleeper}, cwd: afile }\n`, { afile: 'x' });
+    const r = await devnet(['logs', 'a\nb', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toContain('has no service "a\\nb"');
+    const doc = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(doc.stdout).toMatch(/working directory afile is a file, not a directory/);
+  });
 });
+

@@ -1,4 +1,4 @@
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode, quote, UsageError } from '../../errors.js';
 import { prefixer } from '../../report/prefix.js';
 import { colorEnabled, painter } from '../../report/style.js';
 import { LogCursor, mergeByTime } from '../../run/log-reader.js';
@@ -30,7 +30,7 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   announce(ctx, true);
   const known = ctx.services;
   for (const s of services)
-    if (!known.includes(s)) throw new UsageError(`stack ${paths.stackId} has no service "${s}"${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
+    if (!known.includes(s)) throw new UsageError(`stack ${paths.stackId} has no service ${quote(s)}${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
   const up = stackStatus(paths, ctx.stackName).up;
   const elsewhere = up ? undefined : upElsewhere(paths, ctx.stackFile);
   if (elsewhere) process.stderr.write(`note: stack ${paths.stackId} is not up; these lines are from its last run. ${elsewhere}\n`);

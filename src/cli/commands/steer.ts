@@ -1,7 +1,7 @@
 // devnet start | stop | restart SERVICE...: requests to the running stack's supervisor over
 // its control socket. The stack is known from its run (openForRun), so a broken or edited
 // stack file does not stand in the way; the supervisor acts on the stack as loaded at up.
-import { ExitCode, NoSupervisorError, UnresponsiveSupervisorError, UsageError, serializeError } from '../../errors.js';
+import { ExitCode, NoSupervisorError, quote, serializeError, UnresponsiveSupervisorError, UsageError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import type { ControlOp } from '../../run/control/protocol.js';
@@ -29,7 +29,7 @@ export async function steer(op: 'start' | 'stop' | 'restart', services: string[]
     const recorded = Object.keys(readStateQuiet(ctx.paths)?.services ?? {});
     const known = [...new Set([...ctx.services, ...recorded])];
     // a replicated service (finance-raft) stands for its replicas (finance-raft-1, ...)
-    for (const s of services) if (!known.includes(s) && !known.includes(`${s}-1`)) throw new UsageError(`stack ${ctx.paths.stackId} has no service "${s}"${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
+    for (const s of services) if (!known.includes(s) && !known.includes(`${s}-1`)) throw new UsageError(`stack ${ctx.paths.stackId} has no service ${quote(s)}${didYouMean(s, known)}`, { hint: `its services: ${known.join(', ')}` });
     return await requestOnRunning(ctx.paths, op, services, flags);
   } catch (e) {
     if (flags.json) printJson({ ok: false, error: errorJson(e) });
