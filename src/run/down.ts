@@ -24,6 +24,8 @@ export interface HeldPort {
   port: number;
   owner?: Owner;
   message: string;
+  /** held by a process of this run (escaped its group): down failed; else a stray that took the port since */
+  ours: boolean;
 }
 
 export interface DownResult {
@@ -106,13 +108,13 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
   }
   // a run with survivors stays listed: it is not over, and down may be run again
   if (!survivors.length) forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
-  return { wasUp: anyAlive, stopped: [...stopped], held: await portsStillHeld(recs), survivors };
+  return { wasUp: anyAlive, stopped: [...stopped], held: await portsStillHeld(recs, state.runId), survivors };
 }
 
 /** A bind on each port (where the record says which address) proves it free at once; the tables are read only otherwise. */
-async function portsStillHeld(recs: ServiceRecord[]): Promise<HeldPort[]> {
+async function portsStillHeld(recs: ServiceRecord[], runId: string): Promise<HeldPort[]> {
   if (recs.every((r) => r.host !== undefined) && (await allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports }))))) return [];
-  return heldPorts(recs);
+  return heldPorts(recs, runId);
 }
 
 /**
@@ -172,7 +174,7 @@ function tryKill(pid: number, sig: NodeJS.Signals): void {
 }
 
 /** Ports of the stopped services that something still listens on. */
-export function heldPorts(recs: { name: string; ports: Record<string, number>; host?: string }[]): HeldPort[] {
+export function heldPorts(recs: { name: string; ports: Record<string, number>; host?: string }[], runId?: string): HeldPort[] {
   const table = readSocketTable();
   // per address where the record says which (replicas share ports on their own addresses)
   const on = (port: number, host?: string) => table.on(port).filter((l) => host === undefined || conflicts(l, host));
@@ -181,6 +183,10 @@ export function heldPorts(recs: { name: string; ports: Record<string, number>; h
   const ownerOf = ownerLookup(wanted.flatMap((w) => w.ls));
   return wanted.map((w) => {
     const owner = ownerOf(w.ls);
-    return { service: w.service, port: w.port, owner, message: `port ${w.port} (${w.service}) is still held by ${describeOwner(owner)}: it escaped its process group; stop it by hand (kill ${owner?.pid ?? 'PID'})` };
+    // ours only when it carries this run's marker (or nobody can tell whose it is)
+    const ours = !owner || (owner.devnet !== undefined && (runId === undefined || owner.devnet.run === runId));
+    return ours
+      ? { service: w.service, port: w.port, owner, ours, message: `port ${w.port} (${w.service}) is still held by ${describeOwner(owner)}: it escaped its process group; stop it by hand (kill ${owner?.pid ?? 'PID'})` }
+      : { service: w.service, port: w.port, owner, ours, message: `port ${w.port} (${w.service}) is held by ${describeOwner(owner)}, which is not this stack's: it took the port after ${w.service} let it go` };
   });
 }

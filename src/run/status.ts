@@ -1,7 +1,11 @@
 // devnet status: the state file checked against the living processes.
 import { dict } from '../stack/own.js';
 import type { StatePaths } from '../state/paths.js';
-import { withPlatform } from '../platform/index.js';
+import { platform, withPlatform } from '../platform/index.js';
+import { ownerLookup } from '../ports/owners.js';
+import { readSocketTable } from '../ports/socket-table.js';
+import { conflicts } from '../stack/address-conflict.js';
+import { processTree, scanProcesses } from '../state/proc-scan.js';
 import { statSync } from 'node:fs';
 import { isSameProcess, readStat } from '../state/proc.js';
 import { isActive, isRecordAlive, readState, type LastExit, type ServiceState, type StackState } from '../state/store.js';
@@ -23,6 +27,8 @@ export interface ServiceStatus {
   degradedBy?: string[];
   /** the replicated service it is a replica of */
   replicaOf?: string;
+  /** ready, but a port of it is not its own now: nothing listens there, or another process does */
+  portLost?: string;
 }
 
 /** The devnet process that supervises the run: alive, frozen (SIGSTOP, Ctrl-Z) or gone. */
@@ -97,12 +103,48 @@ function statusOf(state: StackState, paths: StatePaths): StackStatus {
       ...(r.replicaOf ? { replicaOf: r.replicaOf } : {}),
     };
   });
+  markLostPorts(list, services);
   const degraded = degradedBy(dict(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn, replicaOf: services[s.name]!.replicaOf }])));
   for (const s of list) s.degradedBy = degraded[s.name];
   const supervisor = supervisorOf(state, paths);
   const running = list.some((s) => s.pid !== undefined);
   // a live supervisor with every service stopped on request is still up: start brings them back
   return { stack: state.stackId, up: supervisor.state !== 'gone' || running, supervisor, unsupervised: supervisor.state === 'gone' && running, startedAt: state.startedAt, services: list };
+}
+
+/**
+ * A ready service's ports are its own: checked against the listener table (one read), and
+ * the holder against the service's process tree (one scan) only when something listens. A
+ * service that closed its port, or whose port a stray took, is not simply ready.
+ */
+function markLostPorts(list: ServiceStatus[], records: StackState['services']): void {
+  const ready = list.filter((s) => s.pid !== undefined && (s.state === 'ready' || s.state === 'unhealthy') && Object.keys(s.ports).length);
+  if (!ready.length) return;
+  let table;
+  try {
+    table = readSocketTable();
+  } catch {
+    return; // the tables cannot be read: status says what the record says
+  }
+  let procs: ReturnType<typeof scanProcesses> | undefined;
+  for (const s of ready) {
+    const r = records[s.name]!;
+    for (const port of Object.values(s.ports)) {
+      const ls = table.on(port).filter((l) => r.host === undefined || conflicts(l, r.host));
+      if (!ls.length) {
+        s.portLost = `port ${port} is not listening`;
+        break;
+      }
+      if (r.ownsPorts === false) continue;
+      procs ??= scanProcesses();
+      const tree = processTree(r.pid!, r.pgid ?? r.pid!, procs).map((p) => p.pid);
+      if (!platform().heldBy(ls, tree)) {
+        const owner = ownerLookup(ls)(ls);
+        s.portLost = `port ${port} is held by ${owner ? `pid ${owner.pid} (${owner.command.slice(0, 60)})` : 'another process'}, not by the service`;
+        break;
+      }
+    }
+  }
 }
 
 /** The line status, ls and doctor give a run whose supervisor is not there to supervise it. */
@@ -138,6 +180,7 @@ export function statusJson(st: StackStatus) {
       lastExit: s.lastExit ?? null,
       ...(s.reason ? { reason: s.reason } : {}),
       ...(s.degradedBy ? { degradedBy: s.degradedBy } : {}),
+      ...(s.portLost ? { portLost: s.portLost } : {}),
     })),
   };
 }

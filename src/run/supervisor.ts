@@ -131,6 +131,7 @@ export class Supervisor {
       dependsOn: Object.keys(s.dependsOn),
       url: urlOf(stack, name),
       ...(s.replica ? { replicaOf: s.replica.of } : {}),
+      ...(s.ready.owned === false ? { ownsPorts: false } : {}),
     };
     this.state.services[name] = rec;
     const runner = new ServiceRunner(rec, { stack, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });

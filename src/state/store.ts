@@ -50,6 +50,8 @@ export interface ServiceRecord {
   dependsOn: string[];
   /** the replicated service this is a replica of */
   replicaOf?: string;
+  /** false: its ports are held by another process by design (docker-proxy; ready.owned: false) */
+  ownsPorts?: boolean;
   /** restarts by policy, health or watch since up (a devnet restart does not count) */
   restarts?: number;
   lastExit?: LastExit;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, devnet, freePorts, holdPort, tmpStack } from '../helpers.js';
+import { ROOT, devnet, freePorts, holdPort, tmpStack, waitFor } from '../helpers.js';
 
 const node = process.execPath;
 const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
@@ -156,6 +156,26 @@ services:
     expect(r.stderr.split('\n')[0]).toContain('has no service "a\\nb"');
     const doc = await devnet(['doctor', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(doc.stdout).toMatch(/working directory afile is a file, not a directory/);
+  });
+
+  it('shows a ready service whose port a stray took since, and down does not blame the stray as its own', async () => {
+    const [p] = await freePorts(1);
+    // it listens, then closes its port after a moment and idles on
+    const closer = `["${process.execPath}", "-e", "const s = require('net').createServer().listen(${p}, '127.0.0.1', () => console.log('up')); setTimeout(() => s.close(), 300); setInterval(() => {}, 1000)"]`;
+    await using s = tmpStack(`name: stray\nservices:\n  a: { command: ${closer}, port: ${p}, ready: { log: up } }\n`);
+    const o = { cwd: s.dir, env: s.env };
+    expect((await devnet(['up', '-d', '--stack', s.file], o)).code).toBe(0);
+    await waitFor(async () => /port \d+ is not listening/.test((await devnet(['status', '--stack', s.file], o)).stdout), 5000, 'the lost port');
+    await using held = await holdPort(p!);
+    const st = await devnet(['status', '--stack', s.file], o);
+    expect(st.stdout).toMatch(/a\s+ready, port lost/);
+    expect(st.stdout).toContain(`a: port ${p} is held by pid ${process.pid}`);
+    const down = await devnet(['down', '--stack', s.file], o);
+    expect(down.code, down.all).toBe(0);
+    expect(down.stderr).toContain(`is held by pid ${process.pid}`);
+    expect(down.stderr).toContain('which is not this stack');
+    expect(down.stderr).not.toContain('escaped');
+    void held;
   });
 });
 

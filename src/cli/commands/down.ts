@@ -29,12 +29,14 @@ export async function down(flags: Flags): Promise<number> {
     const elsewhere = upElsewhere(paths, ctx.stackFile);
     if (elsewhere) print(elsewhere);
   }
-  const problems = [...result.survivors.map((s) => `service ${s.service}: pid ${s.pid} survived SIGKILL`), ...result.held.map((h) => h.message)];
+  const problems = [...result.survivors.map((s) => `service ${s.service}: pid ${s.pid} survived SIGKILL`), ...result.held.filter((h) => h.ours).map((h) => h.message)];
+  // a stray that took a port since is not devnet's to stop: said, not failed
+  if (!flags.json) for (const h of result.held.filter((x) => !x.ours)) process.stderr.write(`warning: ${h.message}\n`);
   if (problems.length) {
     if (flags.json) return ExitCode.failed;
     throw new StopError(problems.join('\n'));
   }
-  if (!flags.json && result.wasUp) print(`stack ${paths.stackId} is down; all ports free`);
+  if (!flags.json && result.wasUp) print(`stack ${paths.stackId} is down; ${result.held.length ? 'its processes are gone, but a port is held by another process (above)' : 'all ports free'}`);
   const v = result.volumes;
   if (v && !flags.json) {
     for (const d of v.deleted) print(`deleted ${shownPath(d)}`);

@@ -40,6 +40,7 @@ export async function status(flags: Flags): Promise<number> {
   print(formatColumns([['SERVICE', 'STATE', 'PID', 'PORTS', 'URL', 'UPTIME', 'RESTARTS', 'LAST EXIT'], ...rows]).trimEnd());
   const notes = st.services.filter((s) => s.reason && (s.state === 'failed' || s.state === 'unhealthy' || s.state === 'restarting'));
   for (const s of notes) print(`${s.name}: ${s.reason}`);
+  for (const s of st.services) if (s.portLost) print(`${s.name}: ${s.portLost}`);
   const problem = supervisorProblem(st);
   if (problem) {
     process.stderr.write(`warning: ${problem.message}\nhint: ${problem.hint}\n`);
@@ -51,7 +52,7 @@ function stateText(s: ServiceStatus, unsupervised: boolean, groups: Map<string, 
   const exit = s.state === 'exited' && s.exitCode != null ? ` (${s.exitCode})` : '';
   // unhealthy (no quorum): the service's own word for it, when it gave a short one
   const why = s.state === 'unhealthy' ? (/\(([^()]{1,30})\)$/.exec(s.reason ?? '')?.[1] ?? '') : '';
-  const alone = unsupervised && s.pid !== undefined ? ', unsupervised' : '';
+  const alone = (unsupervised && s.pid !== undefined ? ', unsupervised' : '') + (s.portLost ? ', port lost' : '');
   return `${s.state}${exit}${why ? ` (${why})` : ''}${alone}${s.degradedBy ? `, degraded (${shortList(s.degradedBy, groups)} down)` : ''}`;
 }
 
