@@ -12,7 +12,7 @@ import { clearStaleLock, holderAlive, readLock } from '../state/lock.js';
 import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
-import { isSameProcess, readStat, type ProcessIdentity } from '../state/proc.js';
+import { identityOf, isSameProcess, readStat, type ProcessIdentity } from '../state/proc.js';
 import { waitGone } from '../state/wait-gone.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
@@ -174,17 +174,20 @@ function tryKill(pid: number, sig: NodeJS.Signals): void {
 }
 
 /** Ports of the stopped services that something still listens on. */
-export function heldPorts(recs: { name: string; ports: Record<string, number>; host?: string }[], runId?: string): HeldPort[] {
+export function heldPorts(recs: { name: string; ports: Record<string, number>; host?: string; startTime?: number }[], runId?: string): HeldPort[] {
   const table = readSocketTable();
   // per address where the record says which (replicas share ports on their own addresses)
   const on = (port: number, host?: string) => table.on(port).filter((l) => host === undefined || conflicts(l, host));
-  const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, port, ls: on(port, r.host) }))).filter((w) => w.ls.length);
+  const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, startTime: r.startTime, port, ls: on(port, r.host) }))).filter((w) => w.ls.length);
   if (!wanted.length) return [];
   const ownerOf = ownerLookup(wanted.flatMap((w) => w.ls));
   return wanted.map((w) => {
     const owner = ownerOf(w.ls);
-    // ours only when it carries this run's marker (or nobody can tell whose it is)
-    const ours = !owner || (owner.devnet !== undefined && (runId === undefined || owner.devnet.run === runId));
+    // ours: it carries this run's marker, or none and started after the service did (an
+    // escapee that cleared its environment); a process older than the service, or another
+    // stack's, took the port after the service let it go
+    const started = owner && identityOf(owner.pid)?.startTime;
+    const ours = !owner || (owner.devnet ? runId === undefined || owner.devnet.run === runId : started === undefined || w.startTime === undefined || started >= w.startTime);
     return ours
       ? { service: w.service, port: w.port, owner, ours, message: `port ${w.port} (${w.service}) is still held by ${describeOwner(owner)}: it escaped its process group; stop it by hand (kill ${owner?.pid ?? 'PID'})` }
       : { service: w.service, port: w.port, owner, ours, message: `port ${w.port} (${w.service}) is held by ${describeOwner(owner)}, which is not this stack's: it took the port after ${w.service} let it go` };

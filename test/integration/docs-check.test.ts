@@ -74,3 +74,15 @@ describe('ports --check against the wrong stack', () => {
     expect(r.stderr).toMatch(/hint: stack aitbc matches 10 of 10 rows: devnet ports --stack \S*aitbc\.yaml --check/);
   });
 });
+
+describe('ports --check on a large document', () => {
+  it('reads 20,000 rows and reports a port given twice, matching by index rather than every pair', async () => {
+    await using s = tmpStack('name: big\nservices:\n  svc-7: { command: "true", port: 20007 }\n', {
+      'BIG.md': `| Service | Port |\n|---|---|\n${Array.from({ length: 20_000 }, (_, i) => `| svc-${i} | ${20_000 + i} |`).join('\n')}\n| other | 20005 |\n`,
+    });
+    const r = await devnet(['ports', '--stack', s.file, '--check', join(s.dir, 'BIG.md')], { cwd: s.dir, env: s.env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('1 of 20001 document rows matched to stack big (1 by description)');
+    expect(r.stdout).toMatch(/BIG\.md:8: port 20005 is given to both "svc-5" \(line 8\) and "other" \(line 20003\)/);
+  });
+});

@@ -336,7 +336,7 @@ services:
     await using s = tmpStack(`name: json\nservices:\n  a: { command: ${http('${port}')}, port: ${p}, ready: { http: /health } }\n`);
     const up = await devnet(['up', '-d', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(up.code, up.all).toBe(0);
-    expect(JSON.parse(up.stdout)).toMatchObject({ stack: 'json', services: [{ name: 'a', state: 'ready', ports: { default: p }, url: `http://127.0.0.1:${p}/` }] });
+    expect(JSON.parse(up.stdout)).toMatchObject({ stack: 'json', services: [{ name: 'a', state: 'ready', ports: { default: p }, url: `http://127.0.0.1:${p}/health` }] });
     const down = await devnet(['down', '--json', '--stack', s.file], { cwd: s.dir, env: s.env });
     expect(down.code).toBe(0);
     expect(JSON.parse(down.stdout)).toEqual({ stack: 'json', wasUp: true, stopped: ['a'], held: [], survivors: [] });

@@ -37,8 +37,9 @@ services:
     const st = JSON.parse((await devnet(['status', '--json', '--stack', s.file], o)).stdout) as { services: { pid: number; state: string }[] };
     const pid = st.services[0]!.pid;
     (await import('node:fs')).writeFileSync(join(s.dir, 'pid'), String(pid));
-    // the health probes leave children too; each is swept after its probe exits
-    await waitFor(() => probeLeftovers().length === 0, 5000, 'the probe leftovers to be killed');
+    // the health probes leave children too, a new one each 200ms; each is swept soon after its probe exits
+    const seen = probeLeftovers();
+    await waitFor(() => seen.every((p) => !probeLeftovers().includes(p)), 5000, 'the probe leftovers to be killed');
     process.kill(pid, 'SIGSTOP');
     try {
       await waitFor(async () => {

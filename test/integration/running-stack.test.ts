@@ -109,7 +109,7 @@ describe('a running stack', () => {
 services:
   db: { command: ${http(db!)}, port: ${db}, ready: { http: /health }, restart: on-failure, backoff: 100ms }
   api: { command: ${http(api!)}, port: ${api}, depends_on: { db: { condition: ready, restart: true } }, ready: { http: /health } }
-  loop: { command: ${crasher}, ready: { log: up }, restart: always, max_restarts: 3, backoff: 50ms, backoff_max: 200ms }
+  loop: { command: ${crasher}, ready: { log: up }, restart: always, max_restarts: 3, backoff: 100ms, backoff_max: 400ms }
   other: { command: ${http(loop!)}, port: ${loop}, depends_on: [loop] }
 `,
     );
@@ -134,7 +134,7 @@ services:
     const plain = await run('status');
     expect(plain.stdout).toMatch(/other +ready, degraded \(loop down\)/);
     const logs = await run('logs', 'loop');
-    expect(logs.stdout).toMatch(/--- restart 1 in 50ms \(always\): exited with code 1 ---/);
+    expect(logs.stdout).toMatch(/--- restart 1 in 100ms \(always\): exited with code 1 ---/);
     expect(logs.stdout).toMatch(/gave up after 3 restarts/);
     const down = await run('down');
     expect(down.code, down.all).toBe(0);

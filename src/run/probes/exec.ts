@@ -10,7 +10,7 @@ import { identityOf } from '../../state/proc.js';
 import type { ProbeResult, ProbeTarget } from './types.js';
 
 const KEEP = 400;
-/** After the probe's exit, how long its pipes may stay open before its leftovers are looked for. */
+/** After the probe's exit, how long before its leftovers are looked for (a double fork takes a moment). */
 const LEFTOVER_MS = 50;
 let probes = 0;
 
@@ -53,10 +53,13 @@ export function execProbe(t: ProbeTarget, signal: AbortSignal): Promise<ProbeRes
       } catch {
         // nothing left
       }
+      // what left the group (setsid) is found by the probe's marker: looked for even when the
+      // pipes closed, since a leftover may have let go of them (> /dev/null) and run on
       setTimeout(() => {
-        if (closed) return;
-        child.stdout!.destroy();
-        child.stderr!.destroy();
+        if (!closed) {
+          child.stdout!.destroy();
+          child.stderr!.destroy();
+        }
         sweepLeftovers(id, startTime);
       }, LEFTOVER_MS).unref();
       // the output read so far is what it said (a leftover may hold the pipe: do not wait for it)
