@@ -5,6 +5,14 @@ export function colorEnabled(stream: { isTTY?: boolean } = process.stdout, env =
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
+/**
+ * The live task list needs a terminal it can redraw in: one that says how wide it is. A pty
+ * of 0 columns (some CI runners, a detached screen) got one character a line: plain lines there.
+ */
+export function liveViewFits(stream: { isTTY?: boolean; columns?: number } = process.stdout): boolean {
+  return !!stream.isTTY && (stream.columns ?? 0) >= 20;
+}
+
 const CODES = { red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], magenta: [35, 39], cyan: [36, 39], gray: [90, 39], bold: [1, 22], dim: [2, 22] } as const;
 export type StyleName = keyof typeof CODES;
 export type Paint = (style: StyleName, text: string) => string;

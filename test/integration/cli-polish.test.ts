@@ -1,8 +1,9 @@
 // Small promises of the CLI, each found by trying it as a new user would.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, devnet, freePorts, holdPort, tmpStack, waitFor } from '../helpers.js';
+import { ROOT, devnet, freePorts, holdPort, pidsOfStack, tmpStack, waitFor } from '../helpers.js';
 
 const node = process.execPath;
 const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
@@ -176,6 +177,33 @@ services:
     expect(down.stderr).toContain('which is not this stack');
     expect(down.stderr).not.toContain('escaped');
     void held;
+  });
+
+  const python = spawnSync('python3', ['-c', '0']).status === 0;
+  const inPty = (cols: number, wait: string, args: string[], env: Record<string, string>) =>
+    JSON.parse(
+      execFileSync('python3', [join(ROOT, 'test', 'fixtures', 'services', 'pty-run.py'), String(cols), wait, '15', '--', process.execPath, join(ROOT, 'bin', 'devnet.cjs'), ...args], {
+        env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', DEVNET_STACK: '', ...env },
+        encoding: 'utf8',
+        timeout: 40_000,
+      }),
+    ) as { signal: number | null; code: number | null; output: string };
+
+  it('stops the stack when its terminal closes under a foreground up, and ends by the hangup, not an abort', async (t) => {
+    if (!python) return t.skip();
+    await using s = tmpStack(`name: hangup\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const r = inPty(100, 'a ', ['up', '--stack', s.file], s.env);
+    expect(r.signal, r.output).toBe(1); // SIGHUP, not SIGABRT (6)
+    await waitFor(() => pidsOfStack('hangup').length === 0, 10_000, 'the stack to be stopped');
+  });
+
+  it('prints plain lines on a terminal of 0 columns, not one character a line', async (t) => {
+    if (!python) return t.skip();
+    await using s = tmpStack(`name: narrow\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
+    const r = inPty(0, 'SERVICE', ['up', '-d', '--stack', s.file], s.env);
+    const text = r.output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(text).toMatch(/ready\s+a in \d/);
+    expect(Math.max(...text.split(/\r?\n/).map((l) => l.length))).toBeGreaterThan(10);
   });
 });
 

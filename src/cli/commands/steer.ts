@@ -3,7 +3,7 @@
 // stack file does not stand in the way; the supervisor acts on the stack as loaded at up.
 import { ExitCode, NoSupervisorError, quote, serializeError, UnresponsiveSupervisorError, UsageError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
-import { colorEnabled } from '../../report/style.js';
+import { colorEnabled, liveViewFits } from '../../report/style.js';
 import type { ControlOp } from '../../run/control/protocol.js';
 import { stackStatus, statusJson } from '../../run/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
@@ -63,7 +63,7 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
     });
   const color = colorEnabled();
   // stop reports as down does, a line per service; start and restart as up does
-  const kind = flags.json ? 'silent' : op !== 'stop' && color && process.stdout.isTTY ? 'listr' : 'plain';
+  const kind = flags.json ? 'silent' : op !== 'stop' && color && liveViewFits() ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: false, color });
   const { controlRequest } = await import('../../run/control/client.js');
   const t0 = Date.now();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ExitCode, UsageError, serializeError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
-import { colorEnabled } from '../../report/style.js';
+import { colorEnabled, liveViewFits } from '../../report/style.js';
 import { checkAlreadyUp } from '../../run/already-up.js';
 import type { DetachedSupervisor } from '../../run/detach.js';
 import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
@@ -23,8 +23,19 @@ interface Flags extends StackFlags {
 }
 
 export async function up(flags: Flags): Promise<number> {
+  // the terminal closed under a foreground up: the stack is stopped as on Ctrl-C, then devnet
+  // ends by the hangup itself, as a shell does: a normal exit would have Node restore the
+  // settings of a terminal that is gone (and abort, SIGABRT in ResetStdio)
+  let hungUp = false;
+  const onHup = () => (hungUp = true);
+  if (!flags.detach) process.on('SIGHUP', onHup);
   try {
-    return await runUp(flags);
+    const code = await runUp(flags);
+    if (hungUp) {
+      process.removeAllListeners('SIGHUP');
+      process.kill(process.pid, 'SIGHUP');
+    }
+    return code;
   } catch (e) {
     // scripts asking for --json get JSON on failure too; the message still goes to stderr
     if (flags.json) printJson({ ok: false, error: errorJson(e) });
@@ -78,7 +89,7 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     return ExitCode.ok;
   }
   const color = colorEnabled();
-  const kind = flags.json ? 'silent' : color && process.stdout.isTTY ? 'listr' : 'plain';
+  const kind = flags.json ? 'silent' : color && liveViewFits() ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
 
   const controller = new AbortController();
