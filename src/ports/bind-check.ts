@@ -12,6 +12,13 @@ function bindable(port: number, host: string): Promise<boolean> {
   });
 }
 
+/** The ports of these services that cannot be bound now, with their service. */
+export async function unbindablePorts(stack: Stack, services: readonly string[]): Promise<{ service: string; host: string; port: number }[]> {
+  const wants = services.flatMap((n) => Object.values(stack.services[n]!.ports).map((port) => ({ service: n, host: stack.services[n]!.host, port })));
+  const ok = await Promise.all(wants.map((w) => bindable(w.port, w.host)));
+  return wants.filter((_, i) => !ok[i]);
+}
+
 export async function portsBindable(stack: Stack, services: readonly string[]): Promise<boolean> {
   return allBindable(services.map((n) => ({ host: stack.services[n]!.host, ports: stack.services[n]!.ports })));
 }

@@ -2,6 +2,8 @@
 import { programChecks } from '../doctor/programs.js';
 import { DevnetError, LockError, PreflightError, ProgramMissingError } from '../errors.js';
 import { preflight } from '../ports/preflight.js';
+import { unbindablePorts } from '../ports/bind-check.js';
+import { whoTookPorts } from '../ports/port-taken.js';
 import type { Emit } from '../report/events.js';
 import type { Stack } from '../stack/model.js';
 import { acquireLock, releaseLock, type LockInfo } from '../state/lock.js';
@@ -79,6 +81,18 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     if (errors.length) {
       const ports = errors.some((c) => c.port !== undefined);
       throw new PreflightError(errors.map((c) => c.message), { hint: ports ? 'nothing was started; free the ports, or run devnet up --remap to use free ones' : 'nothing was started' });
+    }
+    // no listener is not yet bindable: a closed connection's TIME_WAIT, or a port taken since
+    // the tables were read, fails the service's own bind; a bind of each port asks the kernel
+    const unbindable = await unbindablePorts(stack, o.services);
+    if (unbindable.length) {
+      const all = Object.values(stack.services).flatMap((x) => Object.values(x.ports));
+      const lines = unbindable.map((u) => {
+        const { taken } = whoTookPorts([u.port], u.host, all, stack.portOffset);
+        return `port ${u.port} (${u.service}) has no listener but cannot be bound now${taken.length ? `: ${taken.map((t) => t.message).join('; ')}` : ''}`;
+      });
+      const { hint } = whoTookPorts(unbindable.map((u) => u.port), unbindable[0]!.host, all, stack.portOffset);
+      throw new PreflightError(lines, { hint: `nothing was started; ${hint ?? 'try again in a moment, or run devnet up --remap'}` });
     }
     // a missing program or directory would fail anyway: say so before anything starts
     const missing = programChecks(stack, o.services, process.env).filter((c) => c.level === 'error');

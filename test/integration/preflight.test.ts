@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { preflight } from '../../src/ports/preflight.js';
 import { readSocketTable } from '../../src/ports/socket-table.js';
 import { loadStackText } from '../../src/stack/load.js';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { CLI, FIXTURES, devnet, fixture, freePort, freePorts, holdPort, tmpStack, waitFor } from '../helpers.js';
+import { CLI, FIXTURES, devnet, devnetProcess, fixture, freePort, freePorts, holdPort, tmpStack, waitFor } from '../helpers.js';
 
 /** A separate process listening on host:port, so the holder's pid is not the test's own. */
 async function holder(port: number, host: string) {
@@ -141,16 +141,43 @@ describe('a port taken after preflight, by an outgoing connection', () => {
       child.once('error', reject);
     });
 
-  it('names the connection, the ephemeral range and an offset when the service dies with address in use', async (t) => {
+  it('refuses at preflight a port with no listener that cannot be bound, naming the connection and an offset', async (t) => {
     if (!python) return t.skip();
     const [p] = await freePorts(1);
     const holder = await hold(p!, 30);
     try {
       await using s = tmpStack(`name: taken\nservices:\n  api: { command: "${process.execPath} ${fixture('http.mjs')} \${port}", port: ${p} }\n`);
       const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`port ${p} was taken by an outgoing connection 127\\.0\\.0\\.1:${p} -> 127\\.0\\.0\\.1:\\d+ of pid ${holder.pid} \\(\\S*python3`));
-      expect(r.stderr).toMatch(/keep the plan out of the ephemeral range: --port-offset -?\d+/);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(new RegExp(`port ${p} \\(api\\) has no listener but cannot be bound now: port ${p} was taken by an outgoing connection 127\\.0\\.0\\.1:${p} -> 127\\.0\\.0\\.1:\\d+ of pid ${holder.pid} \\(\\S*python3`));
+      expect(r.stderr).toMatch(/hint: nothing was started; keep the plan out of the ephemeral range: --port-offset -?\d+/);
+      expect(existsSync(join(s.stateDir, 'taken', 'state.json'))).toBe(false);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  /** A stack whose api starts once db is ready (1s): the connection is made after preflight, as in a real race. */
+  const racing = (name: string, db: number, p: number, policy: string) =>
+    tmpStack(`name: ${name}
+services:
+  db: { command: "${process.execPath} ${fixture('http.mjs')} \${port} --delay 1000", port: ${db}, ready: { http: /health } }
+  api: { command: "${process.execPath} ${fixture('http.mjs')} \${port}", port: ${p}, depends_on: [db]${policy} }
+`);
+  const afterPreflight = async (s: { stateDir: string }, name: string) =>
+    waitFor(() => existsSync(join(s.stateDir, name, 'state.json')) && JSON.parse(readFileSync(join(s.stateDir, name, 'state.json'), 'utf8')).services.db?.pid !== undefined, 15_000, 'db to start');
+
+  it('names what took the port when a service dies with address in use after preflight', async (t) => {
+    if (!python) return t.skip();
+    const [db, p] = await freePorts(2);
+    await using s = racing('raced', db!, p!, '');
+    const up = devnetProcess(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    await afterPreflight(s, 'raced');
+    const holder = await hold(p!, 30);
+    try {
+      const r = await up;
+      expect(r.exitCode).toBe(1);
+      expect(String(r.stderr)).toMatch(new RegExp(`api exited with code 1 before it was ready: port ${p} was taken by an outgoing connection 127\\.0\\.0\\.1:${p} -> 127\\.0\\.0\\.1:\\d+ of pid ${holder.pid}`));
     } finally {
       holder.kill('SIGKILL');
     }
@@ -158,12 +185,14 @@ describe('a port taken after preflight, by an outgoing connection', () => {
 
   it('retries once when the connection is gone, where the restart policy allows', async (t) => {
     if (!python) return t.skip();
-    const [p] = await freePorts(1);
+    const [db, p] = await freePorts(2);
+    await using s = racing('retried', db!, p!, ', restart: on-failure');
+    const up = devnetProcess(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
+    await afterPreflight(s, 'retried');
     const holder = await hold(p!, 1.5);
     try {
-      await using s = tmpStack(`name: retried\nservices:\n  api: { command: "${process.execPath} ${fixture('http.mjs')} \${port}", port: ${p}, restart: on-failure }\n`);
-      const r = await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
-      expect(r.code, r.all).toBe(0);
+      const r = await up;
+      expect(r.exitCode, String(r.all)).toBe(0);
       const logs = await devnet(['logs', 'api', '--stack', s.file], { cwd: s.dir, env: s.env });
       expect(logs.stdout).toContain(`--- restart: port ${p} was taken by an outgoing connection`);
     } finally {
