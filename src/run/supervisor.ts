@@ -3,7 +3,7 @@
 // single services on request, with the policies (restart, health, watch, followers) attached
 // to each runner. It coordinates; each behaviour lives in its own file.
 import { dict } from '../stack/own.js';
-import { DevnetError, InterruptedError, PreflightError, quote, ServiceFailedError, UsageError } from '../errors.js';
+import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, StopError, UsageError, quote } from '../errors.js';
 import { portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, RunEvent } from '../report/events.js';
@@ -292,6 +292,8 @@ export class Supervisor {
       await this.stopSet(set, o.timeoutMs, undefined, 'asked by devnet stop');
       for (const n of set) this.userStopped.add(n);
       this.afterChange();
+      const stuck = [...set].filter((n) => /^could not be stopped/.test(this.state.services[n]?.reason ?? ''));
+      if (stuck.length) throw new StopError(stuck.map((n) => `service ${n} ${this.state.services[n]!.reason}`).join('\n'));
       const touched = new Set([...set].map((n) => this.state.services[n]?.replicaOf).filter(Boolean));
       for (const g of degradedGroups(this.state.services)) if (touched.has(g.group)) this.emit({ kind: 'group:degraded', ...g });
       return { services: [...set] };

@@ -72,6 +72,8 @@ export interface StopOptions {
 }
 
 const READY_TRY_MS = { http: 2000, tcp: 1000, exec: 10_000 } as const;
+/** After SIGKILL and its own wait, how long a stop waits for the leader's exit to be reported. */
+export const EXIT_WAIT_MS = 3000;
 
 export class ServiceRunner {
   readonly gates = { started: new Gate(), ready: new Gate(), completed: new Gate() };
@@ -338,11 +340,16 @@ export class ServiceRunner {
     const target = { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs };
     const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace });
     const res = await stopService(target, grace, o.procs ?? scanProcesses(), o.hurry, onTerm);
-    // its output drained and its exit recorded (bounded: spawn waits briefly for held pipes)
-    await run.exited;
-    if (active) {
+    // its output drained and its exit recorded (bounded: spawn waits briefly for held pipes).
+    // A leader that outlives SIGKILL (uninterruptible sleep, a zombie nobody reaps) never
+    // reports its exit: the stop ends anyway, and says it could not stop it
+    let timer: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([run.exited.then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), EXIT_WAIT_MS)))]);
+    clearTimeout(timer);
+    if (!exited && !res.survivors.some((p) => p.pid === run.pid)) res.survivors.push({ pid: run.pid, ppid: 0, pgid: run.pgid, startTime: run.startTime, state: '?' });
+    if (active || !exited) {
       const left = res.survivors.length;
-      this.move(left ? 'failed' : 'stopped', left ? { reason: `${left} process${left === 1 ? '' : 'es'} would not stop (pids ${res.survivors.map((p) => p.pid).join(', ')})` } : {});
+      this.move(left ? 'failed' : 'stopped', left ? { reason: `could not be stopped: ${left} process${left === 1 ? '' : 'es'} did not exit after SIGKILL (pids ${res.survivors.map((p) => p.pid).join(', ')})` } : {});
     }
     if (res.signalled) this.ctx.emit({ kind: 'service:stopped', service: this.name, forced: res.forced, ms: Date.now() - t0 });
     return res;
