@@ -12,7 +12,7 @@ import { clearStaleLock, holderAlive, readLock } from '../state/lock.js';
 import { forgetRun } from '../state/run-index.js';
 import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../state/private-fs.js';
-import { identityOf, isSameProcess, readStat, type ProcessIdentity } from '../state/proc.js';
+import { identityOf, isFrozen, isSameProcess, type ProcessIdentity } from '../state/proc.js';
 import { waitGone } from '../state/wait-gone.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
@@ -72,7 +72,7 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
     // a frozen supervisor (SIGSTOP, Ctrl-Z) would take the request and never answer
-    const frozen = /^[Tt]/.test(readStat(state.supervisor.pid)?.state ?? '');
+    const frozen = isFrozen(state.supervisor.pid);
     if (frozen || !(await askOverSocket(state.control, state.supervisor, paths.dir, timeoutMs, budget))) await askToStop(paths, state.supervisor, timeoutMs, budget);
     // one that still will not go (wedged: its handlers never run) is ended; its services are stopped below
     if (isSameProcess(state.supervisor)) {

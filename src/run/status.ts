@@ -7,7 +7,7 @@ import { readSocketTable } from '../ports/socket-table.js';
 import { conflicts } from '../stack/address-conflict.js';
 import { processTree, scanProcesses } from '../state/proc-scan.js';
 import { statSync } from 'node:fs';
-import { isSameProcess, readStat } from '../state/proc.js';
+import { isFrozen, isSameProcess } from '../state/proc.js';
 import { isActive, isRecordAlive, readState, type LastExit, type ServiceState, type StackState } from '../state/store.js';
 import { degradedBy } from './policies/degraded.js';
 
@@ -63,24 +63,25 @@ export function runIsLive(paths: StatePaths): boolean {
   return withPlatform(state.platform, () => isSameProcess(state.supervisor) || Object.values(state.services).some(isRecordAlive));
 }
 
-export function stackStatus(paths: StatePaths, stackName: string): StackStatus {
+/** `checkPorts`: also prove each ready service still holds its ports (devnet status; a table read and a process scan). */
+export function stackStatus(paths: StatePaths, stackName: string, o: { checkPorts?: boolean } = {}): StackStatus {
   const state = readState(paths.stateFile);
   if (!state) return { stack: paths.stackId || stackName, up: false, unsupervised: false, services: [] };
-  return withPlatform(state.platform, () => statusOf(state, paths));
+  return withPlatform(state.platform, () => statusOf(state, paths, !!o.checkPorts));
 }
 
 function supervisorOf(state: StackState, paths: StatePaths): SupervisorStatus {
-  const stat = isSameProcess(state.supervisor) ? readStat(state.supervisor.pid) : undefined;
+  const alive = isSameProcess(state.supervisor);
   let lastSeen: string | undefined;
   try {
     lastSeen = statSync(paths.stateFile).mtime.toISOString();
   } catch {
     // removed meanwhile
   }
-  return { pid: state.supervisor.pid, state: !stat ? 'gone' : stat.state === 'T' || stat.state === 't' ? 'frozen' : 'alive', lastSeen };
+  return { pid: state.supervisor.pid, state: !alive ? 'gone' : isFrozen(state.supervisor.pid) ? 'frozen' : 'alive', lastSeen };
 }
 
-function statusOf(state: StackState, paths: StatePaths): StackStatus {
+function statusOf(state: StackState, paths: StatePaths, checkPorts: boolean): StackStatus {
   const services = state.services;
   const names = [...state.order, ...Object.keys(services).filter((n) => !state.order.includes(n))];
   const list = names.map((name): ServiceStatus => {
@@ -103,7 +104,7 @@ function statusOf(state: StackState, paths: StatePaths): StackStatus {
       ...(r.replicaOf ? { replicaOf: r.replicaOf } : {}),
     };
   });
-  markLostPorts(list, services);
+  if (checkPorts) markLostPorts(list, services);
   const degraded = degradedBy(dict(list.map((s) => [s.name, { state: s.state, dependsOn: services[s.name]!.dependsOn, replicaOf: services[s.name]!.replicaOf }])));
   for (const s of list) s.degradedBy = degraded[s.name];
   const supervisor = supervisorOf(state, paths);

@@ -20,3 +20,9 @@ export function isSameProcess(id: ProcessIdentity | undefined): boolean {
   const s = readStat(id.pid);
   return !!s && s.startTime === id.startTime && s.state !== 'Z';
 }
+
+/** Stopped by a signal (SIGSTOP, Ctrl-Z) or a tracer: it runs no code until SIGCONT. */
+export function isFrozen(pid: number): boolean {
+  const st = readStat(pid)?.state ?? '';
+  return st === 'T' || st === 't';
+}

@@ -12,7 +12,7 @@ interface Flags extends StackFlags {
 export async function status(flags: Flags): Promise<number> {
   const ctx = await openForRun(flags);
   const { paths } = ctx;
-  const st = stackStatus(paths, ctx.stackName);
+  const st = stackStatus(paths, ctx.stackName, { checkPorts: true });
   announce(ctx, flags.json);
   const elsewhere = st.up ? undefined : upElsewhere(paths, ctx.stackFile);
   if (flags.json) {

@@ -9,7 +9,7 @@ import { stackStatus, statusJson } from '../../run/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import type { StatePaths } from '../../state/paths.js';
 import { adoptPlatform } from '../../platform/index.js';
-import { isSameProcess, readStat } from '../../state/proc.js';
+import { isFrozen, isSameProcess } from '../../state/proc.js';
 import { isRecordAlive, readState } from '../../state/store.js';
 import { announce, openForRun, printJson } from '../context.js';
 import type { StackFlags } from '../program.js';
@@ -57,7 +57,7 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
       { hint: left ? 'devnet down stops what is left; then devnet up' : `devnet up starts it` },
     );
   }
-  if (/^[Tt]/.test(readStat(state.supervisor.pid)?.state ?? ''))
+  if (isFrozen(state.supervisor.pid))
     throw new UnresponsiveSupervisorError(`the devnet that runs stack ${paths.stackId} (pid ${state.supervisor.pid}) is frozen (stopped by a signal, or Ctrl-Z in its terminal): it cannot ${op} anything`, {
       hint: `kill -CONT ${state.supervisor.pid} (or fg in its terminal) lets it go on; devnet down stops it and the stack`,
     });
