@@ -137,6 +137,8 @@ function markLostPorts(list: ServiceStatus[], records: StackState['services']): 
         break;
       }
       if (r.ownsPorts === false) continue;
+      // the leader first, where most services listen; the whole tree (one scan) only otherwise
+      if (platform().heldBy(ls, [r.pid!])) continue;
       procs ??= scanProcesses();
       const tree = processTree(r.pid!, r.pgid ?? r.pid!, procs).map((p) => p.pid);
       if (!platform().heldBy(ls, tree)) {
