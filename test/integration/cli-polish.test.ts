@@ -205,5 +205,31 @@ services:
     expect(text).toMatch(/ready\s+a in \d/);
     expect(Math.max(...text.split(/\r?\n/).map((l) => l.length))).toBeGreaterThan(10);
   });
+
+  it('says each thing once and as typed: a one-shot task, quoted commands, grace periods, a missing program', async () => {
+    await using s = tmpStack(`name: wording
+services:
+  migrate: { command: ["${process.execPath}", "-e", "console.log('migrated')"], ready: { exit: true } }
+  api: { command: ["${process.execPath}", "-e", "console.log('up'); setInterval(() => {}, 1000)"], ready: { log: up }, depends_on: { migrate: { condition: completed } } }
+  gone: { command: no-such-program-anywhere, status: planned }
+`);
+    const o = { cwd: s.dir, env: s.env };
+    const up = await devnet(['up', '-d', '--stack', s.file], o);
+    expect(up.code, up.all).toBe(0);
+    expect(up.stdout).toMatch(/done\s+migrate completed in/);
+    expect(up.stdout).not.toMatch(/migrate with code 0/);
+    expect(up.stdout).toContain(`-e "console.log('migrated')"`);
+    // the URL table has no row for the finished task
+    expect(up.stdout.slice(up.stdout.indexOf('SERVICE'))).not.toMatch(/^migrate\s/m);
+    const down = await devnet(['down', '--stack', s.file], o);
+    expect(down.stdout).toMatch(/waiting up to \d+s\b/);
+    expect(down.stdout).not.toMatch(/\d\.0s/);
+    await using t = tmpStack('name: missing\nservices:\n  a: { command: no-such-program-anywhere }\n');
+    const doc = await devnet(['doctor', '--stack', t.file], { cwd: t.dir, env: t.env });
+    expect(doc.stdout).toContain("program no-such-program-anywhere not found on PATH (node_modules/.bin first); install it, or fix the service's command");
+    await using u = tmpStack(`name: oneline\nservices:\n  a: { command: ["${process.execPath}", "-e", "console.log('only line'); process.exit(3)"], ready: { log: never } }\n`);
+    const failed = await devnet(['up', '-d', '--stack', u.file], { cwd: u.dir, env: u.env });
+    expect(failed.stderr).toContain('last log line of a:');
+  });
 });
 

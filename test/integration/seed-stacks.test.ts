@@ -182,6 +182,8 @@ describe('stacks/runink.yaml', () => {
       // three down: the other two lose their quorum, and status says so
       expect((await devnet(['stop', 'finance-raft-4', 'finance-raft-3', ...args], { env })).code).toBe(0);
       await waitFor(async () => /finance-raft-1\s+unhealthy \(no quorum\)/.test((await devnet(['status', ...args], { env })).stdout), 15_000, 'finance-raft-1 unhealthy (no quorum)');
+      // a group's replicas are named by the group in a dependent's state, so the column stays narrow
+      await waitFor(async () => /finance-barn\s+unhealthy \(no quorum\), degraded \(finance-raft down\)\s/.test((await devnet(['status', ...args], { env })).stdout), 15_000, 'finance-barn degraded by finance-raft');
       // the last replicas are what its users need: refused
       const last = await devnet(['stop', 'finance-raft-1', 'finance-raft-2', ...args], { env });
       expect(last.code).toBe(2);
