@@ -23,6 +23,27 @@ function stackOptions(cmd: Command): Command {
     .option('--port-offset <n>', 'shift every port of the stack by n, with its own state (a second copy beside the first)', integer('--port-offset', -65535), 0);
 }
 
+/** Two or three examples at the end of a command's --help, as most CLIs people like end theirs. */
+const EXAMPLES: Record<string, string[]> = {
+  up: ['devnet up                                 # the stack of this folder, in the foreground', 'devnet up -d --stack aitbc --port-offset 10000', 'devnet up -d --only wallet-daemon --watch'],
+  start: ['devnet start explorer-web                 # and what it needs first', 'devnet start finance-raft --stack runink    # every replica'],
+  stop: ['devnet stop blockchain-node --with-dependents', 'devnet stop finance-raft-5 --stack runink   # one replica: the group still serves'],
+  restart: ['devnet restart coordinator-api', 'devnet restart api web --json'],
+  down: ['devnet down', 'devnet down -t 2 --volumes                # short grace period, then delete data: directories'],
+  status: ['devnet status', 'devnet status --json | jq \'.services[] | {name, state}\'', 'devnet status --all'],
+  ls: ['devnet ls', 'devnet ls --json'],
+  logs: ['devnet logs -f', 'devnet logs api -n 50 --since 10m -t'],
+  doctor: ['devnet doctor', 'devnet doctor --stack aitbc --profile observability --strict'],
+  ports: ['devnet ports --format markdown > PORTS.md', 'devnet ports --check docs/PORTS.md README.md', 'devnet ports --stack runink --format nftables > runink.nft'],
+  import: ['devnet import docker-compose.yml -o devnet.yaml', 'devnet import Procfile', 'devnet import docs/ports.md --from markdown'],
+  export: ['devnet export compose -o compose.yaml && docker compose -f compose.yaml config -q', 'devnet export k8s --stack runink > runink.k8s.yaml'],
+};
+
+function withExamples(cmd: Command): Command {
+  const lines = EXAMPLES[cmd.name()];
+  return lines ? cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`) : cmd;
+}
+
 declare const DEVNET_VERSION: string;
 
 let keepRunningWithoutStdout = false;
@@ -153,6 +174,7 @@ Exit codes: 0 ok, 1 a service failed or could not be stopped, 2 bad usage or an 
 3 preflight refused (a port busy, an address missing).`,
   );
 
+  for (const cmd of program.commands) withExamples(cmd);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

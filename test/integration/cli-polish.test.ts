@@ -231,5 +231,13 @@ services:
     const failed = await devnet(['up', '-d', '--stack', u.file], { cwd: u.dir, env: u.env });
     expect(failed.stderr).toContain('last log line of a:');
   });
+
+  it('ends the --help of every command with examples', async () => {
+    for (const cmd of ['up', 'start', 'stop', 'restart', 'down', 'status', 'ls', 'logs', 'doctor', 'ports', 'import', 'export']) {
+      const r = await devnet([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(/\nExamples:\n {2}devnet \S+/);
+    }
+  });
 });
 
