@@ -13,6 +13,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 15);
 const node = process.execPath;
 const env = { ...process.env, NO_COLOR: '1', DEVNET_STACK: '' };
 
+// never measure a stale dist/: the build is skipped when nothing changed
+if (spawnSync(node, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
+
 function time(args, { cwd = root, expect = 0, extraEnv = {} } = {}) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(node, args, { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -139,7 +142,7 @@ try {
     const verdict = goal === null ? 'goal: as before the backend split (README)' : `<= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`;
     console.log(`${name.padEnd(54)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  ${verdict}`);
   }
-  console.log('baselines: node -e 0; for the cycles, bench/baseline-cycle.mjs (spawn 5 or 20, poll until they answer, stop);');
+  console.log('baselines: node -e 0; for the cycles, bench/baseline-cycle.mjs (spawn 5 or 20, each in its own session, poll with http.get until they answer, stop);');
   console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready)');
 } finally {
   rmSync(dir, { recursive: true, force: true });
