@@ -59,7 +59,13 @@ async function buildInto(outdir) {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { devnet: 'src/cli/program.ts', supervisor: 'src/run/supervisor-main.ts', 'json-schema': 'src/stack/json-schema.ts' },
+    entryPoints: {
+      devnet: 'src/cli/program.ts',
+      supervisor: 'src/run/supervisor-main.ts',
+      'json-schema': 'src/stack/json-schema.ts',
+      'stack-reference': 'src/stack/reference.ts',
+      'cli-reference': 'src/cli/reference.ts',
+    },
     outdir,
     outExtension: { '.js': '.cjs' },
     plugins: [vendorStaysSeparate],
@@ -81,6 +87,15 @@ const { stackJsonSchema } = createRequire(import.meta.url)(join(outdir, 'json-sc
 mkdirSync(join(root, 'schema'), { recursive: true });
 const schema = stackJsonSchema();
 if (readOr(join(root, 'schema', 'stack.schema.json')) !== schema) writeFileSync(join(root, 'schema', 'stack.schema.json'), schema);
+
+// The references under docs/, generated from the same definitions, so they cannot drift.
+const load = (name) => createRequire(import.meta.url)(join(outdir, name));
+mkdirSync(join(root, 'docs'), { recursive: true });
+for (const [file, text] of [
+  ['stack-file.md', load('stack-reference.cjs').stackReference()],
+  ['cli.md', load('cli-reference.cjs').cliReference()],
+])
+  if (readOr(join(root, 'docs', file)) !== text) writeFileSync(join(root, 'docs', file), text);
 }
 
 /** Every file of `from` renamed over its counterpart in `to`; then what `to` has beyond them removed. */

@@ -24,7 +24,7 @@ function stackOptions(cmd: Command): Command {
 }
 
 /** Two or three examples at the end of a command's --help, as most CLIs people like end theirs. */
-const EXAMPLES: Record<string, string[]> = {
+export const EXAMPLES: Record<string, string[]> = {
   up: ['devnet up                                 # the stack of this folder, in the foreground', 'devnet up -d --stack aitbc --port-offset 10000', 'devnet up -d --only wallet-daemon --watch'],
   start: ['devnet start explorer-web                 # and what it needs first', 'devnet start finance-raft --stack runink    # every replica'],
   stop: ['devnet stop blockchain-node --with-dependents', 'devnet stop finance-raft-5 --stack runink   # one replica: the group still serves'],
@@ -67,6 +67,18 @@ export function main(argv: string[]): void {
 }
 
 export async function runCli(argv: string[], version: string): Promise<void> {
+  const program = buildProgram(version);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // help and version exit 0; everything else commander rejects is bad usage
+    process.exitCode = e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+}
+
+/** Every command and flag of devnet: the one definition --help, the CLI and docs/cli.md come from. */
+export function buildProgram(version: string): Command {
   const program = new Command('devnet')
     .description('Orchestrate local multi-service development networks: stack files, port preflight, ordered launch, clean teardown.')
     .version(version, '-V, --version')
@@ -175,11 +187,5 @@ Exit codes: 0 ok, 1 a service failed or could not be stopped, 2 bad usage or an 
   );
 
   for (const cmd of program.commands) withExamples(cmd);
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    // help and version exit 0; everything else commander rejects is bad usage
-    process.exitCode = e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
+  return program;
 }
