@@ -80,6 +80,8 @@ export class ServiceRunner {
   private run: Run | undefined;
   private starting: Promise<unknown> | undefined;
   private stopAsked = false;
+  /** set while a start waits for a connection to free its port: a stop aborts the wait */
+  private retryWait: AbortController | undefined;
   private log: ServiceLog | undefined;
   private readonly readyFns = new Set<(r: ReadyInfo) => void>();
   private readonly exitFns = new Set<(e: ExitInfo) => void>();
@@ -210,8 +212,14 @@ export class ServiceRunner {
         this.move('exited', { reason: why });
         this.marker(`restart: ${why}`);
         emit({ kind: 'service:restarting', service: this.name, reason: why, byPolicy: true, restarts: rec.restarts ?? 0, delayMs: 0, logTail: [] });
-        // a closed connection's TIME_WAIT holds the port up to 60s
-        await connectionsGone(Object.values(s.ports), s.host, 65_000, outer);
+        // a closed connection's TIME_WAIT holds the port up to 60s; a stop meanwhile ends the wait
+        const waiting = (this.retryWait = new AbortController());
+        await connectionsGone(Object.values(s.ports), s.host, 65_000, outer ? AbortSignal.any([outer, waiting.signal]) : waiting.signal);
+        this.retryWait = undefined;
+        if (this.stopAsked || waiting.signal.aborted || outer?.aborted) {
+          if (this.rec.state === 'exited') this.move('stopped');
+          throw new StartAborted(this.name);
+        }
         return this.doStart(outer, false);
       }
       const said = taken?.taken.length ? `${result.reason}: ${taken.taken.map((t) => t.message).join('; ')}` : result.reason;
@@ -312,6 +320,7 @@ export class ServiceRunner {
    */
   async stop(o: StopOptions = {}): Promise<StopResult | undefined> {
     this.stopAsked = true;
+    this.retryWait?.abort();
     for (const fn of this.stopFns) fn();
     const stopped = new StartAborted(this.name);
     if (this.rec.state === 'pending' || this.rec.state === 'restarting') {
