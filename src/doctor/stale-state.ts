@@ -14,7 +14,12 @@ export function staleStateChecks(stateFile: string, lockFile: string): Check[] {
     // damaged, newer, or a planted link: a finding, with the way out, not a crash of doctor
     return [{ id: 'state.damaged', level: 'error', message: `${e instanceof Error ? e.message : String(e)}${e instanceof DevnetError && e.hint ? `; ${e.hint}` : ''}` }];
   }
-  const lock = readLock(lockFile);
+  let lock;
+  try {
+    lock = readLock(lockFile);
+  } catch (e) {
+    return [{ id: 'state.damaged', level: 'error', message: `${e instanceof Error ? e.message : String(e)}${e instanceof DevnetError && e.hint ? `; ${e.hint}` : ''}` }];
+  }
   if (!state && !lock) return [{ id: 'state.clean', level: 'ok', message: 'no devnet state: the stack is not up' }];
   const [supervisorAlive, alive] = state ? withPlatform(state.platform, () => [isSameProcess(state.supervisor), Object.values(state.services).filter(isRecordAlive)] as const) : [false, []];
   if (supervisorAlive)

@@ -49,7 +49,7 @@ function tryKill(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/** `procs`: a scan of /proc shared by the services stopped together, so each need not scan again. */
+/** `procs`: a scan of the process table shared by the services stopped together, so each need not scan again. */
 export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal, onTerm?: () => void): Promise<StopResult> {
   const before = ownedProcesses(t, procs).owned;
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };

@@ -334,7 +334,7 @@ export class Supervisor {
     const graph = dict([...set].map((n) => [n, this.state.services[n]!.dependsOn.filter((d) => set.has(d))]));
     if (reason) for (const n of set) if (isActive(this.state.services[n]!.state)) this.runners.get(n)!.marker(`stop: ${reason}`);
     for (const wave of stopWaves(graph)) {
-      // one scan of /proc serves every service of the wave
+      // one scan of the process table serves every service of the wave
       const procs = scanProcesses();
       await Promise.all(wave.map((n) => this.runners.get(n)!.stop({ timeoutMs, hurry, procs })));
     }

@@ -23,7 +23,7 @@ export interface WaveHooks {
 export async function stopInWaves(records: ServiceRecord[], runId: string, timeoutMs: number | undefined, hooks: WaveHooks, hurry?: AbortSignal): Promise<void> {
   const byName = new Map(records.map((r) => [r.name, r]));
   for (const wave of stopWaves(dict(records.map((r) => [r.name, r.dependsOn])))) {
-    // one scan of /proc serves every service of the wave
+    // one scan of the process table serves every service of the wave
     const procs = scanProcesses();
     await Promise.all(
       wave.map(async (name) => {

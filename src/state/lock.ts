@@ -41,12 +41,9 @@ export function holderAlive(lock: LockInfo | undefined): boolean {
   return !!lock && withPlatform(lock.platform, () => isSameProcess(lock));
 }
 
+/** The lock at `file`, or undefined when there is none or it is not a lock; one that cannot be read (EACCES, a link) is an error, never "no lock". */
 export function readLock(file: string): LockInfo | undefined {
-  try {
-    return parseLock(readPrivateFile(file));
-  } catch {
-    return undefined;
-  }
+  return parseLock(readPrivateFile(file));
 }
 
 function tryLink(from: string, to: string): boolean {

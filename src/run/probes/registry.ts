@@ -8,8 +8,6 @@ import type { PolledKind, Probe, ProbeResult, ProbeTarget } from './types.js';
 
 const polled: Record<PolledKind, Probe> = { http: httpProbe, tcp: tcpProbe, exec: execProbe };
 
-export const isPolled = (kind: string): kind is PolledKind => kind in polled;
-
 /** One try of the target's probe; for a readiness probe the listener must be the service's own. */
 export async function probeOnce(t: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
   const r = await polled[t.kind](t, signal);
