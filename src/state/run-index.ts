@@ -3,7 +3,8 @@
 // they work when the file is now invalid, renamed or deleted; devnet ls lists them all.
 // With DEVNET_STATE_DIR the index lives inside it, so separate state roots stay separate.
 import { createHash } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { platform } from '../platform/index.js';
 import { join } from 'node:path';
 import { userStateDir } from './paths.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
@@ -35,7 +36,9 @@ const claimFile = (stackFile: string, portOffset: number, env: Env) => join(inde
  * A `down` in that window waits for the claim to turn into a lock, then stops the run.
  */
 export function claimStart(stackFile: string, portOffset: number, env: Env = process.env): () => void {
-  const me = identityOf(process.pid);
+  // at once: on the POSIX backend a start time costs a ps run, by when a down started beside
+  // this up may have looked already; the pid alone, within CLAIM_MAX_AGE_MS, is proof enough
+  const me = platform().name === 'linux' ? identityOf(process.pid) : { pid: process.pid };
   if (!me) return () => {};
   const file = claimFile(stackFile, portOffset, env);
   try {
@@ -49,9 +52,12 @@ export function claimStart(stackFile: string, portOffset: number, env: Env = pro
     if (done) return;
     done = true;
     const held = parseClaim(readQuiet(file));
-    if (held?.pid === me.pid && held.startTime === me.startTime) rmSync(file, { force: true });
+    if (held?.pid === me.pid && held.startTime === (me as Partial<ProcessIdentity>).startTime) rmSync(file, { force: true });
   };
 }
+
+/** A claim is an up loading its stack, which takes well under this: an older one is stale whatever its pid. */
+const CLAIM_MAX_AGE_MS = 60_000;
 
 const readQuiet = (file: string) => {
   try {
@@ -61,12 +67,21 @@ const readQuiet = (file: string) => {
   }
 };
 
-function parseClaim(text: string | undefined): ProcessIdentity | undefined {
+function parseClaim(text: string | undefined): { pid: number; startTime?: number } | undefined {
   try {
     const v = JSON.parse(text ?? '') as Partial<ProcessIdentity>;
-    return typeof v.pid === 'number' && typeof v.startTime === 'number' ? { pid: v.pid, startTime: v.startTime } : undefined;
+    return typeof v.pid === 'number' ? { pid: v.pid, ...(typeof v.startTime === 'number' ? { startTime: v.startTime } : {}) } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function claimLive(file: string, holder: { pid: number; startTime?: number }): boolean {
+  if (holder.startTime !== undefined) return isSameProcess({ pid: holder.pid, startTime: holder.startTime });
+  try {
+    return Date.now() - statSync(file).mtimeMs < CLAIM_MAX_AGE_MS && platform().exists(holder.pid);
+  } catch {
+    return false;
   }
 }
 
@@ -77,7 +92,7 @@ export async function waitForStartClaim(stackFile: string, portOffset: number, m
   let waited = false;
   for (;;) {
     const holder = parseClaim(readQuiet(file));
-    if (!holder || !isSameProcess(holder) || Date.now() > until) return waited;
+    if (!holder || !claimLive(file, holder) || Date.now() > until) return waited;
     waited = true;
     await new Promise((r) => setTimeout(r, 10));
   }
