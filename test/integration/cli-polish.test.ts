@@ -192,7 +192,7 @@ services:
   it('stops the stack when its terminal closes under a foreground up, and ends by the hangup, not an abort', async (t) => {
     if (!python) return t.skip();
     await using s = tmpStack(`name: hangup\nservices:\n  a: { command: ${sleeper}, ready: { log: up } }\n`);
-    const r = inPty(100, 'a ', ['up', '--stack', s.file], s.env);
+    const r = inPty(100, 'ready', ['up', '--stack', s.file], s.env);
     expect(r.signal, r.output).toBe(1); // SIGHUP, not SIGABRT (6)
     await waitFor(() => pidsOfStack('hangup').length === 0, 10_000, 'the stack to be stopped');
   });
