@@ -5,6 +5,10 @@ import { downStack } from '../../run/down.js';
 import { isLaunchable, type Stack } from '../../stack/model.js';
 import { interpolationContext } from '../../stack/rules.js';
 import { waitForStartClaim } from '../../state/run-index.js';
+import { holderAlive, readLock } from '../../state/lock.js';
+
+/** How long a down that found nothing up waits for an up started beside it to show itself. */
+const LATE_UP_MS = 300;
 import { announce, openForRun, print, printJson, shownPath, upElsewhere } from '../context.js';
 import type { StackFlags } from '../program.js';
 
@@ -22,7 +26,14 @@ export async function down(flags: Flags): Promise<number> {
   announce(ctx, flags.json);
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: ctx.services, showLogs: false, color: colorEnabled() });
   const volumes = flags.volumes ? { declared: ctx.stack ? declaredDataDirs(ctx.stack) : [], root: ctx.stack?.root } : undefined;
-  const result = await downStack(paths, { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit, volumes });
+  const o = { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit, volumes };
+  let result = await downStack(paths, o);
+  // nothing was up: an up started at the same moment as this down may not have written its
+  // claim yet (both CLIs were still starting); look once more before saying "not up"
+  if (!result.wasUp) {
+    await new Promise((r) => setTimeout(r, LATE_UP_MS));
+    if ((await waitForStartClaim(ctx.stackFile, flags.portOffset)) || holderAlive(readLock(paths.lockFile))) result = await downStack(paths, o);
+  }
   if (flags.json) printJson({ stack: paths.stackId, ...result, held: result.held.map((h) => ({ service: h.service, port: h.port, owner: h.owner && { pid: h.owner.pid, command: h.owner.command } })) });
   else if (!result.wasUp) {
     print(`stack ${paths.stackId} is not up; nothing to stop`);
