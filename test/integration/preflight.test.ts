@@ -157,11 +157,11 @@ describe('a port taken after preflight, by an outgoing connection', () => {
     }
   });
 
-  /** A stack whose api starts once db is ready (1s): the connection is made after preflight, as in a real race. */
+  /** A stack whose api starts once db is ready (2s): the connection is made after preflight, as in a real race. */
   const racing = (name: string, db: number, p: number, policy: string) =>
     tmpStack(`name: ${name}
 services:
-  db: { command: "${process.execPath} ${fixture('http.mjs')} \${port} --delay 1000", port: ${db}, ready: { http: /health } }
+  db: { command: "${process.execPath} ${fixture('http.mjs')} \${port} --delay 2000", port: ${db}, ready: { http: /health } }
   api: { command: "${process.execPath} ${fixture('http.mjs')} \${port}", port: ${p}, depends_on: [db]${policy} }
 `);
   const afterPreflight = async (s: { stateDir: string }, name: string) =>
@@ -189,12 +189,16 @@ services:
     await using s = racing('retried', db!, p!, ', restart: on-failure');
     const up = devnetProcess(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env });
     await afterPreflight(s, 'retried');
-    const holder = await hold(p!, 1.5);
+    const holder = await hold(p!, 30);
     try {
+      // the first try fails on the port and says it waits; then the connection goes
+      await waitFor(async () => (await devnet(['logs', 'api', '--stack', s.file], { cwd: s.dir, env: s.env })).stdout.includes(`--- restart: port ${p} was taken`), 20_000, 'the first try to fail on the port');
+      holder.kill('SIGUSR1');
       const r = await up;
       expect(r.exitCode, String(r.all)).toBe(0);
       const logs = await devnet(['logs', 'api', '--stack', s.file], { cwd: s.dir, env: s.env });
       expect(logs.stdout).toContain(`--- restart: port ${p} was taken by an outgoing connection`);
+      expect(logs.stdout).toContain(`listening on 127.0.0.1:${p}`);
     } finally {
       holder.kill('SIGKILL');
     }
