@@ -27,7 +27,7 @@ describe('an exec probe that leaves a background child', () => {
 services:
   a:
     command: ["${node}", "-e", "console.log('started'); setInterval(() => {}, 1000)"]
-    ready: { exec: "setsid sleep 100 > /dev/null 2>&1 < /dev/null & setsid sleep 101 & exit 0", shell: true, timeout: 5s }
+    ready: { exec: "setsid sleep 101 & exit 0", shell: true, timeout: 5s }
     health: { exec: "setsid sleep 102 & kill -0 $(cat pid) && test \\"$(ps -o stat= -p $(cat pid) | cut -c1)\\" != T", shell: true, interval: 200ms, timeout: 1s, retries: 1 }
     cwd: .
 `);

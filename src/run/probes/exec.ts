@@ -21,7 +21,8 @@ export function execProbe(t: ProbeTarget, signal: AbortSignal): Promise<ProbeRes
     if (signal.aborted) return resolve({ ok: false, reason: 'aborted' });
     const id = `${process.pid}.${++probes}`;
     const child = spawn(file, args, { cwd: x.cwd, env: { ...x.env, ...x.values, [MARKER.probe]: id }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const startTime = child.pid === undefined ? 0 : (identityOf(child.pid)?.startTime ?? 0);
+    // only processes started after it can be its leftovers (a /proc read; a ps run elsewhere is not worth it per probe)
+    const startTime = child.pid !== undefined && platform().name === 'linux' ? (identityOf(child.pid)?.startTime ?? 0) : 0;
     let tail = '';
     const keep = (b: Buffer) => (tail = (tail + b.toString()).slice(-KEEP));
     child.stdout!.on('data', keep);
@@ -53,13 +54,13 @@ export function execProbe(t: ProbeTarget, signal: AbortSignal): Promise<ProbeRes
       } catch {
         // nothing left
       }
-      // what left the group (setsid) is found by the probe's marker: looked for even when the
-      // pipes closed, since a leftover may have let go of them (> /dev/null) and run on
+      // what left the group (setsid) and still holds the pipes is found by the probe's marker and
+      // killed (a process-table read, only then: probes run often). One that let go of the pipes
+      // too (> /dev/null) carries the service's run marker, and goes with the service at down.
       setTimeout(() => {
-        if (!closed) {
-          child.stdout!.destroy();
-          child.stderr!.destroy();
-        }
+        if (closed) return;
+        child.stdout!.destroy();
+        child.stderr!.destroy();
         sweepLeftovers(id, startTime);
       }, LEFTOVER_MS).unref();
       // the output read so far is what it said (a leftover may hold the pipe: do not wait for it)
