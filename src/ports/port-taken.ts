@@ -19,13 +19,13 @@ export interface PortTaken {
   message: string;
 }
 
-/** Who holds each of `ports` on `host` now; `allPorts` (the whole plan) for the offset that avoids the ephemeral range. */
-export function whoTookPorts(ports: readonly number[], host: string, allPorts: readonly number[], portOffset: number): { taken: PortTaken[]; hint?: string } {
+/** Who holds each wanted port on its host now, in one read of the tables; `allPorts` (the whole plan) for the offset that avoids the ephemeral range. */
+export function whoTookPorts(wants: readonly { port: number; host: string }[], allPorts: readonly number[], portOffset: number): { taken: PortTaken[]; hint?: string } {
   const table = readSocketTable();
   const kernel = readKernelPorts();
   const taken: PortTaken[] = [];
   let anyConnection = false;
-  for (const port of ports) {
+  for (const { port, host } of wants) {
     const ls = table.on(port).filter((l) => conflicts(l, host));
     if (ls.length) {
       taken.push({ port, byConnection: false, message: `port ${port} is held now by ${describeOwner(ownerLookup(ls)(ls))}` });

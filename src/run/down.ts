@@ -17,6 +17,7 @@ import { waitGone } from '../state/wait-gone.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
+import { tryKill } from './stop.js';
 import { stopInWaves } from './waves.js';
 
 export interface HeldPort {
@@ -163,14 +164,6 @@ async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: 
   // a frozen one holds SIGTERM until it runs again: wake it, as for services
   tryKill(holder.pid, 'SIGCONT');
   await waitGone([holder], budgetMs);
-}
-
-function tryKill(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // exited meanwhile
-  }
 }
 
 /** Ports of the stopped services that something still listens on. */

@@ -41,7 +41,8 @@ function signal(t: StopTarget, sig: NodeJS.Signals, procs: ProcStat[]): void {
   for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
 }
 
-function tryKill(pid: number, sig: NodeJS.Signals): void {
+/** A signal to a process that may have exited meanwhile. */
+export function tryKill(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
   } catch {

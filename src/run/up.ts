@@ -87,11 +87,11 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     const unbindable = await unbindablePorts(stack, o.services);
     if (unbindable.length) {
       const all = Object.values(stack.services).flatMap((x) => Object.values(x.ports));
+      const { taken, hint } = whoTookPorts(unbindable, all, stack.portOffset);
       const lines = unbindable.map((u) => {
-        const { taken } = whoTookPorts([u.port], u.host, all, stack.portOffset);
-        return `port ${u.port} (${u.service}) has no listener but cannot be bound now${taken.length ? `: ${taken.map((t) => t.message).join('; ')}` : ''}`;
+        const why = taken.find((t) => t.port === u.port);
+        return `port ${u.port} (${u.service}) has no listener but cannot be bound now${why ? `: ${why.message}` : ''}`;
       });
-      const { hint } = whoTookPorts(unbindable.map((u) => u.port), unbindable[0]!.host, all, stack.portOffset);
       throw new PreflightError(lines, { hint: `nothing was started; ${hint ?? 'try again in a moment, or run devnet up --remap'}` });
     }
     // a missing program or directory would fail anyway: say so before anything starts

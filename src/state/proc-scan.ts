@@ -2,6 +2,7 @@
 // service's whole tree, the members of its process group, and processes that carry a run's marker.
 import { platform } from '../platform/index.js';
 import type { ProcStat } from './proc.js';
+import type { Marker } from '../platform/types.js';
 
 /** Every live process (zombies left out), in one read. */
 export function scanProcesses(): ProcStat[] {
@@ -32,11 +33,16 @@ export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = s
  * Only processes started at or after `notBefore` (clock ticks) can: older ones are not read.
  */
 export function processesWithMarker(runId: string, service: string | undefined, procs: ProcStat[] = scanProcesses(), notBefore = 0): ProcStat[] {
+  return processesMarked((m) => m.run === runId && (service === undefined || m.service === service), procs, notBefore);
+}
+
+/** Processes started at or after `notBefore` whose marker `match` accepts (an exec probe's leftovers, a run's processes). */
+export function processesMarked(match: (m: Marker) => boolean, procs: ProcStat[] = scanProcesses(), notBefore = 0): ProcStat[] {
   const candidates = procs.filter((p) => p.pid !== process.pid && p.startTime >= notBefore);
   // one read of the environments of all candidates (one ps on POSIX)
   const markers = platform().markers(candidates.map((p) => p.pid));
   return candidates.filter((p) => {
     const m = markers.get(p.pid);
-    return m?.run === runId && (service === undefined || m.service === service);
+    return m !== undefined && match(m);
   });
 }

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { MARKER } from '../../platform/marker.js';
 import { platform } from '../../platform/index.js';
 import { identityOf } from '../../state/proc.js';
+import { processesMarked } from '../../state/proc-scan.js';
+import { tryKill } from '../stop.js';
 import type { ProbeResult, ProbeTarget } from './types.js';
 
 const KEEP = 400;
@@ -30,11 +32,7 @@ export function execProbe(t: ProbeTarget, signal: AbortSignal): Promise<ProbeRes
     let why: string | undefined;
     const kill = (reason: string) => {
       why ??= reason;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone already
-      }
+      tryKill(-child.pid!, 'SIGKILL');
     };
     const timer = setTimeout(() => kill(`${x.display}: no exit within ${t.timeoutMs}ms`), t.timeoutMs);
     const onAbort = () => kill('aborted');
@@ -49,11 +47,7 @@ export function execProbe(t: ProbeTarget, signal: AbortSignal): Promise<ProbeRes
     child.once('close', () => (closed = true));
     child.once('exit', (code, sig) => {
       // what it left in its group goes with it; what escaped the group is swept if its pipes stay open
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // nothing left
-      }
+      tryKill(-child.pid!, 'SIGKILL');
       // what left the group (setsid) and still holds the pipes is found by the probe's marker and
       // killed (a process-table read, only then: probes run often). One that let go of the pipes
       // too (> /dev/null) carries the service's run marker, and goes with the service at down.
@@ -77,15 +71,7 @@ export function execProbe(t: ProbeTarget, signal: AbortSignal): Promise<ProbeRes
 /** SIGKILLs the processes an exec probe left behind outside its group: they carry its marker. */
 function sweepLeftovers(id: string, notBefore: number): void {
   try {
-    const p = platform();
-    const candidates = p.processes().filter((x) => x.startTime >= notBefore && x.pid !== process.pid);
-    for (const [pid, m] of p.markers(candidates.map((x) => x.pid)))
-      if (m.probe === id)
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
+    for (const p of processesMarked((m) => m.probe === id, undefined, notBefore)) tryKill(p.pid, 'SIGKILL');
   } catch {
     // the process table could not be read: the leftover runs on until down sweeps the run's marker
   }

@@ -298,7 +298,7 @@ export class ServiceRunner {
     if (!ports.length || !/before it was ready/.test(reason) || !this.lastLines().some((l) => ADDRESS_IN_USE.test(l))) return undefined;
     const all = Object.values(this.ctx.stack.services).flatMap((x) => Object.values(x.ports));
     try {
-      return whoTookPorts(ports, this.service.host, all, this.ctx.stack.portOffset);
+      return whoTookPorts(ports.map((port) => ({ port, host: this.service.host })), all, this.ctx.stack.portOffset);
     } catch {
       return undefined; // the tables could not be read: the failure is said as it was
     }
