@@ -40,7 +40,10 @@ export function whoTookPorts(wants: readonly { port: number; host: string }[], a
     const closed = c.state === 'TIME_WAIT' ? ' (closed, in TIME_WAIT for up to 60s)' : '';
     taken.push({ port, byConnection: true, message: `port ${port} was taken by an outgoing connection ${endpoint(c)} -> ${c.remote}${closed}${owner ? ` of ${describeOwner(owner)}` : ''}: the kernel gave it the planned port as its source port${eph}` });
   }
-  if (!anyConnection) return { taken, hint: taken.length ? 'free the port, or start it on another with devnet up --remap' : undefined };
+  // the ephemeral range is the cause only where a taken port lies in it; elsewhere the
+  // connection bound the port on purpose, and an offset that changes nothing is no fix
+  const ephemeral = anyConnection && taken.some((t) => t.byConnection && inEphemeral(kernel, t.port));
+  if (!ephemeral) return { taken, hint: taken.length ? `free the port${anyConnection ? ' (end the connection that holds it)' : ''}, or start it on another with devnet up --remap` : undefined };
   const offset = offsetOutsideEphemeral(kernel, allPorts, portOffset);
   return {
     taken,
