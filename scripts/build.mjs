@@ -61,7 +61,7 @@ await Promise.all([
     ...common,
     entryPoints: {
       devnet: 'src/cli/program.ts',
-      supervisor: 'src/run/supervisor-main.ts',
+      supervisor: 'src/supervisor/detached-main.ts',
       'json-schema': 'src/stack/json-schema.ts',
       'stack-reference': 'src/stack/reference.ts',
       'cli-reference': 'src/cli/reference.ts',

@@ -3,14 +3,14 @@ import { relative, resolve } from 'node:path';
 import { DevnetError, type Problem } from '../errors.js';
 import { colorEnabled } from '../report/style.js';
 import { cleanForTerminal, redactForOutput, redactInOutput } from '../report/terminal-output.js';
-import { runIsLive } from '../run/status.js';
+import { runIsLive } from '../record/status.js';
 import { loadStack } from '../stack/load.js';
 import type { Stack } from '../stack/model.js';
 import { resolveStack } from '../stack/resolve.js';
 import { pathsAt, statePaths, type StatePaths } from '../state/paths.js';
 import { findRun, listRuns, type RunEntry } from '../state/run-index.js';
 import { readState } from '../state/store.js';
-import type { StackFlags } from './program.js';
+import type { StackFlags } from './flags.js';
 
 export interface StackContext {
   stack: Stack;

@@ -1,13 +1,11 @@
+import { trace } from '../trace.js';
 // The command line: each command parses its flags, then lazily imports the code
 // that does the work, so `devnet --help` never pays for YAML, listr2 or the supervisor.
 import { ExitCode } from '../errors.js';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { execute } from './exit.js';
+import { keepsRunningWithoutStdout, type StackFlags } from './flags.js';
 
-export interface StackFlags {
-  stack?: string;
-  portOffset: number;
-}
 
 function integer(name: string, min: number) {
   return (v: string): number => {
@@ -46,20 +44,16 @@ function withExamples(cmd: Command): Command {
 
 declare const DEVNET_VERSION: string;
 
-let keepRunningWithoutStdout = false;
-/** Called by a command that supervises services: a closed stdout or stderr must not end the process. */
-export function keepRunningWhenStdoutCloses(): void {
-  keepRunningWithoutStdout = true;
-}
 
 export function main(argv: string[]): void {
+  trace(`cli main (node started ${performance.timeOrigin.toFixed(1)})`);
   // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace.
   // A command that supervises services (foreground up) must not exit then: it keeps running
   // with its output in the log files only, until it is stopped as usual.
   // stderr too: `devnet up 2>&1 | tee log` loses both when tee goes (Ctrl-C reaches it first)
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (keepRunningWithoutStdout) return;
+      if (keepsRunningWithoutStdout()) return;
       if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
       process.exit(process.exitCode ?? 0);
     });

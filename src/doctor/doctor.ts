@@ -1,12 +1,12 @@
 // devnet doctor: one report of what will go wrong before it does.
 import type { Problem } from '../errors.js';
 import { ExitCode, formatProblem } from '../errors.js';
-import { worst, type Check } from '../ports/check.js';
+import { worst, type Check } from '../check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Stack } from '../stack/model.js';
 import { staleStateChecks } from './stale-state.js';
-import { programChecks } from './programs.js';
-import { subreaperHelper } from '../run/subreaper.js';
+import { programChecks } from '../stack/programs.js';
+import { subreaperHelper } from '../service/subreaper.js';
 import { platform } from '../platform/index.js';
 import { PlatformError } from '../platform/errors.js';
 

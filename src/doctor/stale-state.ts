@@ -1,9 +1,9 @@
 // State left by an `up` whose devnet is gone: its services may still hold ports.
 import { DevnetError } from '../errors.js';
-import type { Check } from '../ports/check.js';
+import type { Check } from '../check.js';
 import { withPlatform } from '../platform/index.js';
 import { holderAlive, readLock } from '../state/lock.js';
-import { isSameProcess } from '../state/proc.js';
+import { isSameProcess } from '../platform/identity.js';
 import { isRecordAlive, readState } from '../state/store.js';
 
 export function staleStateChecks(stateFile: string, lockFile: string): Check[] {

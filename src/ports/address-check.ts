@@ -6,7 +6,7 @@
 // process costs 3-8ms, a third of doctor's own work on a stack of replicas).
 import { createServer } from 'node:net';
 import type { Service } from '../stack/model.js';
-import type { Check } from './check.js';
+import type { Check } from '../check.js';
 
 /** The error code of a bind to port 0 on the address, or undefined when it binds. */
 export type AddressProbe = (host: string) => Promise<string | undefined>;

@@ -1,3 +1,4 @@
+import type { Check } from '../check.js';
 // Who holds a port: the process, its command line, and whether it is a service of a devnet
 // stack (its marker), through the platform backend.
 import { platform } from '../platform/index.js';
@@ -21,4 +22,8 @@ export function describeOwner(o: Owner | undefined): string {
 
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+export function ownerField(o: Owner | undefined): Check['owner'] {
+  return o ? { pid: o.pid, command: o.command } : undefined;
 }

@@ -3,12 +3,12 @@
 // the list redraws and stream once it is done.
 import { formatDuration } from './uptime.js';
 import { Listr } from 'listr2';
-import { deferred, type Deferred } from '../run/deferred.js';
-import type { RunEvent } from './events.js';
+import { deferred, type Deferred } from '../async/deferred.js';
+import type { RunEvent } from '../events.js';
 import { restartText } from './plain.js';
 import { prefixer } from './prefix.js';
 import { cleanForTerminal, serviceOutput, terminalWriter } from './terminal-output.js';
-import type { Reporter, ReporterOptions } from './reporter.js';
+import type { Reporter, ReporterOptions } from './types.js';
 import { painter } from './style.js';
 import { TaskView } from './task-view.js';
 import { urlTable } from './urls.js';

@@ -1,9 +1,9 @@
 // Plain lines for CI, pipes and NO_COLOR: one line per event, nothing redrawn.
 import { formatDuration } from './uptime.js';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../events.js';
 import { prefixer } from './prefix.js';
 import { serviceOutput, terminalWriter } from './terminal-output.js';
-import type { Reporter, ReporterOptions } from './reporter.js';
+import type { Reporter, ReporterOptions } from './types.js';
 import { painter } from './style.js';
 import { urlTable } from './urls.js';
 

@@ -1,6 +1,6 @@
 // The table printed once a stack is up, as `supabase start` does: where everything is.
 import { formatColumns } from '../plan/table.js';
-import type { ReadyService } from './events.js';
+import type { ReadyService } from '../events.js';
 
 export function urlTable(all: ReadyService[]): string {
   // a one-shot task that completed has nothing to visit: its own done line said it

@@ -8,7 +8,7 @@ import { firstShellProgram } from './shell-program.js';
 import { interpolate, type InterpolationContext } from './interpolate.js';
 import type { Service, Stack } from './model.js';
 import { findProgram, isDir } from './which.js';
-import { interpolationContext } from './rules.js';
+import { interpolationContext } from './interpolation-context.js';
 
 export interface LaunchSpec {
   service: string;

@@ -7,9 +7,10 @@ import { resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { splitCommand } from './argv.js';
 import { findCycle } from './graph.js';
-import { InterpolationError, interpolate, references, type InterpolationContext, type PortsOf } from './interpolate.js';
+import { InterpolationError, interpolate, references, type InterpolationContext } from './interpolate.js';
+import { interpolationContext } from './interpolation-context.js';
 import { conflicts } from './address-conflict.js';
-import { dataDir, filePaths, isInside } from './files.js';
+import { dataDir, isInside } from './files.js';
 import { isLaunchable, type PortSpan, type Service, type Stack } from './model.js';
 import { dict, own } from './own.js';
 import { didYouMean, type PathSegment } from './schema-dsl.js';
@@ -172,55 +173,6 @@ function checkReady(stack: Stack, err: Push) {
     if (r.kind === 'exit') err(hat, 'a one-shot task (ready: { exit: true }) has no life after ready to check; remove health:');
     for (const dep of s.restartWith)
       if (s.dependsOn[dep] === 'completed') err(svcPath(s.name, 'depends_on', dep, 'restart'), `"${dep}" is a one-shot task (condition completed); restart: true follows restarts of long-running services`);
-  }
-}
-
-export function interpolationContext(stack: Stack, serviceName: string | undefined, processEnv: Record<string, string | undefined>): InterpolationContext {
-  const s = serviceName ? own(stack.services, serviceName) : undefined;
-  const all = Object.values(stack.services);
-  const portsOf = (x: Service): PortsOf => ({ host: x.host, ports: x.ports, replica: x.replica && { index: x.replica.index, count: x.replica.count } });
-  const groups = new Map<string, PortsOf[]>();
-  for (const x of all) if (x.replica) groups.set(x.replica.of, [...(groups.get(x.replica.of) ?? []), portsOf(x)]);
-  const ctx: InterpolationContext = {
-    self: s && { ...portsOf(s), peers: s.replica && all.filter((x) => x.replica?.of === s.replica!.of && x !== s).map(portsOf) },
-    services: dict<PortsOf>([
-      ...all.map((x): [string, PortsOf] => [x.name, portsOf(x)]),
-      // a replicated service by its own name: its replicas, for ${services.S.peers}
-      ...[...groups].map(([of, list]): [string, PortsOf] => [of, { host: list[0]!.host, ports: list[0]!.ports, replicas: list }]),
-    ]),
-    files: filePaths(stack, s),
-    env: dict([...Object.entries(processEnv), ...Object.entries(stack.fileEnv)]),
-    host: stack.host,
-    stackDir: stack.dir,
-  };
-  // env: values resolve in order, each against what came before it: `RUN: ${env.RUN}` is the
-  // RUN devnet was started with, and a command's ${env.URL} sees URL resolved
-  resolveEnvInto(ctx, stack.env);
-  Object.assign(ctx.env, s?.fileEnv);
-  // ${data}: its first data directory, resolved before the service's env: so env: can pass it on
-  // (a data path cannot use the service's own env:; a broken one is reported at data:)
-  const data = s?.data.flatMap((d) => {
-    try {
-      const r = dataDir(stack, interpolate(d, ctx));
-      return 'dir' in r ? [r.dir] : [];
-    } catch {
-      return [];
-    }
-  });
-  if (data?.length) ctx.data = data;
-  resolveEnvInto(ctx, s?.env);
-  return ctx;
-}
-
-function resolveEnvInto(ctx: InterpolationContext, env: Record<string, string> | undefined): void {
-  for (const [k, v] of Object.entries(env ?? {})) {
-    try {
-      ctx.env[k] = interpolate(v, ctx);
-    } catch (e) {
-      // reported at the key itself by checkInterpolation; here it is simply not set
-      if (!(e instanceof InterpolationError)) throw e;
-      delete ctx.env[k];
-    }
   }
 }
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../state/private-fs.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
 
 const VERSION = 2;
 /** entries kept; the oldest go first */

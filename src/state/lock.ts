@@ -9,10 +9,10 @@
 import { linkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LockError } from '../errors.js';
-import { createPrivateTemp, ensurePrivateDir, readPrivateFile } from './private-fs.js';
+import { createPrivateTemp, ensurePrivateDir, readPrivateFile } from '../fs/private-fs.js';
 import { platform, withPlatform } from '../platform/index.js';
 import type { Platform } from '../platform/types.js';
-import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
+import { identityOf, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 
 export interface LockInfo extends ProcessIdentity {
   /** the backend whose start time this is (see adoptPlatform) */

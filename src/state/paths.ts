@@ -9,7 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Stack } from '../stack/model.js';
-import { PROJECT_STATE_DIR, StateDirError, ensurePrivateDir } from './private-fs.js';
+import { PROJECT_STATE_DIR, StateDirError, ensurePrivateDir } from '../fs/private-fs.js';
 
 export interface StatePaths {
   /** names the stack in markers and messages: name, or name+offset */
@@ -17,9 +17,11 @@ export interface StatePaths {
   dir: string;
   stateFile: string;
   lockFile: string;
+  /** down's grace period for a supervisor that is stopped by signal (it reads, then removes it) */
+  stopRequest: string;
   logDir: string;
   logFile(service: string): string;
-  /** the supervisor's control socket (a Unix socket; see run/control) */
+  /** the supervisor's control socket (a Unix socket; see control/) */
   controlSocket: string;
 }
 
@@ -72,6 +74,7 @@ export function pathsAt(dir: string, stackId: string): StatePaths {
     dir,
     stateFile: join(dir, 'state.json'),
     lockFile: join(dir, 'lock'),
+    stopRequest: join(dir, 'stop-request.json'),
     logDir,
     logFile: (service) => join(logDir, `${service}.log`),
     controlSocket: controlSocketPath(dir),

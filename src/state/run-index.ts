@@ -7,8 +7,8 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { join } from 'node:path';
 import { userStateDir } from './paths.js';
-import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
-import { identityOf, isSameProcess, type ProcessIdentity } from './proc.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
+import { identityOf, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 
 export interface RunEntry {
   stateDir: string;

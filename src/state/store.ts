@@ -2,9 +2,9 @@
 // even after the CLI that started them was killed. Atomic and private: see private-fs.ts.
 import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
-import { ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-fs.js';
+import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
 import type { Platform } from '../platform/types.js';
-import { isSameProcess, type ProcessIdentity } from './proc.js';
+import { isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 import { nullProtoDeep } from '../stack/own.js';
 
 export const STATE_VERSION = 1;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { choosePlatform, platform, usePlatform } from '../platform/index.js';
-import { waitGone } from './wait-gone.js';
+import { waitGone } from '../platform/wait-gone.js';
 
 /** A child that exits after `ms` and stays a zombie: its parent (exec'd into sleep) never reaps it. */
 async function zombieSoon(ms: number) {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { controlRequest } from '../../src/run/control/client.js';
+import { controlRequest } from '../../src/control/client.js';
 import { devnet, pidAlive, pidsOfStack, tmpStack, waitFor } from '../helpers.js';
 
 const node = process.execPath;

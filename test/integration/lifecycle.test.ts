@@ -120,7 +120,7 @@ services:
     // an unrelated process whose pid the state claims, with another start time: a reused pid
     const stranger = execa('sleep', ['30'], { reject: false });
     try {
-      const { identityOf } = await import('../../src/state/proc.js');
+      const { identityOf } = await import('../../src/platform/identity.js');
       const id = identityOf(stranger.pid!)!;
       const fake = { pid: id.pid, startTime: id.startTime + 1 };
       writeState(join(s.stateDir, 'reuse', 'state.json'), {

@@ -1,10 +1,10 @@
 import { StackError, formatProblem } from '../../errors.js';
 import { doctorExitCode, runDoctor } from '../../doctor/doctor.js';
-import type { Level } from '../../ports/check.js';
+import type { Level } from '../../check.js';
 import { colorEnabled, painter } from '../../report/style.js';
 import { selectServices } from '../../stack/select.js';
 import { openStack, print, printJson, shownPath } from '../context.js';
-import type { StackFlags } from '../program.js';
+import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   strict?: boolean;

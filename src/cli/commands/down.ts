@@ -1,16 +1,17 @@
+import { trace } from '../../trace.js';
 import { ExitCode, StopError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
-import { downStack } from '../../run/down.js';
+import { downStack } from '../../record/stop-run.js';
 import { isLaunchable, type Stack } from '../../stack/model.js';
-import { interpolationContext } from '../../stack/rules.js';
+import { interpolationContext } from '../../stack/interpolation-context.js';
 import { waitForStartClaim } from '../../state/run-index.js';
 import { holderAlive, readLock } from '../../state/lock.js';
 
 /** How long a down that found nothing up waits for an up started beside it to show itself. */
 const LATE_UP_MS = 300;
 import { announce, openForRun, print, printJson, shownPath, upElsewhere } from '../context.js';
-import type { StackFlags } from '../program.js';
+import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   timeout?: number;
@@ -22,12 +23,14 @@ export async function down(flags: Flags): Promise<number> {
   const ctx = await openForRun(flags);
   // an up of this file that has not taken its lock yet (it is loading the stack): wait for it, then stop it
   await waitForStartClaim(ctx.stackFile, flags.portOffset);
+  trace('down opened');
   const { paths } = ctx;
   announce(ctx, flags.json);
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: ctx.services, showLogs: false, color: colorEnabled() });
   const volumes = flags.volumes ? { declared: ctx.stack ? declaredDataDirs(ctx.stack) : [], root: ctx.stack?.root } : undefined;
   const o = { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit, volumes };
   let result = await downStack(paths, o);
+  trace('down done');
   // nothing was up: an up started at the same moment as this down may not have written its
   // claim yet (both CLIs were still starting); look once more before saying "not up"
   if (!result.wasUp) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { ExitCode } from '../../errors.js';
 import { openStack, shownPath } from '../context.js';
-import type { StackFlags } from '../program.js';
+import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   output?: string;

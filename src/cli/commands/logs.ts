@@ -1,11 +1,11 @@
 import { ExitCode, quote, UsageError } from '../../errors.js';
 import { prefixer } from '../../report/prefix.js';
 import { colorEnabled, painter } from '../../report/style.js';
-import { LogCursor, mergeByTime } from '../../run/log-reader.js';
-import { stackStatus } from '../../run/status.js';
+import { LogCursor, mergeByTime } from '../../service/log/log-reader.js';
+import { stackStatus } from '../../record/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import { announce, openForRun, print, upElsewhere } from '../context.js';
-import type { StackFlags } from '../program.js';
+import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   follow?: boolean;

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../errors.js';
 import { formatColumns } from '../../plan/table.js';
 import { formatUptime } from '../../report/uptime.js';
-import { stackStatus } from '../../run/status.js';
+import { stackStatus } from '../../record/status.js';
 import { pathsAt } from '../../state/paths.js';
 import { listRuns } from '../../state/run-index.js';
 import { print, printJson, shownPath } from '../context.js';

@@ -8,7 +8,7 @@ import { toMarkdown } from '../../plan/markdown.js';
 import { planRows, type PlanRow } from '../../plan/rows.js';
 import { toTable } from '../../plan/table.js';
 import { openStack, print, printJson, shownPath } from '../context.js';
-import type { StackFlags } from '../program.js';
+import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   format: 'table' | 'markdown' | 'json' | 'nftables' | 'prometheus';

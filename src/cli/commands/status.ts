@@ -1,9 +1,9 @@
 import { ExitCode } from '../../errors.js';
 import { formatColumns } from '../../plan/table.js';
 import { formatUptime } from '../../report/uptime.js';
-import { stackStatus, statusJson, supervisorProblem, type ServiceStatus } from '../../run/status.js';
+import { stackStatus, statusJson, supervisorProblem, type ServiceStatus } from '../../record/status.js';
 import { announce, openForRun, print, printJson, upElsewhere } from '../context.js';
-import type { StackFlags } from '../program.js';
+import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   json?: boolean;

@@ -4,15 +4,15 @@
 import { ExitCode, NoSupervisorError, quote, serializeError, UnresponsiveSupervisorError, UsageError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled, liveViewFits } from '../../report/style.js';
-import type { ControlOp } from '../../run/control/protocol.js';
-import { stackStatus, statusJson } from '../../run/status.js';
+import type { ControlOp } from '../../control/protocol.js';
+import { stackStatus, statusJson } from '../../record/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import type { StatePaths } from '../../state/paths.js';
 import { adoptPlatform } from '../../platform/index.js';
-import { isFrozen, isSameProcess } from '../../state/proc.js';
+import { isFrozen, isSameProcess } from '../../platform/identity.js';
 import { isRecordAlive, readState } from '../../state/store.js';
 import { announce, openForRun, printJson } from '../context.js';
-import type { StackFlags } from '../program.js';
+import type { StackFlags } from '../flags.js';
 
 export interface SteerFlags extends StackFlags {
   json?: boolean;
@@ -65,7 +65,7 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
   // stop reports as down does, a line per service; start and restart as up does
   const kind = flags.json ? 'silent' : op !== 'stop' && color && liveViewFits() ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: false, color });
-  const { controlRequest } = await import('../../run/control/client.js');
+  const { controlRequest } = await import('../../control/client.js');
   const t0 = Date.now();
   let ms = 0;
   try {

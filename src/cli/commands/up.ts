@@ -1,17 +1,18 @@
+import { trace } from '../../trace.js';
 import { join } from 'node:path';
 import { ExitCode, UsageError, serializeError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled, liveViewFits } from '../../report/style.js';
-import { checkAlreadyUp } from '../../run/already-up.js';
-import type { DetachedSupervisor } from '../../run/detach.js';
-import { abortOnStopSignals, readStopRequest } from '../../run/stop-signals.js';
+import { checkAlreadyUp } from '../../record/already-up.js';
+import type { DetachedSupervisor } from '../../supervisor/detached.js';
+import { abortOnStopSignals, readStopRequest } from '../../supervisor/stop-signals.js';
 import { selectServices } from '../../stack/select.js';
 import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
 import { claimStart } from '../../state/run-index.js';
 import { resolveStack } from '../../stack/resolve.js';
 import { openStack, print, printJson, splitList } from '../context.js';
-import { keepRunningWhenStdoutCloses, type StackFlags } from '../program.js';
+import { keepRunningWhenStdoutCloses, type StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   detach?: boolean;
@@ -56,7 +57,8 @@ async function runUp(flags: Flags): Promise<number> {
 
 async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveStack>, releaseClaim: () => void): Promise<number> {
   // the detached supervisor's Node start-up overlaps the loading of the stack here
-  const detached = flags.detach ? new (await import('../../run/detach.js')).DetachedSupervisor() : undefined;
+  trace('cli before fork');
+  const detached = flags.detach ? new (await import('../../supervisor/detached.js')).DetachedSupervisor() : undefined;
   let prepared;
   try {
     prepared = await prepare(flags, detached, resolved);
@@ -67,10 +69,11 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     detached?.cancel();
     throw e;
   }
+  trace('cli prepared');
   const { stack, paths, services, already, lock } = prepared;
   const printStatus = async () => {
     if (!flags.json) return;
-    const { stackStatus, statusJson } = await import('../../run/status.js');
+    const { stackStatus, statusJson } = await import('../../record/status.js');
     printJson(statusJson(stackStatus(paths, stack.name)));
   };
   if (already?.missing.length) {
@@ -83,7 +86,7 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     detached?.cancel();
     if (flags.json) await printStatus();
     else print(`stack ${paths.stackId} is up: ${already.running.length} service${already.running.length === 1 ? '' : 's'} running, nothing to do`);
-    const { stackStatus, supervisorProblem } = await import('../../run/status.js');
+    const { stackStatus, supervisorProblem } = await import('../../record/status.js');
     const problem = supervisorProblem(stackStatus(paths, stack.name));
     if (problem) process.stderr.write(`warning: ${problem.message}\nhint: ${problem.hint}\n`);
     return ExitCode.ok;
@@ -114,10 +117,10 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
       await detached.start({ stack, services, remap: !!flags.remap, watch: !!flags.watch, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
     } catch (e) {
       releaseLock(paths.lockFile, lock!);
-      const { SupervisorDiedError } = await import('../../run/detach.js');
+      const { SupervisorDiedError } = await import('../../supervisor/detached.js');
       if (e instanceof SupervisorDiedError) {
         // it may have started some services: nothing may run on without a supervisor
-        const { downStack } = await import('../../run/down.js');
+        const { downStack } = await import('../../record/stop-run.js');
         const left = await downStack(paths, { emit: () => {} }).catch(() => undefined);
         const stopped = left?.stopped.length ? `; stopped what it had started (${left.stopped.join(', ')})` : '';
         throw new SupervisorDiedError(`${e.message}${stopped}`, { hint: e.hint });
@@ -127,12 +130,13 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
       removeHandlers();
       await reporter.startupDone();
     }
+    trace('cli supervisor ready');
     await printStatus();
     return ExitCode.ok;
   }
 
   // the supervisor's code is loaded only where it runs (here, or in the -d supervisor)
-  const { upStack } = await import('../../run/up.js');
+  const { upStack } = await import('../../supervisor/start-stack.js');
   try {
     const handle = await upStack({
       stack,

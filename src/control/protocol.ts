@@ -1,0 +1,36 @@
+// The control channel: one JSON request line from a command, then JSON reply lines from the
+// supervisor (its events while the request runs, then done or error). A Unix socket in the
+// stack's state folder, 0600 in a 0700 folder: devnet holds no TCP port.
+import type { SerializedError } from '../errors.js';
+import type { ReadyService, RunEvent } from '../events.js';
+
+export type ControlOp = 'start' | 'stop' | 'restart' | 'down' | 'ping';
+
+export interface ControlRequest {
+  op: ControlOp;
+  /** the state folder of the stack the client means: a supervisor serving another refuses */
+  stateDir?: string;
+  services?: string[];
+  withDependents?: boolean;
+  timeoutMs?: number;
+}
+
+export type ControlReply =
+  | { type: 'event'; event: RunEvent }
+  /** the services the request acted on, as they are now */
+  | { type: 'done'; services: ReadyService[] }
+  /** while a request runs: the supervisor is alive and working on it */
+  | { type: 'beat' }
+  | { type: 'error'; error: SerializedError };
+
+/** A request line longer than this is not one of devnet's. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** The supervisor says it is alive this often while a request runs... */
+export const BEAT_MS = 1000;
+/** ...so a client that hears nothing for this long knows it is frozen or wedged. */
+export const SILENCE_MS = 10_000;
+/** A client must send its request within this, or the connection is closed. */
+export const REQUEST_WAIT_MS = 5000;
+/** Connections served at once; more are refused by the kernel's backlog, not held for ever. */
+export const MAX_CLIENTS = 64;

@@ -1,0 +1,48 @@
+// One read of every process with its group, parent and start time (platform backend). Used to find a
+// service's whole tree, the members of its process group, and processes that carry a run's marker.
+import { platform } from './index.js';
+import type { ProcStat } from './identity.js';
+import type { Marker } from './types.js';
+
+/** Every live process (zombies left out), in one read. */
+export function scanProcesses(): ProcStat[] {
+  return platform().processes();
+}
+
+/** The process group plus every descendant of its leader (children that left the group included). */
+export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = scanProcesses()): ProcStat[] {
+  const children = new Map<number, ProcStat[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const tree = new Map<number, ProcStat>();
+  for (const p of procs) if (p.pgid === pgid) tree.set(p.pid, p);
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      if (tree.has(c.pid) && c.pgid !== pgid) continue;
+      tree.set(c.pid, c);
+      walk(c.pid);
+    }
+  };
+  const root = procs.find((p) => p.pid === rootPid);
+  if (root) tree.set(root.pid, root);
+  [...tree.keys()].forEach(walk);
+  return [...tree.values()];
+}
+
+/**
+ * Processes started for a service of a run: they carry its marker in their environment.
+ * Only processes started at or after `notBefore` (clock ticks) can: older ones are not read.
+ */
+export function processesWithMarker(runId: string, service: string | undefined, procs: ProcStat[] = scanProcesses(), notBefore = 0): ProcStat[] {
+  return processesMarked((m) => m.run === runId && (service === undefined || m.service === service), procs, notBefore);
+}
+
+/** Processes started at or after `notBefore` whose marker `match` accepts (an exec probe's leftovers, a run's processes). */
+export function processesMarked(match: (m: Marker) => boolean, procs: ProcStat[] = scanProcesses(), notBefore = 0): ProcStat[] {
+  const candidates = procs.filter((p) => p.pid !== process.pid && p.startTime >= notBefore);
+  // one read of the environments of all candidates (one ps on POSIX)
+  const markers = platform().markers(candidates.map((p) => p.pid));
+  return candidates.filter((p) => {
+    const m = markers.get(p.pid);
+    return m !== undefined && match(m);
+  });
+}

@@ -1,0 +1,191 @@
+import { trace } from '../trace.js';
+// devnet down, the core: ask the supervisor (foreground CLI or detached) to stop the stack;
+// then stop, from the state file alone, whatever is still running (the supervisor may have
+// been killed with SIGKILL); then prove each port free.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
+import { conflicts } from '../stack/address-conflict.js';
+import { readSocketTable } from '../ports/socket-table.js';
+import type { Emit } from '../events.js';
+import { adoptPlatform } from '../platform/index.js';
+import { clearStaleLock, holderAlive, readLock } from '../state/lock.js';
+import { forgetRun } from '../state/run-index.js';
+import type { StatePaths } from '../state/paths.js';
+import { writePrivateFile } from '../fs/private-fs.js';
+import { identityOf, isFrozen, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
+import { waitGone } from '../platform/wait-gone.js';
+import { allBindable } from '../ports/bind-check.js';
+import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
+import { deleteDataDirs, type VolumesResult } from './volumes.js';
+import { tryKill } from '../service/stop.js';
+import { stopInWaves } from '../service/stop-waves.js';
+
+export interface HeldPort {
+  service: string;
+  port: number;
+  owner?: Owner;
+  message: string;
+  /** held by a process of this run (escaped its group): down failed; else a stray that took the port since */
+  ours: boolean;
+}
+
+export interface DownResult {
+  /** with --volumes: the data directories deleted (only once nothing of the stack runs) */
+  volumes?: VolumesResult;
+  wasUp: boolean;
+  stopped: string[];
+  held: HeldPort[];
+  survivors: { service: string; pid: number }[];
+}
+
+
+export interface DownOptions {
+  timeoutMs?: number;
+  emit: Emit;
+  /** delete the data directories: those of the run, and `declared` (the stack as it is now) inside `root` */
+  volumes?: { declared: string[]; root?: string };
+}
+
+export async function downStack(paths: StatePaths, o: DownOptions): Promise<DownResult> {
+  const result = await stopStack(paths, o);
+  if (!o.volumes || result.survivors.length) return result;
+  const state = readState(paths.stateFile);
+  const root = state?.root ?? o.volumes.root;
+  const dirs = [...Object.values(state?.services ?? {}).flatMap((r) => r.data ?? []), ...o.volumes.declared];
+  const roots = [join(paths.dir, 'data'), ...(root ? [root] : [])];
+  return { ...result, volumes: deleteDataDirs(dirs, roots) };
+}
+
+async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): Promise<DownResult> {
+  const wasStarting = await stopStartingRun(paths, timeoutMs);
+  const state = readState(paths.stateFile);
+  if (!state) return { wasUp: wasStarting, stopped: [], held: [], survivors: [] };
+  // from here on down acts on this run: every start time is read in the unit it was recorded in
+  adoptPlatform(state.platform);
+  const recs = Object.values(state.services);
+  const running = recs.filter((r) => r.pid !== undefined && r.startTime !== undefined);
+  const supervisorAlive = isSameProcess(state.supervisor);
+  const aliveAtStart = running.filter(isRecordAlive).map((r) => r.name);
+  const anyAlive = wasStarting || supervisorAlive || aliveAtStart.length > 0;
+
+  if (supervisorAlive) {
+    const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
+    emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
+    // a frozen supervisor (SIGSTOP, Ctrl-Z) would take the request and never answer
+    const frozen = isFrozen(state.supervisor.pid);
+    trace('down asking');
+    if (frozen || !(await askOverSocket(state.control, state.supervisor, paths.dir, timeoutMs, budget))) await askToStop(paths, state.supervisor, timeoutMs, budget);
+    // one that still will not go (wedged: its handlers never run) is ended; its services are stopped below
+    if (isSameProcess(state.supervisor)) {
+      tryKill(state.supervisor.pid, 'SIGKILL');
+      await waitGone([state.supervisor], 2000);
+    }
+    if (!isSameProcess(state.supervisor) && state.control) rmSync(state.control, { force: true });
+  }
+
+  trace('down supervisor answered');
+  // whatever the supervisor did, verify from the state file and finish the job
+  const stopped = new Set(aliveAtStart);
+  const survivors: DownResult['survivors'] = [];
+  await stopInWaves(recs, state.runId, timeoutMs, {
+    signalling: (r) => emit({ kind: 'service:stopping', service: r.name, graceMs: timeoutMs ?? r.stopTimeoutMs }),
+    after: (r, res) => {
+      if (res.signalled) stopped.add(r.name);
+      // stopped here, not by its supervisor: its exit is this one (an older one would mislead)
+      if (res.signalled) r.lastExit = { code: null, signal: res.forced ? 'SIGKILL' : 'SIGTERM', at: new Date().toISOString(), stopped: true };
+      if (stopped.has(r.name)) emit({ kind: 'service:stopped', service: r.name, forced: res.forced, ms: 0 });
+      survivors.push(...res.survivors.map((p) => ({ service: r.name, pid: p.pid })));
+      if (r.state !== 'exited' && r.state !== 'failed' && r.state !== 'completed') r.state = 'stopped';
+    },
+  });
+  trace('down swept');
+  try {
+    writeState(paths.stateFile, state);
+  } catch {
+    // no free byte: the processes are stopped all the same, and a later look checks them live
+  }
+  try {
+    clearStaleLock(paths.lockFile);
+  } catch {
+    // the break lock cannot be written on a full disk: the next up takes the stale lock over
+  }
+  // a run with survivors stays listed: it is not over, and down may be run again
+  if (!survivors.length) forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
+  return { wasUp: anyAlive, stopped: [...stopped], held: await portsStillHeld(recs, state.runId), survivors };
+}
+
+/** A bind on each port (where the record says which address) proves it free at once; the tables are read only otherwise. */
+async function portsStillHeld(recs: ServiceRecord[], runId: string): Promise<HeldPort[]> {
+  if (recs.every((r) => r.host !== undefined) && (await allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports }))))) return [];
+  return heldPorts(recs, runId);
+}
+
+/**
+ * A live lock holder that has not written this run's state yet is a run still starting
+ * (up -d takes the lock before it loads anything else): stop it and wait, so that a down
+ * issued while up is starting never answers "not up" and lets the stack come up after it.
+ */
+async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined): Promise<boolean> {
+  const lock = readLock(paths.lockFile);
+  if (!lock || !holderAlive(lock)) return false;
+  if (readState(paths.stateFile)?.runId === lock.runId) return false; // started: the usual path stops it
+  adoptPlatform(lock.platform);
+  // it rolls back what it started, each service within its grace period
+  await askToStop(paths, lock, timeoutMs, (timeoutMs ?? 30_000) + 30_000);
+  return true;
+}
+
+/**
+ * Asks the supervisor on its control socket: it answers once every service is stopped, so
+ * down need not poll for it. false: nobody answered (an older run, a wedged supervisor).
+ */
+async function askOverSocket(socket: string | undefined, holder: ProcessIdentity, stateDir: string, timeoutMs: number | undefined, budgetMs: number): Promise<boolean> {
+  if (!socket) return false;
+  const { controlRequest } = await import('../control/client.js');
+  try {
+    await controlRequest(socket, { op: 'down', stateDir, timeoutMs }, undefined, budgetMs);
+  } catch {
+    return false;
+  }
+  // it exits right after it answers; a new up must not find it still there
+  await waitGone([holder], 5000);
+  return true;
+}
+
+/**
+ * Asks the devnet process that holds the stack (a supervisor, or an up still starting) to
+ * stop it: the grace period in a stop request, then SIGTERM; waits until it is gone, at most `budgetMs`.
+ */
+async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: number | undefined, budgetMs: number): Promise<void> {
+  try {
+    writePrivateFile(paths.stopRequest, JSON.stringify({ timeoutMs }));
+  } catch {
+    // a full disk: the supervisor stops with each service's own grace period instead
+  }
+  tryKill(holder.pid, 'SIGTERM');
+  // a frozen one holds SIGTERM until it runs again: wake it, as for services
+  tryKill(holder.pid, 'SIGCONT');
+  await waitGone([holder], budgetMs);
+}
+
+/** Ports of the stopped services that something still listens on. */
+export function heldPorts(recs: { name: string; ports: Record<string, number>; host?: string; startTime?: number }[], runId?: string): HeldPort[] {
+  const table = readSocketTable();
+  // per address where the record says which (replicas share ports on their own addresses)
+  const on = (port: number, host?: string) => table.on(port).filter((l) => host === undefined || conflicts(l, host));
+  const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, startTime: r.startTime, port, ls: on(port, r.host) }))).filter((w) => w.ls.length);
+  if (!wanted.length) return [];
+  const ownerOf = ownerLookup(wanted.flatMap((w) => w.ls));
+  return wanted.map((w) => {
+    const owner = ownerOf(w.ls);
+    // ours: it carries this run's marker, or none and started after the service did (an
+    // escapee that cleared its environment); a process older than the service, or another
+    // stack's, took the port after the service let it go
+    const started = owner && identityOf(owner.pid)?.startTime;
+    const ours = !owner || (owner.devnet ? runId === undefined || owner.devnet.run === runId : started === undefined || w.startTime === undefined || started >= w.startTime);
+    return ours
+      ? { service: w.service, port: w.port, owner, ours, message: `port ${w.port} (${w.service}) is still held by ${describeOwner(owner)}: it escaped its process group; stop it by hand (kill ${owner?.pid ?? 'PID'})` }
+      : { service: w.service, port: w.port, owner, ours, message: `port ${w.port} (${w.service}) is held by ${describeOwner(owner)}, which is not this stack's: it took the port after ${w.service} let it go` };
+  });
+}

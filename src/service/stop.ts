@@ -1,0 +1,72 @@
+// Stopping one service: SIGTERM to its process group, SIGKILL after the grace period.
+// Only processes devnet can prove are its own are signalled: the recorded leader with its
+// recorded start time (so a reused pid is never hit), its group and descendants while it
+// lives, and anything carrying the run's marker in its environment.
+import type { ProcStat } from '../platform/identity.js';
+import { isSameProcess } from '../platform/identity.js';
+import { waitGone } from '../platform/wait-gone.js';
+import { processTree, processesWithMarker, scanProcesses } from '../platform/proc-scan.js';
+
+export interface StopTarget {
+  name: string;
+  pid: number;
+  pgid: number;
+  startTime: number;
+  runId: string;
+  stopTimeoutMs: number;
+}
+
+export interface StopResult {
+  /** processes that were running and were signalled */
+  signalled: number;
+  forced: boolean;
+  /** still alive after SIGKILL: should never happen but for processes in uninterruptible sleep */
+  survivors: ProcStat[];
+}
+
+/** Every live process that is provably part of the service. */
+export function ownedProcesses(t: StopTarget, procs: ProcStat[] = scanProcesses()): { leaderAlive: boolean; owned: ProcStat[] } {
+  const leaderAlive = isSameProcess({ pid: t.pid, startTime: t.startTime });
+  const owned = new Map<number, ProcStat>();
+  if (leaderAlive) for (const p of processTree(t.pid, t.pgid, procs)) owned.set(p.pid, p);
+  // the service's processes all started after its leader: older processes need not be read
+  for (const p of processesWithMarker(t.runId, t.name, procs, t.startTime)) owned.set(p.pid, p);
+  owned.delete(process.pid);
+  return { leaderAlive, owned: [...owned.values()] };
+}
+
+function signal(t: StopTarget, sig: NodeJS.Signals, procs: ProcStat[]): void {
+  const { leaderAlive, owned } = ownedProcesses(t, procs);
+  if (leaderAlive) tryKill(-t.pgid, sig);
+  for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
+}
+
+/** A signal to a process that may have exited meanwhile. */
+export function tryKill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** `procs`: a scan of the process table shared by the services stopped together, so each need not scan again. */
+export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal, onTerm?: () => void): Promise<StopResult> {
+  const before = ownedProcesses(t, procs).owned;
+  if (!before.length) return { signalled: 0, forced: false, survivors: [] };
+  onTerm?.();
+  signal(t, 'SIGTERM', procs);
+  // a frozen process (SIGSTOP, Ctrl-Z) holds SIGTERM until it runs again: wake it, as systemd does
+  signal(t, 'SIGCONT', procs);
+  let left = await waitGone(before, timeoutMs, hurry);
+  // a child may have been forked during the grace period: look again before giving up
+  const now = scanProcesses();
+  const late = ownedProcesses(t, now).owned;
+  if (!left.length && !late.length) return { signalled: before.length, forced: false, survivors: [] };
+  signal(t, 'SIGKILL', now);
+  // proven ours before SIGTERM: once their leader is gone they are no longer in its tree
+  // (re-parented to init), but the same pid with the same start time is the same process
+  for (const p of left) if (isSameProcess(p)) tryKill(p.pid, 'SIGKILL');
+  left = await waitGone([...left, ...late], 2000);
+  return { signalled: before.length, forced: true, survivors: left };
+}

@@ -1,0 +1,58 @@
+// What the supervisor does for each control request. Events of the request's services reach
+// the client while it runs (output at most ten lines a second per service; the logs have all).
+import { DevnetError } from '../errors.js';
+import type { ReadyService, RunEvent } from '../events.js';
+import type { Supervisor } from './supervisor.js';
+import type { ControlHandler } from './control-server.js';
+
+/** `requestStop`: the stack's own stop (as on SIGTERM), which ends the supervisor once the services are stopped. */
+export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?: number) => void, stateDir: string): ControlHandler {
+  return async (req, send) => {
+    // a socket path shared by two stacks (a planted or colliding name) must not steer the wrong one
+    if (req.stateDir !== undefined && req.stateDir !== stateDir)
+      throw new DevnetError(`this devnet supervisor runs stack ${supervisor.state.stackId} (${stateDir}), not the one asked for (${req.stateDir})`, { hint: 'nothing was done; devnet ls lists what runs where' });
+    const names = req.services ?? [];
+    const lastLine = new Map<string, number>();
+    const forward = (event: RunEvent) => {
+      if (event.kind === 'service:log') {
+        const now = Date.now();
+        if (now - (lastLine.get(event.service) ?? 0) < 100) return;
+        lastLine.set(event.service, now);
+      }
+      send({ type: 'event', event });
+    };
+    if (req.op !== 'down' && req.op !== 'ping' && !supervisor.started)
+      throw new DevnetError(`stack ${supervisor.state.stackId} is still starting`, { hint: 'wait until devnet up reports it up (devnet status shows where it is), then ask again' });
+    const unsubscribe = supervisor.subscribe(forward);
+    try {
+      let acted: string[] = [];
+      switch (req.op) {
+        case 'ping':
+          break;
+        case 'start':
+          acted = (await supervisor.startServices(names)).services;
+          break;
+        case 'stop':
+          acted = (await supervisor.stopServices(names, { withDependents: req.withDependents, timeoutMs: req.timeoutMs })).services;
+          break;
+        case 'restart':
+          acted = (await supervisor.restartServices(names)).services;
+          break;
+        case 'down':
+          acted = supervisor.services;
+          requestStop(req.timeoutMs);
+          // answered once the services are stopped; the supervisor exits after
+          await supervisor.stopAll();
+          break;
+      }
+      return { type: 'done', services: acted.map((n) => describe(supervisor, n)) };
+    } finally {
+      unsubscribe();
+    }
+  };
+}
+
+function describe(supervisor: Supervisor, name: string): ReadyService {
+  const r = supervisor.state.services[name]!;
+  return { name, url: r.url, ports: r.ports, pid: r.pid };
+}

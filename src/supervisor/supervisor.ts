@@ -1,0 +1,403 @@
+// Runs a stack: one runner per service, started as soon as its dependencies meet their
+// conditions (independent ones in parallel); then, while it runs, starts, stops and restarts
+// single services on request, with the policies (restart, health, watch, followers) attached
+// to each runner. It coordinates; each behaviour lives in its own file.
+import { dict } from '../stack/own.js';
+import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, StopError, UsageError, quote } from '../errors.js';
+import { portsBindable } from '../ports/bind-check.js';
+import { preflight } from '../ports/preflight.js';
+import type { Emit, RunEvent } from '../events.js';
+import { withDependencies } from '../stack/graph.js';
+import { expandNames } from '../stack/replicas.js';
+import { isLaunchable, type Condition, type Stack } from '../stack/model.js';
+import type { StatePaths } from '../state/paths.js';
+import type { ProcessIdentity } from '../platform/identity.js';
+import { scanProcesses } from '../platform/proc-scan.js';
+import { isActive, writeState, type ServiceRecord, type StackState } from '../state/store.js';
+import { platform } from '../platform/index.js';
+import { realClock, type Clock } from '../async/clock.js';
+import { deferred } from '../async/deferred.js';
+import { attachFollowers, followersOf } from './policies/followers.js';
+import { degradedBy, degradedGroups } from '../record/degraded.js';
+import { attachHealthCheck } from './policies/health.js';
+import { RestartPolicy } from './policies/restart.js';
+import { startOrRollBack } from './policies/rollback.js';
+import { attachWatch } from './policies/watch.js';
+import { probeOnce } from '../service/probes/registry.js';
+import { createDataDirs, renderFiles } from './render-files.js';
+import { ServiceRunner, StartAborted, type SpawnFn } from '../service/runner.js';
+import { urlOf } from '../stack/service-url.js';
+import { stopWaves } from '../service/stop-waves.js';
+
+export interface SupervisorOptions {
+  stack: Stack;
+  services: readonly string[];
+  paths: StatePaths;
+  runId: string;
+  supervisor: ProcessIdentity;
+  emit: Emit;
+  /** aborted: grace periods of a stop under way end at once (a second Ctrl-C) */
+  hurry?: AbortSignal;
+  /** up --watch: services with watch: restart on change */
+  watch?: boolean;
+  clock?: Clock;
+  spawn?: SpawnFn;
+}
+
+/** What a request on a running stack did, for the CLI to report. */
+export interface ServicesResult {
+  services: string[];
+}
+
+export class Supervisor {
+  readonly state: StackState;
+  private readonly runners = new Map<string, ServiceRunner>();
+  private readonly subscribers = new Set<Emit>();
+  private readonly unwatch: (() => Promise<void>)[] = [];
+  /** stopped on request: the stack is not over while they may be started again */
+  private readonly userStopped = new Set<string>();
+  /** services whose files and data directories are in place */
+  private readonly prepared = new Set<string>();
+  private degraded: Record<string, string[]> = dict();
+  private stopping: Promise<void> | undefined;
+  /** the first start is done: requests on the running stack are taken from now on */
+  started = false;
+  private ops: Promise<unknown> = Promise.resolve();
+  /** resolves when every started service has exited on its own or been stopped */
+  readonly allExited = deferred<void>();
+
+  constructor(private readonly o: SupervisorOptions) {
+    const { stack, paths, runId, supervisor } = o;
+    this.state = {
+      version: 1,
+      stack: stack.name,
+      stackId: paths.stackId,
+      stackFile: stack.file,
+      portOffset: stack.portOffset,
+      runId,
+      supervisor,
+      startedAt: new Date().toISOString(),
+      root: stack.root,
+      platform: platform().name,
+      order: [],
+      services: dict(),
+    };
+    for (const name of o.services) this.add(name);
+  }
+
+
+  readonly emit: Emit = (e: RunEvent) => {
+    this.o.emit(e);
+    for (const fn of this.subscribers) fn(e);
+  };
+
+  /** Events to a control client while its request runs; returns the unsubscribe. */
+  subscribe(fn: Emit): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+
+  get services(): string[] {
+    return Object.keys(this.state.services);
+  }
+
+  private unsaved = false;
+
+  /**
+   * A state write that fails (ENOSPC: a chatty service filled the disk) must not take the
+   * supervisor, and with it the stack, down: it goes on from memory, says so once, and
+   * writes again at the next change. down asks it over the socket, which needs no disk.
+   */
+  private save(): void {
+    try {
+      writeState(this.o.paths.stateFile, this.state);
+      this.unsaved = false;
+    } catch (e) {
+      if (!this.unsaved) this.emit({ kind: 'state:unsaved', stack: this.o.paths.stackId, reason: e instanceof Error ? e.message : String(e) });
+      this.unsaved = true;
+    }
+  }
+
+  private add(name: string): ServiceRunner {
+    const { stack, paths } = this.o;
+    const s = stack.services[name]!;
+    const rec: ServiceRecord = {
+      name,
+      state: 'pending',
+      ports: s.ports,
+      host: s.host,
+      logFile: paths.logFile(name),
+      stopTimeoutMs: s.stopTimeoutMs,
+      dependsOn: Object.keys(s.dependsOn),
+      url: urlOf(stack, name),
+      ...(s.replica ? { replicaOf: s.replica.of } : {}),
+      ...(s.ready.owned === false ? { ownsPorts: false } : {}),
+    };
+    this.state.services[name] = rec;
+    const runner = new ServiceRunner(rec, { stack, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });
+    this.runners.set(name, runner);
+    const clock = this.o.clock ?? realClock;
+    const policy = new RestartPolicy(runner, {
+      clock,
+      emit: this.emit,
+      start: () => this.startOne(name),
+      stop: async () => void (await runner.stop()),
+      gaveUp: () => this.afterChange(),
+    });
+    attachHealthCheck(runner, { clock, probe: probeOnce, emit: this.emit, unhealthy: (reason) => void policy.restart(`unhealthy: ${reason}`).finally(() => this.afterChange()) });
+    attachFollowers(runner, { followers: () => followersOf(stack, name, (n) => isActive(this.state.services[n]?.state ?? 'pending')), restart: (names, reason) => this.restartNow(names, reason) });
+    runner.onExit(() => setImmediate(() => this.afterChange()));
+    return runner;
+  }
+
+  /** After a service changed by itself: report newly degraded dependents; end when nothing is left. */
+  private afterChange(): void {
+    const now = degradedBy(this.state.services);
+    for (const [name, because] of Object.entries(now))
+      if (this.degraded[name]?.join() !== because.join()) this.emit({ kind: 'service:degraded', service: name, because });
+    this.degraded = now;
+    const alive = Object.entries(this.state.services).some(([n, r]) => r.state === 'pending' || r.state === 'restarting' || isActive(r.state) || this.userStopped.has(n));
+    if (!alive && !this.stopping) this.allExited.resolve();
+  }
+
+  /** Files rendered and data directories created for services about to start the first time. */
+  private prepare(names: readonly string[], withStackFiles = false): void {
+    const fresh = names.filter((n) => !this.prepared.has(n));
+    renderFiles(this.o.stack, fresh, withStackFiles);
+    const data = createDataDirs(this.o.stack, fresh);
+    for (const n of fresh) {
+      this.prepared.add(n);
+      if (data[n]) this.state.services[n]!.data = data[n];
+    }
+  }
+
+  /** Starts every service; on any failure stops what it started, in reverse order, and throws. */
+  async start(): Promise<void> {
+    const t0 = Date.now();
+    this.prepare(this.o.services, true);
+    this.save();
+    const failure = await startOrRollBack(this.o.services, (name, signal) => this.startWhenDepsAllow(name, signal));
+    if (this.stopping) {
+      await this.stopping;
+      throw new InterruptedError(`interrupted: stack ${this.o.paths.stackId} was stopped before it was up`);
+    }
+    if (failure) {
+      await this.stopAll();
+      throw failure;
+    }
+    this.started = true;
+    this.emit({
+      kind: 'stack:ready',
+      stack: this.o.paths.stackId,
+      ms: Date.now() - t0,
+      services: this.o.services.map((n) => {
+        const r = this.state.services[n]!;
+        return { name: n, url: r.url, ports: r.ports, pid: r.pid, ...(r.state === 'completed' ? { completed: true } : {}) };
+      }),
+    });
+    if (this.o.watch) await this.startWatching();
+  }
+
+  private async startWhenDepsAllow(name: string, signal?: AbortSignal): Promise<void> {
+    const runner = this.runners.get(name)!;
+    const deps = Object.entries(runner.service.dependsOn).filter(([d]) => this.runners.has(d));
+    try {
+      await Promise.all(deps.map(([d, c]) => this.gateOf(d, c).wait(signal)));
+    } catch (e) {
+      // what it waits for failed or was stopped: it is not started, and says so to its own dependents
+      await runner.stop();
+      throw signal?.aborted ? new StartAborted(name) : e;
+    }
+    if (!this.state.order.includes(name)) this.state.order.push(name);
+    await runner.start(signal);
+  }
+
+  private gateOf(name: string, condition: Condition) {
+    const g = this.runners.get(name)!.gates;
+    return condition === 'started' ? g.started : condition === 'completed' ? g.completed : g.ready;
+  }
+
+  /** Ports free again (its own process is gone; a stray may have taken them), then the start. */
+  private async startOne(name: string): Promise<void> {
+    await this.checkPorts([name]);
+    await this.runners.get(name)!.start();
+  }
+
+  /** Throws PreflightError naming the holder of a port that cannot be bound. */
+  private async checkPorts(names: string[]): Promise<void> {
+    // a bind on each port settles it in microseconds; the kernel's tables (milliseconds to
+    // read) are read only to name the holder of a port that is taken
+    if (await portsBindable(this.o.stack, names)) return;
+    const { checks } = await preflight(this.o.stack, { services: names, siblings: false });
+    const errors = checks.filter((c) => c.level === 'error');
+    if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'free the port, then start the service again' });
+  }
+
+  /** One request on the running stack at a time: two restarts of one service must not interleave. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.stopping) return Promise.reject(new DevnetError(`stack ${this.o.paths.stackId} is stopping`));
+    const p = this.ops.then(fn);
+    this.ops = p.catch(() => {});
+    return p;
+  }
+
+  /** The services named, a replicated one standing for its replicas; unknown names are refused. */
+  private known(asked: readonly string[]): string[] {
+    const names = expandNames(this.o.stack.services, asked);
+    const all = Object.keys(this.o.stack.services);
+    for (const n of names) {
+      const s = this.o.stack.services[n];
+      if (!s) throw new UsageError(`stack ${this.o.paths.stackId} has no service ${quote(n)} (as loaded at up); it has ${all.join(', ')}`, { hint: 'a service added to the stack file since needs devnet down and up' });
+      if (!isLaunchable(s)) throw new UsageError(`service ${n} is not launched (status: ${s.status}${s.command === undefined ? ', no command' : ''})`);
+    }
+    return names;
+  }
+
+  /** Starts the services not running, and what they need first; the rest is untouched. */
+  startServices(asked: readonly string[]): Promise<ServicesResult> {
+    return this.serial(async () => {
+      const names = this.known(asked);
+      const graph = dict(Object.values(this.o.stack.services).map((s) => [s.name, Object.keys(s.dependsOn)]));
+      const wanted = [...withDependencies(graph, names)];
+      const needsStart = (n: string) => {
+        const r = this.state.services[n];
+        // a finished one-shot task runs again only when named
+        return !r || !(isActive(r.state) || (r.state === 'completed' && !names.includes(n)));
+      };
+      const toStart = wanted.filter(needsStart);
+      if (!toStart.length) return { services: [] };
+      await this.checkPorts(toStart);
+      this.prepare(toStart);
+      for (const n of toStart) {
+        this.userStopped.delete(n);
+        const r = this.runners.get(n) ?? this.add(n);
+        if (r.state === 'restarting') await r.stop();
+      }
+      await this.startAll(toStart);
+      return { services: toStart };
+    });
+  }
+
+  /** Stops services, dependents first; refuses while running services depend on them unless withDependents. */
+  stopServices(asked: readonly string[], o: { withDependents?: boolean; timeoutMs?: number } = {}): Promise<ServicesResult> {
+    return this.serial(async () => {
+      const names = this.known(asked);
+      const set = new Set(names.filter((n) => this.state.services[n]));
+      const dependents = this.runningDependents(set);
+      if (dependents.length && !o.withDependents)
+        throw new UsageError(`${[...set].join(', ')} ${set.size === 1 ? 'is' : 'are'} needed by running ${dependents.join(', ')}; nothing was stopped`, {
+          hint: `stop them too with devnet stop ${[...set].join(' ')} --with-dependents`,
+        });
+      for (const d of dependents) set.add(d);
+      await this.stopSet(set, o.timeoutMs, undefined, 'asked by devnet stop');
+      for (const n of set) this.userStopped.add(n);
+      this.afterChange();
+      const stuck = [...set].filter((n) => /^could not be stopped/.test(this.state.services[n]?.reason ?? ''));
+      if (stuck.length) throw new StopError(stuck.map((n) => `service ${n} ${this.state.services[n]!.reason}`).join('\n'));
+      const touched = new Set([...set].map((n) => this.state.services[n]?.replicaOf).filter(Boolean));
+      for (const g of degradedGroups(this.state.services)) if (touched.has(g.group)) this.emit({ kind: 'group:degraded', ...g });
+      return { services: [...set] };
+    });
+  }
+
+  /**
+   * Running services that depend, directly or not, on any of `set`. A dependency on a
+   * replicated service is met while one of its replicas keeps running: stopping one Raft peer
+   * degrades the group, it does not take its users down; the last one does.
+   */
+  private runningDependents(set: Set<string>): string[] {
+    const out = new Set<string>();
+    const services = this.state.services;
+    const running = (n: string) => !!services[n] && (isActive(services[n].state) || services[n].state === 'restarting');
+    const gone = (d: string) => set.has(d) || out.has(d);
+    const breaks = (r: ServiceRecord, d: string) => {
+      if (!gone(d)) return false;
+      const group = services[d]?.replicaOf;
+      return !group || !r.dependsOn.some((x) => services[x]?.replicaOf === group && running(x) && !gone(x));
+    };
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [n, r] of Object.entries(services)) {
+        if (set.has(n) || out.has(n) || !running(n)) continue;
+        if (r.dependsOn.some((d) => breaks(r, d))) {
+          out.add(n);
+          grew = true;
+        }
+      }
+    }
+    return [...out];
+  }
+
+  /** `reason`: written into the log of each service that runs (a restart writes its own first). */
+  private async stopSet(set: Set<string>, timeoutMs?: number, hurry?: AbortSignal, reason?: string): Promise<void> {
+    const graph = dict([...set].map((n) => [n, this.state.services[n]!.dependsOn.filter((d) => set.has(d))]));
+    if (reason) for (const n of set) if (isActive(this.state.services[n]!.state)) this.runners.get(n)!.marker(`stop: ${reason}`);
+    for (const wave of stopWaves(graph)) {
+      // one scan of the process table serves every service of the wave
+      const procs = scanProcesses();
+      await Promise.all(wave.map((n) => this.runners.get(n)!.stop({ timeoutMs, hurry, procs })));
+    }
+  }
+
+  /** Stops and starts each service again on its ports, waiting for readiness; dependents keep running. */
+  restartServices(names: readonly string[], reason = 'asked by devnet restart'): Promise<ServicesResult> {
+    return this.serial(async () => this.restartNow(this.known(names), reason));
+  }
+
+  private async restartNow(names: readonly string[], reason: string): Promise<ServicesResult> {
+    const set = new Set(names);
+    for (const n of set) if (!this.runners.has(n)) this.add(n);
+    for (const n of set) {
+      this.runners.get(n)!.marker(`restart: ${reason}`);
+      this.emit({ kind: 'service:restarting', service: n, reason, byPolicy: false, restarts: this.state.services[n]!.restarts ?? 0, delayMs: 0, logTail: [] });
+    }
+    await this.stopSet(set);
+    await this.checkPorts([...set]);
+    for (const n of set) this.userStopped.delete(n);
+    await this.startAll([...set]);
+    return { services: [...set] };
+  }
+
+  /** Starts services together (each when its dependencies allow); the first service failure is thrown, others keep running. */
+  private async startAll(names: string[]): Promise<void> {
+    // armed first, all of them: a dependent must not read a gate its dependency is about to close
+    for (const n of names) this.runners.get(n)!.arm();
+    const results = await Promise.allSettled(names.map((n) => this.startWhenDepsAllow(n)));
+    this.afterChange();
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const own = failed.find((e) => e instanceof ServiceFailedError || e instanceof PreflightError) ?? failed[0];
+    if (own) throw own;
+  }
+
+  private async startWatching(): Promise<void> {
+    const { watchPaths } = await import('./watch/file-watcher.js');
+    for (const runner of this.runners.values()) {
+      const patterns = runner.service.watch;
+      if (!patterns.length) continue;
+      const { launchSpec } = await import('../stack/launch-spec.js');
+      const cwd = launchSpec(this.o.stack, runner.name).cwd;
+      this.unwatch.push(
+        await attachWatch(runner, {
+          subscribe: (onChange) =>
+            watchPaths({ cwd, patterns, stateDir: this.o.paths.dir, onLimit: (limit) => this.emit({ kind: 'watch:limited', service: runner.name, limit }) }, onChange),
+          restart: (reason) => this.restartServices([runner.name], reason).then(() => {}),
+        }),
+      );
+    }
+  }
+
+  /** Stops every started service, dependents first; idempotent (later calls share the first). */
+  stopAll(timeoutMs?: number): Promise<void> {
+    return (this.stopping ??= this.doStopAll(timeoutMs));
+  }
+
+  private async doStopAll(timeoutMs: number | undefined): Promise<void> {
+    await Promise.allSettled(this.unwatch.map((u) => u()));
+    await this.stopSet(new Set(this.runners.keys()), timeoutMs, this.o.hurry, 'the stack is stopping');
+    this.save();
+    await Promise.allSettled([...this.runners.values()].map((r) => r.close()));
+    this.allExited.resolve();
+    this.emit({ kind: 'stack:stopped', stack: this.o.paths.stackId });
+  }
+}
