@@ -43,7 +43,7 @@ const common = {
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-inputs');
 const inputs = inputsHash();
-if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'supervisor.cjs', 'json-schema.cjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
+if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'supervisor.cjs', 'fork-supervisor.cjs', 'json-schema.cjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
 
 const out = join(root, `.dist-build-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
@@ -62,6 +62,7 @@ await Promise.all([
     entryPoints: {
       devnet: 'src/cli/program.ts',
       supervisor: 'src/supervisor/detached-main.ts',
+      'fork-supervisor': 'src/supervisor/fork.ts',
       'json-schema': 'src/stack/json-schema.ts',
       'stack-reference': 'src/stack/reference.ts',
       'cli-reference': 'src/cli/reference.ts',

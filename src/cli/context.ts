@@ -4,7 +4,7 @@ import { DevnetError, type Problem } from '../errors.js';
 import { colorEnabled } from '../report/style.js';
 import { cleanForTerminal, redactForOutput, redactInOutput } from '../report/terminal-output.js';
 import { runIsLive } from '../record/status.js';
-import { loadStack } from '../stack/load.js';
+import { loadStack, stackFileHash } from '../stack/load.js';
 import type { Stack } from '../stack/model.js';
 import { resolveStack } from '../stack/resolve.js';
 import { pathsAt, statePaths, type StatePaths } from '../state/paths.js';
@@ -53,7 +53,7 @@ export interface RunContext {
  * The run recorded for this stack file (and offset) is used when the file is now invalid,
  * deleted, or names another state folder (name: changed); otherwise the stack as loaded.
  */
-export async function openForRun(flags: StackFlags): Promise<RunContext> {
+export async function openForRun(flags: StackFlags, o: { needStack?: boolean } = {}): Promise<RunContext> {
   let resolved: ReturnType<typeof resolveStack>;
   try {
     resolved = resolveStack({ stack: flags.stack });
@@ -66,6 +66,9 @@ export async function openForRun(flags: StackFlags): Promise<RunContext> {
   const { file } = resolved;
   const entry = findRun(file, flags.portOffset);
   const live = entry && runIsLive(pathsAt(entry.stateDir, entry.stackId)) ? entry : undefined;
+  // the file is as it was at up: the run is all there is to know, and loading it (a tenth of
+  // down's time) would say nothing new
+  if (live?.textHash && !o.needStack && stackFileHash(file) === live.textHash) return fromRecord(live);
   let loaded: StackContext | undefined;
   try {
     loaded = await openStack(flags, resolved);
@@ -78,7 +81,7 @@ export async function openForRun(flags: StackFlags): Promise<RunContext> {
   return { paths: loaded.paths, stackName: loaded.stack.name, stackFile: loaded.stack.file, services: Object.keys(loaded.stack.services), stack: loaded.stack };
 }
 
-function fromRecord(entry: RunEntry, note: string): RunContext {
+function fromRecord(entry: RunEntry, note?: string): RunContext {
   const paths = pathsAt(entry.stateDir, entry.stackId);
   let services: string[] = [];
   try {
@@ -86,7 +89,7 @@ function fromRecord(entry: RunEntry, note: string): RunContext {
   } catch {
     // a damaged state names no services; down still sweeps what it can
   }
-  return { paths, stackName: entry.stackName, stackFile: entry.stackFile, services, note };
+  return { paths, stackName: entry.stackName, stackFile: entry.stackFile, services, ...(note ? { note } : {}) };
 }
 
 /** The first line of a command on a stack: which stack, from which file, and why the record when it is used. */

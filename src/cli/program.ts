@@ -3,6 +3,8 @@ import { trace } from '../trace.js';
 // that does the work, so `devnet --help` never pays for YAML, listr2 or the supervisor.
 import { ExitCode } from '../errors.js';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { ChildProcess } from 'node:child_process';
+import { adoptEarlyFork } from '../supervisor/fork.js';
 import { execute } from './exit.js';
 import { keepsRunningWithoutStdout, type StackFlags } from './flags.js';
 
@@ -45,7 +47,9 @@ function withExamples(cmd: Command): Command {
 declare const DEVNET_VERSION: string;
 
 
-export function main(argv: string[]): void {
+/** `early`: the detached supervisor bin/devnet.cjs forked before loading this file (up -d). */
+export function main(argv: string[], early?: ChildProcess): void {
+  adoptEarlyFork(early);
   trace(`cli main (node started ${performance.timeOrigin.toFixed(1)})`);
   // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace.
   // A command that supervises services (foreground up) must not exit then: it keeps running

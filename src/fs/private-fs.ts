@@ -31,7 +31,29 @@ function accessError(e: unknown, path: string, doing: string): DevnetError {
  * of this user that nobody else can write; one left 0755 by an older devnet is tightened.
  * The parent must not let other users swap `dir` out (world-writable without the sticky bit).
  */
+/**
+ * Folders proven private by this process. Once proven, only their owner can change them (they
+ * are theirs and closed to others): a supervisor that opens a log per service start need not
+ * prove its log folder again each time (the lstats were a good part of a service's start).
+ */
+const proven = new Set<string>();
+
 export function ensurePrivateDir(dir: string): void {
+  // one lstat still: a folder removed meanwhile (rm -rf .devnet under a running stack) is made again
+  if (proven.has(dir) && stillDir(dir)) return;
+  provePrivateDir(dir);
+  proven.add(dir);
+}
+
+function stillDir(dir: string): boolean {
+  try {
+    return lstatSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function provePrivateDir(dir: string): void {
   try {
     makeDirs(dir);
   } catch (e) {

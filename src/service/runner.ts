@@ -159,12 +159,16 @@ export class ServiceRunner {
     const { stack, paths, runId, emit } = this.ctx;
     const s = this.service;
     const rec = this.rec;
+    trace(`doStart ${this.name}`);
     this.stopAsked = false;
     this.arm();
     const spec = launchSpec(stack, this.name, { stackId: paths.stackId, runId });
+    trace(`spec ${this.name}`);
     const log = this.logFile();
     log.newRun();
+    trace(`log ${this.name}`);
     this.move('starting', { exitCode: undefined, signal: undefined, reason: undefined, readyAt: undefined });
+    trace(`moved ${this.name}`);
     const abort = new AbortController();
     const signal = outer ? AbortSignal.any([abort.signal, outer]) : abort.signal;
     // the run's probes and policies all listen to it
@@ -181,6 +185,7 @@ export class ServiceRunner {
       if (!kept) log.onDrain(resume);
       return kept;
     });
+    trace(`spawned ${this.name}`);
     if ('error' in spawned) throw this.fail(`could not start: ${spawned.error}`);
     const run: Run = { abort, pid: spawned.pid, pgid: spawned.pgid, startTime: spawned.startTime, ready: false, stopAsked: false, exited: Promise.resolve() };
     this.run = run;
@@ -193,6 +198,7 @@ export class ServiceRunner {
       throw new StartAborted(this.name);
     }
 
+    trace(`running ${this.name}`);
     const target = this.probeTarget(spec, run);
     const t0 = Date.now();
     wait = waitReady(s.ready, target, signal);

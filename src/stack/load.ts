@@ -1,6 +1,7 @@
 // Loading a stack: read -> parse YAML -> schema -> env files -> normalize -> rules.
 // Returns the stack with its warnings, or throws one StackError carrying every problem.
 import { dict, nullProtoDeep } from './own.js';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { StackError, UsageError, type Problem } from '../errors.js';
@@ -45,10 +46,22 @@ export async function loadStack(file: string, options: LoadOptions = {}): Promis
   }
   const cache = cacheSlot(text);
   const cached = cache?.read();
-  if (cached) return loadValue(cached.value, path, options, () => text);
-  const result = await loadStackText(text, path, options);
-  cache?.write(result.value);
+  const result = cached ? await loadValue(cached.value, path, options, () => text) : await loadStackText(text, path, options);
+  if (!cached && 'value' in result) cache?.write(result.value);
+  result.stack.textHash = stackTextHash(text);
   return result;
+}
+
+/** What a run records of its stack file's text: a later command finds the file unchanged without loading it. */
+export const stackTextHash = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The hash of the stack file's text as it is now, or undefined when it cannot be read. */
+export function stackFileHash(file: string): string | undefined {
+  try {
+    return stackTextHash(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 export function formatBytes(n: number): string {

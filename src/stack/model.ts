@@ -169,6 +169,8 @@ export interface Stack {
   alternatives: string[];
   /** files rendered once for the whole stack */
   files: Record<string, FileSpec>;
+  /** SHA-256 of the stack file's text as loaded: a command on the running stack skips loading a file unchanged since up */
+  textHash?: string;
   /** the state folder of the run (set when the stack is opened to act on it): rendered files go there */
   stateDir?: string;
 }

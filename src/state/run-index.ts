@@ -18,6 +18,8 @@ export interface RunEntry {
   stackFile: string;
   portOffset: number;
   startedAt: string;
+  /** the stack file's text hash at up (absent in entries written before it was recorded) */
+  textHash?: string;
 }
 
 type Env = Record<string, string | undefined>;

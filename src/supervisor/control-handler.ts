@@ -1,3 +1,4 @@
+import { trace } from '../trace.js';
 // What the supervisor does for each control request. Events of the request's services reach
 // the client while it runs (output at most ten lines a second per service; the logs have all).
 import { DevnetError } from '../errors.js';
@@ -11,6 +12,7 @@ export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?:
     // a socket path shared by two stacks (a planted or colliding name) must not steer the wrong one
     if (req.stateDir !== undefined && req.stateDir !== stateDir)
       throw new DevnetError(`this devnet supervisor runs stack ${supervisor.state.stackId} (${stateDir}), not the one asked for (${req.stateDir})`, { hint: 'nothing was done; devnet ls lists what runs where' });
+    trace(`request ${req.op}`);
     const names = req.services ?? [];
     const lastLine = new Map<string, number>();
     const forward = (event: RunEvent) => {

@@ -1,12 +1,13 @@
 // up -d: the stack is run by a detached supervisor process (its own session, no terminal),
 // which reports its events back over IPC until the stack is ready, then runs on alone.
-// It is forked first thing, so its Node start-up overlaps the CLI's loading of the stack;
-// the CLI then hands it the loaded stack.
-import { fork, type ChildProcess } from 'node:child_process';
+// It is forked first thing (by bin/devnet.cjs, see fork.ts), so its Node start-up overlaps
+// the CLI's own and its loading of the stack; the CLI then hands it the loaded stack.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DevnetError, InterruptedError, deserializeError, type SerializedError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
+import { forkSupervisor, takeEarlyFork } from './fork.js';
 import type { Emit, RunEvent } from '../events.js';
 import type { Stack } from '../stack/model.js';
 import type { LockInfo } from '../state/lock.js';
@@ -34,7 +35,7 @@ export class DetachedSupervisor {
   private readonly child: ChildProcess;
 
   constructor() {
-    this.child = fork(join(packageRoot(), 'dist', 'supervisor.cjs'), [], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    this.child = takeEarlyFork() ?? forkSupervisor(join(packageRoot(), 'dist'));
   }
 
   /** The supervisor process, for the lock the CLI takes in its name. */
@@ -55,6 +56,8 @@ export class DetachedSupervisor {
       this.cancel();
       throw new InterruptedError('interrupted: the stack was not started');
     }
+    // the CLI now waits on it: its channel keeps the CLI's loop alive until the stack is up
+    child.channel?.ref();
     const interrupt = () => child.kill('SIGTERM');
     signal?.addEventListener('abort', interrupt, { once: true });
     try {

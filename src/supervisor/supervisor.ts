@@ -1,3 +1,4 @@
+import { trace } from '../trace.js';
 // Runs a stack: one runner per service, started as soon as its dependencies meet their
 // conditions (independent ones in parallel); then, while it runs, starts, stops and restarts
 // single services on request, with the policies (restart, health, watch, followers) attached
@@ -393,10 +394,13 @@ export class Supervisor {
   }
 
   private async doStopAll(timeoutMs: number | undefined): Promise<void> {
+    trace('stopAll');
     await Promise.allSettled(this.unwatch.map((u) => u()));
     await this.stopSet(new Set(this.runners.keys()), timeoutMs, this.o.hurry, 'the stack is stopping');
+    trace('stopAll stopped');
     this.save();
     await Promise.allSettled([...this.runners.values()].map((r) => r.close()));
+    trace('stopAll closed');
     this.allExited.resolve();
     this.emit({ kind: 'stack:stopped', stack: this.o.paths.stackId });
   }

@@ -20,7 +20,7 @@ interface Flags extends StackFlags {
 }
 
 export async function down(flags: Flags): Promise<number> {
-  const ctx = await openForRun(flags);
+  const ctx = await openForRun(flags, { needStack: !!flags.volumes });
   // an up of this file that has not taken its lock yet (it is loading the stack): wait for it, then stop it
   await waitForStartClaim(ctx.stackFile, flags.portOffset);
   trace('down opened');
