@@ -48,6 +48,8 @@ export interface LaunchOptions {
   fallback?: boolean;
   stackId?: string;
   runId?: string;
+  /** the service's interpolation context, when the caller has it already */
+  context?: InterpolationContext;
 }
 
 /** node_modules/.bin of the stack root and the service cwd come first on PATH, as npm scripts do. */
@@ -56,9 +58,9 @@ export function servicePath(stack: Stack, cwd: string, basePath: string | undefi
   return [...bins, basePath ?? ''].filter(Boolean).join(delimiter);
 }
 
-export function launchSpec(stack: Stack, name: string, { processEnv = process.env, stackId = stack.name, runId, fallback = true }: LaunchOptions = {}): LaunchSpec {
+export function launchSpec(stack: Stack, name: string, { processEnv = process.env, stackId = stack.name, runId, fallback = true, context }: LaunchOptions = {}): LaunchSpec {
   const s = stack.services[name]!;
-  const ctx = interpolationContext(stack, name, processEnv);
+  const ctx = context ?? interpolationContext(stack, name, processEnv);
   const fill = (t: string) => interpolate(t, ctx);
   const cwd = s.cwd ? resolve(stack.root, fill(s.cwd)) : stack.root;
   // the context's env is the process env, env files and env: values, resolved in that order

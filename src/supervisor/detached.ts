@@ -57,7 +57,9 @@ export class DetachedSupervisor {
       throw new InterruptedError('interrupted: the stack was not started');
     }
     // the CLI now waits on it: its channel keeps the CLI's loop alive until the stack is up
+    // (the process too: its exit is how the CLI learns that it died before the stack was up)
     child.channel?.ref();
+    child.ref();
     const interrupt = () => child.kill('SIGTERM');
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
