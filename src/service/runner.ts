@@ -7,7 +7,8 @@ import { setMaxListeners } from 'node:events';
 import { DevnetError, ServiceFailedError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { redact } from '../stack/env-files.js';
-import { launchSpec, type LaunchSpec } from '../stack/launch-spec.js';
+import type { LaunchSpec } from '../stack/launch-spec.js';
+import type { ServicePlan } from '../stack/service-plan.js';
 import type { Service, Stack } from '../stack/model.js';
 import { own } from '../stack/own.js';
 import type { StatePaths } from '../state/paths.js';
@@ -29,6 +30,8 @@ export type SpawnFn = (spec: LaunchSpec, onLine: LineSink) => Promise<Spawned | 
 
 export interface RunnerContext {
   stack: Stack;
+  /** what this service runs, resolved once for the run */
+  plan: ServicePlan;
   paths: StatePaths;
   runId: string;
   emit: Emit;
@@ -156,13 +159,13 @@ export class ServiceRunner {
   }
 
   private async doStart(outer: AbortSignal | undefined, portRetry: boolean): Promise<void> {
-    const { stack, paths, runId, emit } = this.ctx;
+    const { stack, emit } = this.ctx;
     const s = this.service;
     const rec = this.rec;
     trace(`doStart ${this.name}`);
     this.stopAsked = false;
     this.arm();
-    const spec = launchSpec(stack, this.name, { stackId: paths.stackId, runId });
+    const spec = this.ctx.plan.launch;
     trace(`spec ${this.name}`);
     const log = this.logFile();
     log.newRun();

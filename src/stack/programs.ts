@@ -3,12 +3,18 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Check } from '../check.js';
 import { redact } from './env-files.js';
-import { launchSpec } from './launch-spec.js';
+import { launchSpec, type LaunchSpec } from './launch-spec.js';
 import { firstShellProgram } from './shell-program.js';
 import type { Stack } from './model.js';
 import { findProgram, isDir } from './which.js';
 
-export function programChecks(stack: Stack, services: readonly string[], processEnv: Record<string, string | undefined>): Check[] {
+/** `specOf`: the launch specs of a plan already resolved (up); doctor resolves them here. */
+export function programChecks(
+  stack: Stack,
+  services: readonly string[],
+  processEnv: Record<string, string | undefined>,
+  specOf: (name: string) => LaunchSpec = (name) => launchSpec(stack, name, { processEnv }),
+): Check[] {
   const checks: Check[] = [];
   const rootMissing = !isDir(stack.root);
   if (rootMissing) {
@@ -24,7 +30,7 @@ export function programChecks(stack: Stack, services: readonly string[], process
     else checks.push({ id: 'stack.root', level: 'ok', message: `stack root ${shown(stack.root)} does not exist, so every service runs its fallback${how}` });
   }
   for (const name of services) {
-    const spec = launchSpec(stack, name, { processEnv });
+    const spec = specOf(name);
     const s = stack.services[name]!;
     const setup = s.setup ? `; to get it: ${s.setup}` : '';
     if (spec.fallbackFor) {

@@ -22,7 +22,7 @@ export interface RenderedFile {
   name: string;
   path: string;
   text: string;
-  mode?: number;
+  mode: number;
   /** the service it belongs to; absent for the stack's own files */
   service?: string;
   /** what it is called in messages: files.NAME of SERVICE */
@@ -76,7 +76,7 @@ export function planService(stack: Stack, name: string, o: PlanOptions): Service
 function renderFile(stack: Stack, f: FileSpec, service: string | undefined, processEnv: Record<string, string | undefined>, ctx = interpolationContext(stack, service, processEnv)): RenderedFile {
   const path = filePaths(stack, service ? stack.services[service] : undefined)[f.name]!;
   const text = f.generate === 'prometheus' ? toPrometheus(stack) : interpolate(f.template !== undefined ? readFileSync(resolve(stack.dir, f.template), 'utf8') : f.content!, ctx);
-  return { name: f.name, path, text, ...(f.mode !== undefined ? { mode: f.mode } : {}), ...(service ? { service } : {}), what: `files.${f.name}${service ? ` of ${service}` : ''}` };
+  return { name: f.name, path, text, mode: f.mode, ...(service ? { service } : {}), what: `files.${f.name}${service ? ` of ${service}` : ''}` };
 }
 
 /**

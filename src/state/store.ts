@@ -59,6 +59,8 @@ export interface ServiceRecord {
   reason?: string;
   /** its data directories, absolute: down --volumes deletes them */
   data?: string[];
+  /** the hash of its resolved plan (stack/service-plan.ts): a stack file edited since changes the services whose hash differs */
+  plan?: string;
 }
 
 export interface StackState {

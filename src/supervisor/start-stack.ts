@@ -1,6 +1,7 @@
 import { trace } from '../trace.js';
 // devnet up, the core: lock, preflight (and remap), then the supervisor.
 import { programChecks } from '../stack/programs.js';
+import { planStack } from '../stack/service-plan.js';
 import { DevnetError, LockError, PreflightError, ProgramMissingError } from '../errors.js';
 import { preflight } from '../ports/preflight.js';
 import { unbindablePorts } from '../ports/bind-check.js';
@@ -99,9 +100,11 @@ export async function upStack(o: UpOptions): Promise<UpHandle> {
     }
     trace('up bind checked');
     // a missing program or directory would fail anyway: say so before anything starts
-    const missing = programChecks(stack, o.services, process.env).filter((c) => c.level === 'error');
+    // resolved once, after remap: what every later step reads
+    const plan = planStack(stack, o.services, { stackId: o.paths.stackId, runId });
+    const missing = programChecks(stack, o.services, process.env, (n) => plan.services[n]!.launch).filter((c) => c.level === 'error');
     if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
-    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry, watch: o.watch });
+    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry, watch: o.watch, plan });
     const stopRequested = new AbortController();
     let closeControl: (() => Promise<void>) | undefined;
     const stop = async (timeoutMs?: number) => {

@@ -25,9 +25,9 @@ import { RestartPolicy } from './policies/restart.js';
 import { startOrRollBack } from './policies/rollback.js';
 import { attachWatch } from './policies/watch.js';
 import { probeOnce } from '../service/probes/registry.js';
-import { createDataDirs, renderFiles } from './render-files.js';
+import { createDataDirs, writeRenderedFiles } from './render-files.js';
+import { planService, planStack, type ServicePlan, type StackPlan } from '../stack/service-plan.js';
 import { ServiceRunner, StartAborted, type SpawnFn } from '../service/runner.js';
-import { urlOf } from '../stack/service-url.js';
 import { stopWaves } from '../service/stop-waves.js';
 
 export interface SupervisorOptions {
@@ -43,6 +43,8 @@ export interface SupervisorOptions {
   watch?: boolean;
   clock?: Clock;
   spawn?: SpawnFn;
+  /** the plan resolved at up (the services asked for); one for a service started later is made when it is first started */
+  plan?: StackPlan;
 }
 
 /** What a request on a running stack did, for the CLI to report. */
@@ -67,8 +69,11 @@ export class Supervisor {
   /** resolves when every started service has exited on its own or been stopped */
   readonly allExited = deferred<void>();
 
+  private readonly plan: StackPlan;
+
   constructor(private readonly o: SupervisorOptions) {
     const { stack, paths, runId, supervisor } = o;
+    this.plan = o.plan ?? planStack(stack, o.services, { stackId: paths.stackId, runId });
     this.state = {
       version: 1,
       stack: stack.name,
@@ -119,23 +124,30 @@ export class Supervisor {
     }
   }
 
+  /** The service's plan: resolved once for the run, by up or at its first start. */
+  private planOf(name: string): ServicePlan {
+    return (this.plan.services[name] ??= planService(this.o.stack, name, { stackId: this.o.paths.stackId, runId: this.o.runId }));
+  }
+
   private add(name: string): ServiceRunner {
     const { stack, paths } = this.o;
     const s = stack.services[name]!;
+    const plan = this.planOf(name);
     const rec: ServiceRecord = {
       name,
       state: 'pending',
-      ports: s.ports,
-      host: s.host,
+      ports: plan.ports,
+      host: plan.host,
       logFile: paths.logFile(name),
       stopTimeoutMs: s.stopTimeoutMs,
-      dependsOn: Object.keys(s.dependsOn),
-      url: urlOf(stack, name),
+      dependsOn: Object.keys(plan.dependsOn),
+      url: plan.url,
+      plan: plan.hash,
       ...(s.replica ? { replicaOf: s.replica.of } : {}),
       ...(s.ready.owned === false ? { ownsPorts: false } : {}),
     };
     this.state.services[name] = rec;
-    const runner = new ServiceRunner(rec, { stack, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });
+    const runner = new ServiceRunner(rec, { stack, plan, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });
     this.runners.set(name, runner);
     const clock = this.o.clock ?? realClock;
     const policy = new RestartPolicy(runner, {
@@ -162,20 +174,22 @@ export class Supervisor {
   }
 
   /** Files rendered and data directories created for services about to start the first time. */
-  private prepare(names: readonly string[], withStackFiles = false): void {
+  private writeFilesOf(names: readonly string[], withStackFiles = false): void {
     const fresh = names.filter((n) => !this.prepared.has(n));
-    renderFiles(this.o.stack, fresh, withStackFiles);
-    const data = createDataDirs(this.o.stack, fresh);
+    if (withStackFiles) writeRenderedFiles(this.o.stack, this.plan.files);
     for (const n of fresh) {
+      const plan = this.planOf(n);
+      writeRenderedFiles(this.o.stack, plan.files);
+      createDataDirs(this.o.stack, n, plan.data);
       this.prepared.add(n);
-      if (data[n]) this.state.services[n]!.data = data[n];
+      if (plan.data.length) this.state.services[n]!.data = [...plan.data];
     }
   }
 
   /** Starts every service; on any failure stops what it started, in reverse order, and throws. */
   async start(): Promise<void> {
     const t0 = Date.now();
-    this.prepare(this.o.services, true);
+    this.writeFilesOf(this.o.services, true);
     this.save();
     const failure = await startOrRollBack(this.o.services, (name, signal) => this.startWhenDepsAllow(name, signal));
     if (this.stopping) {
@@ -268,7 +282,7 @@ export class Supervisor {
       const toStart = wanted.filter(needsStart);
       if (!toStart.length) return { services: [] };
       await this.checkPorts(toStart);
-      this.prepare(toStart);
+      this.writeFilesOf(toStart);
       for (const n of toStart) {
         this.userStopped.delete(n);
         const r = this.runners.get(n) ?? this.add(n);
@@ -376,8 +390,7 @@ export class Supervisor {
     for (const runner of this.runners.values()) {
       const patterns = runner.service.watch;
       if (!patterns.length) continue;
-      const { launchSpec } = await import('../stack/launch-spec.js');
-      const cwd = launchSpec(this.o.stack, runner.name).cwd;
+      const cwd = this.planOf(runner.name).launch.cwd;
       this.unwatch.push(
         await attachWatch(runner, {
           subscribe: (onChange) =>

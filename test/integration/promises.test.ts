@@ -11,6 +11,7 @@ import { acquireLock, readLock, releaseLock } from '../../src/state/lock.js';
 import { identityOf } from '../../src/platform/identity.js';
 import { ServiceRunner } from '../../src/service/runner.js';
 import { loadStackText } from '../../src/stack/load.js';
+import { planService } from '../../src/stack/service-plan.js';
 import { pathsAt } from '../../src/state/paths.js';
 import { devnet, pidAlive, pidsOfStack, reapStack, tmpStack, waitFor } from '../helpers.js';
 
@@ -136,6 +137,7 @@ describe('a stop that cannot finish', () => {
     let real: ReturnType<typeof spawn> | undefined;
     const runner = new ServiceRunner(rec, {
       stack,
+      plan: planService(stack, 'a', { stackId: 'wedge', runId: 'r1' }),
       paths: pathsAt(dir, 'wedge'),
       runId: 'r1',
       emit: () => {},
