@@ -71,10 +71,13 @@ export class ServiceFailedError extends DevnetError {
   override readonly exitCode = ExitCode.failed;
   readonly service: string;
   readonly logTail: string[];
-  constructor(service: string, message: string, logTail: string[], options: { hint?: string; cause?: unknown } = {}) {
+  /** why, without the service's name: "exited with code 1", "not ready after 30s (...)"; a restart policy quotes it */
+  readonly reason: string;
+  constructor(service: string, message: string, logTail: string[], options: { hint?: string; cause?: unknown; reason?: string } = {}) {
     super(message, options);
     this.service = service;
     this.logTail = logTail;
+    this.reason = options.reason ?? message;
   }
 }
 
@@ -86,60 +89,6 @@ export class ProgramMissingError extends DevnetError {
 /** down could not free something (a process that would not die, a port still held). */
 export class StopError extends DevnetError {
   override readonly exitCode = ExitCode.failed;
-}
-
-/** Errors cross from the detached supervisor to the CLI over IPC as plain data. */
-export interface SerializedError {
-  name: string;
-  message: string;
-  hint?: string;
-  problems?: Problem[];
-  lines?: string[];
-  service?: string;
-  logTail?: string[];
-}
-
-export function serializeError(e: unknown): SerializedError {
-  if (!(e instanceof DevnetError)) return { name: 'Error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-  return {
-    name: e.name,
-    message: e.message,
-    hint: e.hint,
-    problems: e instanceof StackError ? e.problems : undefined,
-    lines: e instanceof PreflightError ? e.lines : undefined,
-    service: e instanceof ServiceFailedError ? e.service : undefined,
-    logTail: e instanceof ServiceFailedError ? e.logTail : undefined,
-  };
-}
-
-export function deserializeError(s: SerializedError): Error {
-  const o = { hint: s.hint };
-  switch (s.name) {
-    case 'StackError':
-      return new StackError(s.problems ?? [], o);
-    case 'PreflightError':
-      return new PreflightError(s.lines ?? [s.message], o);
-    case 'ServiceFailedError':
-      return new ServiceFailedError(s.service ?? '?', s.message, s.logTail ?? [], o);
-    case 'LockError':
-      return new LockError(s.message, o);
-    case 'UsageError':
-      return new UsageError(s.message, o);
-    case 'NoSupervisorError':
-      return new NoSupervisorError(s.message, o);
-    case 'InterruptedError':
-      return new InterruptedError(s.message, o);
-    case 'ProgramMissingError':
-      return new ProgramMissingError(s.message, o);
-    case 'StopError':
-      return new StopError(s.message, o);
-    case 'UnresponsiveSupervisorError':
-      return new UnresponsiveSupervisorError(s.message, o);
-    case 'Error':
-      return new Error(s.message);
-    default:
-      return new DevnetError(s.message, o);
-  }
 }
 
 /** No supervisor answers on the stack's control socket: it is not up, or its supervisor is gone. */
@@ -155,4 +104,80 @@ export class UnresponsiveSupervisorError extends DevnetError {
 /** The stack was stopped on request (Ctrl-C, SIGTERM, devnet down) before it was up. */
 export class InterruptedError extends DevnetError {
   override readonly exitCode = ExitCode.failed;
+}
+
+/** A start that ended because a stop was asked (or another service failed): not this service's failure. */
+export class StartAborted extends DevnetError {
+  constructor(service: string, options: { hint?: string } = {}) {
+    super(service.includes(' ') ? service : `${service} was not started: a stop was asked, or what it needs failed`, options);
+  }
+}
+
+/** The system cannot be read the way devnet needs (no /proc, no lsof or ps). */
+export class PlatformError extends DevnetError {}
+
+/** A tool's output that is not what it prints: believing it would call live services exited. */
+export class ToolOutputError extends PlatformError {}
+
+/** The state directory cannot be used safely: not ours, open to others, a link, or not writable. */
+export class StateDirError extends DevnetError {}
+
+/** The detached supervisor died while it started the stack: what it had started is left to the CLI to stop. */
+export class SupervisorDiedError extends DevnetError {}
+
+/** Errors cross from the detached supervisor to the CLI over IPC as plain data. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  hint?: string;
+  problems?: Problem[];
+  lines?: string[];
+  service?: string;
+  logTail?: string[];
+  reason?: string;
+}
+
+/**
+ * Every error class of the core, by name: the detached supervisor's errors arrive in the CLI
+ * as what they were (so --json kinds and exit codes are those of a foreground up). A class
+ * missing here fails test/unit/errors.test.ts.
+ */
+const REVIVE: Record<string, (s: SerializedError, o: { hint?: string }) => DevnetError> = {
+  DevnetError: (s, o) => new DevnetError(s.message, o),
+  UsageError: (s, o) => new UsageError(s.message, o),
+  StackError: (s, o) => new StackError(s.problems ?? [], o),
+  PreflightError: (s, o) => new PreflightError(s.lines ?? [s.message], o),
+  LockError: (s, o) => new LockError(s.message, o),
+  ServiceFailedError: (s, o) => new ServiceFailedError(s.service ?? '?', s.message, s.logTail ?? [], { ...o, reason: s.reason }),
+  ProgramMissingError: (s, o) => new ProgramMissingError(s.message, o),
+  StopError: (s, o) => new StopError(s.message, o),
+  NoSupervisorError: (s, o) => new NoSupervisorError(s.message, o),
+  UnresponsiveSupervisorError: (s, o) => new UnresponsiveSupervisorError(s.message, o),
+  InterruptedError: (s, o) => new InterruptedError(s.message, o),
+  StartAborted: (s, o) => new StartAborted(s.message, o),
+  PlatformError: (s, o) => new PlatformError(s.message, o),
+  ToolOutputError: (s, o) => new ToolOutputError(s.message, o),
+  StateDirError: (s, o) => new StateDirError(s.message, o),
+  SupervisorDiedError: (s, o) => new SupervisorDiedError(s.message, o),
+};
+
+export const revivableErrors = (): string[] => Object.keys(REVIVE);
+
+export function serializeError(e: unknown): SerializedError {
+  if (!(e instanceof DevnetError)) return { name: 'Error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  return {
+    name: e.name,
+    message: e.message,
+    hint: e.hint,
+    problems: e instanceof StackError ? e.problems : undefined,
+    lines: e instanceof PreflightError ? e.lines : undefined,
+    service: e instanceof ServiceFailedError ? e.service : undefined,
+    logTail: e instanceof ServiceFailedError ? e.logTail : undefined,
+    reason: e instanceof ServiceFailedError ? e.reason : undefined,
+  };
+}
+
+export function deserializeError(s: SerializedError): Error {
+  if (s.name === 'Error') return new Error(s.message);
+  return (REVIVE[s.name] ?? REVIVE.DevnetError!)(s, { hint: s.hint });
 }

@@ -8,7 +8,7 @@ import { staleStateChecks } from './stale-state.js';
 import { programChecks } from '../stack/programs.js';
 import { subreaperHelper } from '../service/subreaper.js';
 import { platform } from '../platform/index.js';
-import { PlatformError } from '../platform/errors.js';
+import { PlatformError } from '../errors.js';
 
 export interface DoctorReport {
   ok: boolean;

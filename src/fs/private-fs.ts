@@ -5,12 +5,10 @@
 // writing a new one under an unguessable name and renaming it over the old.
 import { chmodSync, closeSync, fchmodSync, fstatSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DevnetError } from '../errors.js';
+import { DevnetError, StateDirError } from '../errors.js';
 
 const { O_WRONLY, O_RDONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW, O_NONBLOCK } = constants;
 
-/** The state directory cannot be used safely: not ours, open to others, a link, or not writable. */
-export class StateDirError extends DevnetError {}
 
 const myUid = (): number | undefined => process.geteuid?.();
 const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');

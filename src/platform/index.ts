@@ -2,8 +2,7 @@
 // backend (no process spawned); everything else uses the POSIX one (lsof and ps), as macOS
 // and the BSDs ship them. DEVNET_PLATFORM=linux|posix forces one.
 import { existsSync } from 'node:fs';
-import { UsageError } from '../errors.js';
-import { PlatformError } from './errors.js';
+import { PlatformError, UsageError } from '../errors.js';
 import { linux } from './linux/index.js';
 import { posix } from './posix/index.js';
 import type { Platform } from './types.js';

@@ -19,6 +19,7 @@ import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
 import { tryKill } from '../service/stop.js';
+import { mustMove } from '../service/table.js';
 import { stopInWaves } from '../service/stop-waves.js';
 
 export interface HeldPort {
@@ -96,7 +97,8 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
       if (res.signalled) r.lastExit = { code: null, signal: res.forced ? 'SIGKILL' : 'SIGTERM', at: new Date().toISOString(), stopped: true };
       if (stopped.has(r.name)) emit({ kind: 'service:stopped', service: r.name, forced: res.forced, ms: 0 });
       survivors.push(...res.survivors.map((p) => ({ service: r.name, pid: p.pid })));
-      if (r.state !== 'exited' && r.state !== 'failed' && r.state !== 'completed') r.state = 'stopped';
+      // the service table's move, as the supervisor would have made it: how a run ended is kept
+      r.state = mustMove(r.name, r.state, 'swept').to;
     },
   });
   trace('down swept');

@@ -4,7 +4,7 @@ import { trace } from '../trace.js';
 // only along the transition table, and the gates dependents wait on are armed again for
 // every run. Policies (restart, health, watch) attach through onReady/onExit/onStop.
 import { setMaxListeners } from 'node:events';
-import { DevnetError, ServiceFailedError } from '../errors.js';
+import { ServiceFailedError, StartAborted } from '../errors.js';
 import type { Emit } from '../events.js';
 import { redact } from '../stack/env-files.js';
 import type { LaunchSpec } from '../stack/launch-spec.js';
@@ -22,7 +22,8 @@ import { spawnService, type Exit, type LineSink, type SpawnFailure, type Spawned
 import { stopService, type StopResult } from './stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
-import { assertMove } from './table.js';
+import { mustMove, type MoveAction, type ServiceEvent } from './table.js';
+import { describeExit } from './exit.js';
 import { MAX_MATCHED_LINE } from '../stack/regex-safety.js';
 import { ADDRESS_IN_USE, connectionsGone, whoTookPorts } from '../ports/port-taken.js';
 
@@ -35,8 +36,8 @@ export interface RunnerContext {
   paths: StatePaths;
   runId: string;
   emit: Emit;
-  /** writes the state file */
-  save(): void;
+  /** writes the state file; `now`: before anything else happens (a pid just recorded), else coalesced */
+  save(now?: boolean): void;
   spawn?: SpawnFn;
 }
 
@@ -51,13 +52,11 @@ export interface ReadyInfo {
   health?: ProbeTarget;
 }
 
-/** A start that ended because a stop was asked (or another service failed): not this service's failure. */
-export class StartAborted extends DevnetError {
-  constructor(service: string) {
-    super(`${service} was not started: a stop was asked, or what it needs failed`);
-  }
-}
-
+/**
+ * One run of the service, from its start to its exit. It exists before its process does (its
+ * pid is 0 until spawned), so a stop asked while it is spawned lands on it: its `stopAsked` is
+ * the service's one stop flag.
+ */
 interface Run {
   abort: AbortController;
   pid: number;
@@ -83,13 +82,13 @@ export class ServiceRunner {
   readonly gates = { started: new Gate(), ready: new Gate(), completed: new Gate() };
   private run: Run | undefined;
   private starting: Promise<unknown> | undefined;
-  private stopAsked = false;
   /** set while a start waits for a connection to free its port: a stop aborts the wait */
   private retryWait: AbortController | undefined;
   private log: ServiceLog | undefined;
   private readonly readyFns = new Set<(r: ReadyInfo) => void>();
   private readonly exitFns = new Set<(e: ExitInfo) => void>();
   private readonly stopFns = new Set<() => void>();
+  private readonly unhealthyFns = new Set<(reason: string) => void>();
 
   constructor(
     readonly rec: ServiceRecord,
@@ -122,12 +121,57 @@ export class ServiceRunner {
     this.stopFns.add(fn);
   }
 
-  move(to: ServiceState, extra: Partial<ServiceRecord> = {}): void {
-    assertMove(this.name, this.rec.state, to);
+  /** It turned unhealthy (its health check): a restart policy restarts it. */
+  onUnhealthy(fn: (reason: string) => void): void {
+    this.unhealthyFns.add(fn);
+  }
+
+  /**
+   * The one way its state changes: the table says where `event` leads from here and what it
+   * does to the gates; `cause` is the failure the gates fail with.
+   */
+  apply(event: ServiceEvent, extra: Partial<ServiceRecord> = {}, cause?: unknown): void {
+    const move = mustMove(this.name, this.rec.state, event);
     // a reason may quote a probe's output, which may quote the service's env
     if (extra.reason) extra = { ...extra, reason: redact(extra.reason, this.ctx.stack.secretValues) };
-    Object.assign(this.rec, extra, { state: to });
-    this.ctx.save();
+    Object.assign(this.rec, extra, { state: move.to });
+    if (move.does) this.act(move.does, cause);
+    // the pid of a new process goes to disk at once: down must find it whatever happens next
+    this.ctx.save(event === 'spawned');
+  }
+
+  private act(does: MoveAction, cause: unknown): void {
+    const g = this.gates;
+    const aborted = () => new StartAborted(this.name);
+    switch (does) {
+      case 'arm':
+        return this.arm();
+      case 'open-started':
+        return g.started.open();
+      case 'open-ready':
+        return g.ready.open();
+      case 'open-completed':
+        // a finished task is past its readiness too
+        g.completed.open();
+        return g.ready.open();
+      case 'fail-all':
+        for (const x of Object.values(g)) x.fail(cause);
+        return;
+      case 'fail-run':
+        g.started.fail(cause);
+        return g.ready.fail(cause);
+      case 'abort-all':
+        for (const x of Object.values(g)) x.fail(aborted());
+        return;
+      case 'abort-run':
+        g.started.fail(aborted());
+        return g.ready.fail(aborted());
+      case 'notify-unhealthy': {
+        // after the turn that moved it (the health check's marker and event come first)
+        const reason = this.rec.reason ?? 'unhealthy';
+        queueMicrotask(() => this.unhealthyFns.forEach((fn) => fn(reason)));
+      }
+    }
   }
 
   /** A line of devnet's own in the service log (restarts, health changes). */
@@ -162,17 +206,13 @@ export class ServiceRunner {
     const { stack, emit } = this.ctx;
     const s = this.service;
     const rec = this.rec;
-    trace(`doStart ${this.name}`);
-    this.stopAsked = false;
-    this.arm();
     const spec = this.ctx.plan.launch;
-    trace(`spec ${this.name}`);
     const log = this.logFile();
     log.newRun();
-    trace(`log ${this.name}`);
-    this.move('starting', { exitCode: undefined, signal: undefined, reason: undefined, readyAt: undefined });
-    trace(`moved ${this.name}`);
     const abort = new AbortController();
+    const run: Run = { abort, pid: 0, pgid: 0, startTime: 0, ready: false, stopAsked: false, exited: Promise.resolve() };
+    this.run = run;
+    this.apply('start', { exitCode: undefined, signal: undefined, reason: undefined, readyAt: undefined });
     const signal = outer ? AbortSignal.any([abort.signal, outer]) : abort.signal;
     // the run's probes and policies all listen to it
     setMaxListeners(0, abort.signal, signal);
@@ -188,20 +228,16 @@ export class ServiceRunner {
       if (!kept) log.onDrain(resume);
       return kept;
     });
-    trace(`spawned ${this.name}`);
-    if ('error' in spawned) throw this.fail(`could not start: ${spawned.error}`);
-    const run: Run = { abort, pid: spawned.pid, pgid: spawned.pgid, startTime: spawned.startTime, ready: false, stopAsked: false, exited: Promise.resolve() };
-    this.run = run;
-    this.move('running', { pid: run.pid, pgid: run.pgid, startTime: run.startTime, startedAt: new Date().toISOString() });
+    if ('error' in spawned) throw this.fail('spawn-failed', `could not start: ${spawned.error}`);
+    Object.assign(run, { pid: spawned.pid, pgid: spawned.pgid, startTime: spawned.startTime });
+    this.apply('spawned', { pid: run.pid, pgid: run.pgid, startTime: run.startTime, startedAt: new Date().toISOString() });
     emit({ kind: 'service:starting', service: this.name, pid: run.pid, command: redact(spec.display, stack.secretValues) });
-    this.gates.started.open();
-    if (this.stopAsked) {
+    if (run.stopAsked) {
       // a stop came while it was being spawned: it never gets to run
       await this.stopRun(run, {});
       throw new StartAborted(this.name);
     }
 
-    trace(`running ${this.name}`);
     const target = this.probeTarget(spec, run);
     const t0 = Date.now();
     wait = waitReady(s.ready, target, signal);
@@ -219,21 +255,21 @@ export class ServiceRunner {
       // service whose restart policy allows it gets one more try once the connection is gone
       if (taken?.taken.some((t) => t.byConnection) && portRetry && s.restart.policy !== 'no') {
         const why = taken.taken.find((t) => t.byConnection)!.message;
-        this.move('exited', { reason: why });
+        this.apply('port-taken', { reason: why });
         this.marker(`restart: ${why}`);
         emit({ kind: 'service:restarting', service: this.name, reason: why, byPolicy: true, restarts: rec.restarts ?? 0, delayMs: 0, logTail: [] });
         // a closed connection's TIME_WAIT holds the port up to 60s; a stop meanwhile ends the wait
         const waiting = (this.retryWait = new AbortController());
         await connectionsGone(Object.values(s.ports), s.host, 65_000, outer ? AbortSignal.any([outer, waiting.signal]) : waiting.signal);
         this.retryWait = undefined;
-        if (this.stopAsked || waiting.signal.aborted || outer?.aborted) {
-          if (this.rec.state === 'exited') this.move('stopped');
+        if (run.stopAsked || waiting.signal.aborted || outer?.aborted) {
+          if (this.rec.state === 'exited') this.apply('stop');
           throw new StartAborted(this.name);
         }
         return this.doStart(outer, false);
       }
       const said = taken?.taken.length ? `${result.reason}: ${taken.taken.map((t) => t.message).join('; ')}` : result.reason;
-      const err = this.fail(said, probeNoise(spec.readyUrl), taken?.hint);
+      const err = this.fail('not-ready', said, probeNoise(spec.readyUrl), taken?.hint);
       // not ready in time, but running: it goes, whole tree, before the failure is reported
       await this.stopRun(run, {});
       throw err;
@@ -241,9 +277,8 @@ export class ServiceRunner {
     run.ready = true;
     trace(`ready ${this.name}`);
     const completed = rec.state === 'completed';
-    if (!completed) this.move('ready', { readyAt: new Date().toISOString() });
+    if (!completed) this.apply('ready', { readyAt: new Date().toISOString() });
     emit({ kind: 'service:ready', service: this.name, ms: Date.now() - t0, url: rec.url, completed });
-    this.gates.ready.open();
     if (!completed) for (const fn of this.readyFns) fn({ signal: abort.signal, health: this.healthTarget(spec, run) });
   }
 
@@ -280,24 +315,20 @@ export class ServiceRunner {
     const s = this.service;
     Object.assign(rec, { exitCode: r.code, signal: r.signal, lastExit: { code: r.code, signal: r.signal, at: new Date().toISOString(), ...(run.stopAsked ? { stopped: true } : {}) } });
     if (run.stopAsked) return this.ctx.save();
-    const how = r.signal ? `signal ${r.signal}` : `code ${r.code}`;
     if (s.ready.kind === 'exit' && !run.ready) {
-      if (r.code !== 0) return wait.resolveExternally({ ok: false, reason: `exited with ${how} before it was ready` });
-      this.move('completed');
+      if (r.code !== 0) return wait.resolveExternally({ ok: false, reason: `${describeExit(r)} before it was ready` });
+      this.apply('completed');
       wait.resolveExternally({ ok: true });
-      this.gates.completed.open();
       run.ready = true;
       this.ctx.emit({ kind: 'service:exited', service: this.name, code: r.code, signal: r.signal, expected: true });
     } else if (!run.ready) {
       // start() reports it as the service's failure, with its last lines
-      return wait.resolveExternally({ ok: false, reason: `exited with ${how} before it was ready` });
+      return wait.resolveExternally({ ok: false, reason: `${describeExit(r)} before it was ready` });
     } else {
-      const reason = `exited with ${how}`;
-      this.move(r.code === 0 ? 'exited' : 'failed', { reason });
+      const reason = describeExit(r);
+      const err = new ServiceFailedError(this.name, `service ${this.name} ${reason}`, this.lastLines(), { reason });
+      this.apply(r.code === 0 ? 'exit' : 'crash', { reason }, err);
       this.marker(`${reason} (not asked to stop)`);
-      const err = new ServiceFailedError(this.name, `service ${this.name} ${reason}`, this.lastLines());
-      this.gates.started.fail(err);
-      this.gates.ready.fail(err);
       this.ctx.emit({ kind: 'service:exited', service: this.name, code: r.code, signal: r.signal, expected: false });
     }
     for (const fn of this.exitFns) fn({ ...r, wasReady: true });
@@ -315,13 +346,12 @@ export class ServiceRunner {
     }
   }
 
-  private fail(raw: string, noise?: (line: string) => boolean, hint?: string): ServiceFailedError {
+  private fail(event: 'spawn-failed' | 'not-ready', raw: string, noise?: (line: string) => boolean, hint?: string): ServiceFailedError {
     const reason = redact(raw, this.ctx.stack.secretValues);
-    this.move('failed', { reason });
     const tail = this.log?.lastLines(noise) ?? [];
+    const err = new ServiceFailedError(this.name, `service ${this.name} ${reason}`, tail, { reason, hint: `${hint ? `${hint}; ` : ''}its full log: ${this.rec.logFile}` });
+    this.apply(event, { reason }, err);
     this.ctx.emit({ kind: 'service:failed', service: this.name, reason, logTail: tail });
-    const err = new ServiceFailedError(this.name, `service ${this.name} ${reason}`, tail, { hint: `${hint ? `${hint}; ` : ''}its full log: ${this.rec.logFile}` });
-    for (const g of Object.values(this.gates)) g.fail(err);
     return err;
   }
 
@@ -330,23 +360,17 @@ export class ServiceRunner {
    * its exit. A service that already exited keeps its state; its leftovers are still swept.
    */
   async stop(o: StopOptions = {}): Promise<StopResult | undefined> {
-    this.stopAsked = true;
+    if (this.run) this.run.stopAsked = true;
     this.retryWait?.abort();
     for (const fn of this.stopFns) fn();
-    const stopped = new StartAborted(this.name);
     if (this.rec.state === 'pending' || this.rec.state === 'restarting') {
-      this.move('stopped');
-      for (const g of Object.values(this.gates)) g.fail(stopped);
+      this.apply('stop');
       return undefined;
     }
-    // a spawn under way records its process first; then it is stopped like any run
+    // a spawn under way records its process first (and sees the stop asked); then it is stopped like any run
     if (this.rec.state === 'starting') await this.starting;
     const run = this.run;
     if (!run) return undefined;
-    if (isActive(this.rec.state)) {
-      this.gates.started.fail(stopped);
-      this.gates.ready.fail(stopped);
-    }
     return this.stopRun(run, o);
   }
 
@@ -355,7 +379,7 @@ export class ServiceRunner {
     run.stopAsked = true;
     run.abort.abort();
     const grace = o.timeoutMs ?? this.service.stopTimeoutMs;
-    if (active) this.move('stopping');
+    if (active) this.apply('stop');
     const t0 = Date.now();
     const target = { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs };
     const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace });
@@ -369,7 +393,8 @@ export class ServiceRunner {
     if (!exited && !res.survivors.some((p) => p.pid === run.pid)) res.survivors.push({ pid: run.pid, ppid: 0, pgid: run.pgid, startTime: run.startTime, state: '?' });
     if (active || !exited) {
       const left = res.survivors.length;
-      this.move(left ? 'failed' : 'stopped', left ? { reason: `could not be stopped: ${left} process${left === 1 ? '' : 'es'} did not exit after SIGKILL (pids ${res.survivors.map((p) => p.pid).join(', ')})` } : {});
+      if (left) this.apply('stuck', { reason: `could not be stopped: ${left} process${left === 1 ? '' : 'es'} did not exit after SIGKILL (pids ${res.survivors.map((p) => p.pid).join(', ')})` });
+      else this.apply(active ? 'stopped' : 'stop');
     }
     if (res.signalled) this.ctx.emit({ kind: 'service:stopped', service: this.name, forced: res.forced, ms: Date.now() - t0 });
     return res;

@@ -1,4 +1,3 @@
-import { trace } from '../trace.js';
 // Stopping one service: SIGTERM to its process group, SIGKILL after the grace period.
 // Only processes devnet can prove are its own are signalled: the recorded leader with its
 // recorded start time (so a reused pid is never hit), its group and descendants while it
@@ -59,9 +58,7 @@ export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, pr
   signal(t, 'SIGTERM', procs);
   // a frozen process (SIGSTOP, Ctrl-Z) holds SIGTERM until it runs again: wake it, as systemd does
   signal(t, 'SIGCONT', procs);
-  trace(`termed ${t.name}`);
   let left = await waitGone(before, timeoutMs, hurry);
-  trace(`gone ${t.name}`);
   // a child may have been forked during the grace period: look again before giving up
   const now = scanProcesses();
   const late = ownedProcesses(t, now).owned;

@@ -9,7 +9,8 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Stack } from '../stack/model.js';
-import { PROJECT_STATE_DIR, StateDirError, ensurePrivateDir } from '../fs/private-fs.js';
+import { StateDirError } from '../errors.js';
+import { PROJECT_STATE_DIR, ensurePrivateDir } from '../fs/private-fs.js';
 
 export interface StatePaths {
   /** names the stack in markers and messages: name, or name+offset */

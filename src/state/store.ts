@@ -102,5 +102,6 @@ export function readState(file: string): StackState | undefined {
 
 export function writeState(file: string, state: StackState): void {
   ensurePrivateDir(dirname(file));
-  writePrivateFile(file, JSON.stringify(state, null, 2));
+  // one line: it is read by devnet, and rewritten often while a stack changes (jq reads it too)
+  writePrivateFile(file, JSON.stringify(state));
 }

@@ -2,7 +2,8 @@ import { trace } from '../trace.js';
 // What the supervisor does for each control request. Events of the request's services reach
 // the client while it runs (output at most ten lines a second per service; the logs have all).
 import { DevnetError } from '../errors.js';
-import type { ReadyService, RunEvent } from '../events.js';
+import type { ReadyService } from '../events.js';
+import { throttleLogs } from './log-throttle.js';
 import type { Supervisor } from './supervisor.js';
 import type { ControlHandler } from './control-server.js';
 
@@ -14,15 +15,7 @@ export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?:
       throw new DevnetError(`this devnet supervisor runs stack ${supervisor.state.stackId} (${stateDir}), not the one asked for (${req.stateDir})`, { hint: 'nothing was done; devnet ls lists what runs where' });
     trace(`request ${req.op}`);
     const names = req.services ?? [];
-    const lastLine = new Map<string, number>();
-    const forward = (event: RunEvent) => {
-      if (event.kind === 'service:log') {
-        const now = Date.now();
-        if (now - (lastLine.get(event.service) ?? 0) < 100) return;
-        lastLine.set(event.service, now);
-      }
-      send({ type: 'event', event });
-    };
+    const forward = throttleLogs((event) => send({ type: 'event', event }));
     if (req.op !== 'down' && req.op !== 'ping' && !supervisor.started)
       throw new DevnetError(`stack ${supervisor.state.stackId} is still starting`, { hint: 'wait until devnet up reports it up (devnet status shows where it is), then ask again' });
     const unsubscribe = supervisor.subscribe(forward);

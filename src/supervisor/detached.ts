@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DevnetError, InterruptedError, deserializeError, type SerializedError } from '../errors.js';
+import { InterruptedError, SupervisorDiedError, deserializeError, type SerializedError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { forkSupervisor, takeEarlyFork } from './fork.js';
 import type { Emit, RunEvent } from '../events.js';
@@ -26,8 +26,6 @@ export interface StartRequest {
   stackId: string;
 }
 
-/** The detached supervisor died while it started the stack: what it had started is left to the CLI to stop. */
-export class SupervisorDiedError extends DevnetError {}
 
 export type SupervisorMessage = { type: 'event'; event: RunEvent } | { type: 'ready' } | { type: 'error'; error: SerializedError };
 

@@ -50,7 +50,7 @@ export interface UpHandle {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function upStack(o: UpOptions): Promise<UpHandle> {
+export async function startStack(o: UpOptions): Promise<UpHandle> {
   // up -d: the CLI took the lock in this supervisor's name, its start time read with the CLI's backend
   adoptPlatform(o.lock?.platform);
   const me = identityOf(process.pid);

@@ -4,7 +4,7 @@ import { trace } from '../trace.js';
 // single services on request, with the policies (restart, health, watch, followers) attached
 // to each runner. It coordinates; each behaviour lives in its own file.
 import { dict } from '../stack/own.js';
-import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, StopError, UsageError, quote } from '../errors.js';
+import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, StartAborted, StopError, UsageError, quote } from '../errors.js';
 import { portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, RunEvent } from '../events.js';
@@ -18,16 +18,15 @@ import { isActive, writeState, type ServiceRecord, type StackState } from '../st
 import { platform } from '../platform/index.js';
 import { realClock, type Clock } from '../async/clock.js';
 import { deferred } from '../async/deferred.js';
-import { attachFollowers, followersOf } from './policies/followers.js';
+import { followersOf } from './policies/followers.js';
+import { POLICIES } from './policies/index.js';
+import type { PolicyContext, PolicyHandle } from './policies/policy.js';
 import { degradedBy, degradedGroups } from '../record/degraded.js';
-import { attachHealthCheck } from './policies/health.js';
-import { RestartPolicy } from './policies/restart.js';
 import { startOrRollBack } from './policies/rollback.js';
-import { attachWatch } from './policies/watch.js';
 import { probeOnce } from '../service/probes/registry.js';
 import { createDataDirs, writeRenderedFiles } from './render-files.js';
 import { planService, planStack, type ServicePlan, type StackPlan } from '../stack/service-plan.js';
-import { ServiceRunner, StartAborted, type SpawnFn } from '../service/runner.js';
+import { ServiceRunner, type SpawnFn } from '../service/runner.js';
 import { stopWaves } from '../service/stop-waves.js';
 
 export interface SupervisorOptions {
@@ -56,7 +55,9 @@ export class Supervisor {
   readonly state: StackState;
   private readonly runners = new Map<string, ServiceRunner>();
   private readonly subscribers = new Set<Emit>();
-  private readonly unwatch: (() => Promise<void>)[] = [];
+  /** attached policies that hold something until the stack stops (watchers) */
+  private readonly handles: PolicyHandle[] = [];
+  private readonly firstStart = deferred<void>();
   /** stopped on request: the stack is not over while they may be started again */
   private readonly userStopped = new Set<string>();
   /** services whose files and data directories are in place */
@@ -108,13 +109,22 @@ export class Supervisor {
   }
 
   private unsaved = false;
+  private pendingSave: NodeJS.Immediate | undefined;
 
   /**
    * A state write that fails (ENOSPC: a chatty service filled the disk) must not take the
    * supervisor, and with it the stack, down: it goes on from memory, says so once, and
    * writes again at the next change. down asks it over the socket, which needs no disk.
    */
-  private save(): void {
+  private save(now = false): void {
+    // the moves of one turn (five services starting at once, a wave stopping) are one write;
+    // a new pid, the first record and the last are written at once
+    if (!now) {
+      this.pendingSave ??= setImmediate(() => this.save(true));
+      return;
+    }
+    if (this.pendingSave) clearImmediate(this.pendingSave);
+    this.pendingSave = undefined;
     try {
       writeState(this.o.paths.stateFile, this.state);
       this.unsaved = false;
@@ -147,20 +157,33 @@ export class Supervisor {
       ...(s.ready.owned === false ? { ownsPorts: false } : {}),
     };
     this.state.services[name] = rec;
-    const runner = new ServiceRunner(rec, { stack, plan, paths, runId: this.o.runId, emit: this.emit, save: () => this.save(), spawn: this.o.spawn });
+    const runner = new ServiceRunner(rec, { stack, plan, paths, runId: this.o.runId, emit: this.emit, save: (now) => this.save(now), spawn: this.o.spawn });
     this.runners.set(name, runner);
-    const clock = this.o.clock ?? realClock;
-    const policy = new RestartPolicy(runner, {
-      clock,
+    const ctx: PolicyContext = {
+      clock: this.o.clock ?? realClock,
       emit: this.emit,
+      probe: probeOnce,
       start: () => this.startOne(name),
       stop: async () => void (await runner.stop()),
-      gaveUp: () => this.afterChange(),
-    });
-    attachHealthCheck(runner, { clock, probe: probeOnce, emit: this.emit, unhealthy: (reason) => void policy.restart(`unhealthy: ${reason}`).finally(() => this.afterChange()) });
-    attachFollowers(runner, { followers: () => followersOf(stack, name, (n) => isActive(this.state.services[n]?.state ?? 'pending')), restart: (names, reason) => this.restartNow(names, reason) });
+      restartNow: (names, reason) => this.restartNow(names, reason),
+      restartLater: (reason) => this.restartServices([name], reason),
+      followers: () => followersOf(stack, name, (n) => isActive(this.state.services[n]?.state ?? 'pending')),
+      changed: () => this.afterChange(),
+      firstStart: this.firstStart.promise,
+      watch: this.o.watch ? (patterns, cwd, onChange) => this.watchPaths(name, patterns, cwd, onChange) : undefined,
+      cwd: plan.launch.cwd,
+    };
+    for (const policy of POLICIES) {
+      const handle = policy.attach(runner, ctx);
+      if (handle) this.handles.push(handle);
+    }
     runner.onExit(() => setImmediate(() => this.afterChange()));
     return runner;
+  }
+
+  private async watchPaths(service: string, patterns: readonly string[], cwd: string, onChange: (path: string) => void): Promise<() => Promise<void>> {
+    const { watchPaths } = await import('./watch/file-watcher.js');
+    return watchPaths({ cwd, patterns: [...patterns], stateDir: this.o.paths.dir, onLimit: (limit) => this.emit({ kind: 'watch:limited', service, limit }) }, onChange);
   }
 
   /** After a service changed by itself: report newly degraded dependents; end when nothing is left. */
@@ -186,21 +209,21 @@ export class Supervisor {
     }
   }
 
-  /** Starts every service; on any failure stops what it started, in reverse order, and throws. */
+  /** Starts every service; on the first failure the others' waits end and it throws: the caller stops what was started. */
   async start(): Promise<void> {
     const t0 = Date.now();
     this.writeFilesOf(this.o.services, true);
-    this.save();
+    this.save(true);
     const failure = await startOrRollBack(this.o.services, (name, signal) => this.startWhenDepsAllow(name, signal));
     if (this.stopping) {
       await this.stopping;
       throw new InterruptedError(`interrupted: stack ${this.o.paths.stackId} was stopped before it was up`);
     }
-    if (failure) {
-      await this.stopAll();
-      throw failure;
-    }
+    // the host rolls back, once, for a failure as for an interrupt (start-stack.ts: stop())
+    if (failure) throw failure;
     this.started = true;
+    // what up reports (status, --json) is read from the state: it is on disk before up says it is up
+    this.save(true);
     this.emit({
       kind: 'stack:ready',
       stack: this.o.paths.stackId,
@@ -210,7 +233,9 @@ export class Supervisor {
         return { name: n, url: r.url, ports: r.ports, pid: r.pid, ...(r.state === 'completed' ? { completed: true } : {}) };
       }),
     });
-    if (this.o.watch) await this.startWatching();
+    // the policies that begin after the first start (watchers) are in force before up says it is up
+    this.firstStart.resolve();
+    await Promise.allSettled(this.handles.map((h) => h.settled));
   }
 
   private async startWhenDepsAllow(name: string, signal?: AbortSignal): Promise<void> {
@@ -251,7 +276,8 @@ export class Supervisor {
   /** One request on the running stack at a time: two restarts of one service must not interleave. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.stopping) return Promise.reject(new DevnetError(`stack ${this.o.paths.stackId} is stopping`));
-    const p = this.ops.then(fn);
+    // a request's answer is read from the state by its client (status, --json): written first
+    const p = this.ops.then(fn).finally(() => this.save(true));
     this.ops = p.catch(() => {});
     return p;
   }
@@ -385,22 +411,6 @@ export class Supervisor {
     if (own) throw own;
   }
 
-  private async startWatching(): Promise<void> {
-    const { watchPaths } = await import('./watch/file-watcher.js');
-    for (const runner of this.runners.values()) {
-      const patterns = runner.service.watch;
-      if (!patterns.length) continue;
-      const cwd = this.planOf(runner.name).launch.cwd;
-      this.unwatch.push(
-        await attachWatch(runner, {
-          subscribe: (onChange) =>
-            watchPaths({ cwd, patterns, stateDir: this.o.paths.dir, onLimit: (limit) => this.emit({ kind: 'watch:limited', service: runner.name, limit }) }, onChange),
-          restart: (reason) => this.restartServices([runner.name], reason).then(() => {}),
-        }),
-      );
-    }
-  }
-
   /** Stops every started service, dependents first; idempotent (later calls share the first). */
   stopAll(timeoutMs?: number): Promise<void> {
     return (this.stopping ??= this.doStopAll(timeoutMs));
@@ -408,10 +418,10 @@ export class Supervisor {
 
   private async doStopAll(timeoutMs: number | undefined): Promise<void> {
     trace('stopAll');
-    await Promise.allSettled(this.unwatch.map((u) => u()));
+    await Promise.allSettled(this.handles.map((h) => h.close()));
     await this.stopSet(new Set(this.runners.keys()), timeoutMs, this.o.hurry, 'the stack is stopping');
     trace('stopAll stopped');
-    this.save();
+    this.save(true);
     await Promise.allSettled([...this.runners.values()].map((r) => r.close()));
     trace('stopAll closed');
     this.allExited.resolve();

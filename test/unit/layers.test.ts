@@ -11,8 +11,8 @@ const src = resolve(import.meta.dirname, '../../src');
 export const LAYERS: string[][] = [
   ['.', 'async', 'fs'],
   ['platform'],
-  ['stack'],
-  ['plan'],
+  // the port plan as code is the stack's own view of itself (a rendered prometheus.yml is one)
+  ['stack', 'plan'],
   ['state'],
   ['ports'],
   ['service'],

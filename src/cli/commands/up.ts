@@ -5,7 +5,7 @@ import { createReporter } from '../../report/reporter.js';
 import { colorEnabled, liveViewFits } from '../../report/style.js';
 import { checkAlreadyUp } from '../../record/already-up.js';
 import type { DetachedSupervisor } from '../../supervisor/detached.js';
-import { abortOnStopSignals, readStopRequest } from '../../supervisor/stop-signals.js';
+import { abortOnStopSignals } from '../../supervisor/stop-signals.js';
 import { selectServices } from '../../stack/select.js';
 import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
@@ -95,29 +95,15 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
   const kind = flags.json ? 'silent' : color && liveViewFits() ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
 
-  const controller = new AbortController();
-  const hurry = new AbortController();
-  let crashed = false;
-  const removeHandlers = abortOnStopSignals(controller, process, () => hurry.abort());
-  if (!detached) {
-    // services in the foreground are supervised until stopped, whatever happens to stdout
-    keepRunningWhenStdoutCloses();
-    // and a bug in devnet stops them before the CLI goes, rather than leave them running
-    process.on('uncaughtException', (e) => {
-      process.stderr.write(`devnet: internal error while supervising stack ${paths.stackId}; stopping it\n${e.stack ?? e.message}\n`);
-      crashed = true;
-      if (controller.signal.aborted) hurry.abort();
-      controller.abort();
-    });
-    if (process.stdin.isTTY)
-      controller.signal.addEventListener('abort', () => void process.stderr.write(`stopping stack ${paths.stackId}: press Ctrl-C again to kill what is left now\n`), { once: true });
-  }
   if (detached) {
+    // Ctrl-C while it comes up: it rolls back what it started
+    const controller = new AbortController();
+    const removeHandlers = abortOnStopSignals(controller, process);
     try {
       await detached.start({ stack, services, remap: !!flags.remap, watch: !!flags.watch, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
     } catch (e) {
       releaseLock(paths.lockFile, lock!);
-      const { SupervisorDiedError } = await import('../../supervisor/detached.js');
+      const { SupervisorDiedError } = await import('../../errors.js');
       if (e instanceof SupervisorDiedError) {
         // it may have started some services: nothing may run on without a supervisor
         const { downStack } = await import('../../record/stop-run.js');
@@ -135,33 +121,36 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     return ExitCode.ok;
   }
 
-  // the supervisor's code is loaded only where it runs (here, or in the -d supervisor)
-  const { upStack } = await import('../../supervisor/start-stack.js');
+  // the foreground: this process is the supervisor, hosted as the detached one is (the
+  // supervisor's code is loaded only where it runs). Its services are supervised until
+  // stopped, whatever happens to stdout.
+  keepRunningWhenStdoutCloses();
+  const { hostStack } = await import('../../supervisor/host.js');
+  let shown = false;
+  const startupDone = async () => {
+    if (!shown) await reporter.startupDone();
+    shown = true;
+  };
   try {
-    const handle = await upStack({
+    const { code } = await hostStack({
       stack,
       services,
       paths,
       remap: flags.remap,
       watch: flags.watch,
       emit: reporter.emit,
-      signal: controller.signal,
-      hurry: hurry.signal,
-      stopTimeoutMs: () => readStopRequest(paths),
       onLocked: releaseClaim,
-    }).finally(
-      () => reporter.startupDone(),
-    );
-    await printStatus();
-    const stoppedOnRequest = new Promise<true>((resolve) => handle.stopRequested.addEventListener('abort', () => resolve(true), { once: true }));
-    const byItself = await Promise.race([stoppedOnRequest, handle.supervisor.allExited.promise.then(() => false as const)]);
-    await handle.stop(readStopRequest(paths));
-    if (crashed) return ExitCode.failed;
-    if (byItself === true) return ExitCode.ok;
-    // every service exited on its own: success only if each exited cleanly
-    return Object.values(handle.supervisor.state.services).every((s) => s.exitCode === 0) ? ExitCode.ok : ExitCode.failed;
+      // a bug in devnet stops the services before the CLI goes, rather than leave them running
+      onCrash: (e) => void process.stderr.write(`devnet: internal error while supervising stack ${paths.stackId}; stopping it\n${e.stack ?? e.message}\n`),
+      onStopAsked: process.stdin.isTTY ? () => void process.stderr.write(`stopping stack ${paths.stackId}: press Ctrl-C again to kill what is left now\n`) : undefined,
+      onUp: async () => {
+        await startupDone();
+        await printStatus();
+      },
+    });
+    return code;
   } finally {
-    removeHandlers();
+    await startupDone();
   }
 }
 

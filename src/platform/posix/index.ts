@@ -2,7 +2,7 @@
 // holders from lsof, processes from ps. Each read is a process devnet runs, so it reads in
 // batches (one ps for every pid it needs) and answers "is it still there?" with kill(pid, 0).
 import { spawnSync } from 'node:child_process';
-import { PlatformError } from '../errors.js';
+import { PlatformError } from '../../errors.js';
 import type { KernelPorts, Listener, Marker, Owner, Platform } from '../types.js';
 import { parseLsof, parseLsofConnections } from './lsof.js';
 import { parseNetstat, parseSs } from './netstat.js';

@@ -3,7 +3,7 @@
 // socket t<IPv4|IPv6> and n<address:port>; a wildcard address is `*`, IPv6 in brackets.
 import { isIP } from 'node:net';
 import type { Connection, Listener } from '../types.js';
-import { ToolOutputError } from './ps.js';
+import { ToolOutputError } from '../../errors.js';
 
 export interface LsofListener extends Listener {
   command: string;

@@ -2,7 +2,7 @@
 // `ps -A -o pid=,ppid=,pgid=,lstart=,stat=` for identities and trees (lstart is the start
 // time, "Mon Nov 23 03:52:37 2026", read as UTC because ps runs with TZ=UTC), and
 // `ps eww -o pid=,command= -p PIDS` (macOS: -E) for the environment words after a command (the marker).
-import { PlatformError } from '../errors.js';
+import { ToolOutputError } from '../../errors.js';
 import { markerOf } from '../marker.js';
 import type { Marker, ProcStat } from '../types.js';
 
@@ -14,8 +14,6 @@ export function lstartSeconds(mon: string, day: string, h: string, m: string, s:
   return Date.UTC(Number(year), MONTHS[mon] ?? 0, Number(day), Number(h), Number(m), Number(s)) / 1000;
 }
 
-/** A tool's output that is not what it prints: believing it would call live services exited. */
-export class ToolOutputError extends PlatformError {}
 
 export function parsePsStats(text: string): ProcStat[] {
   const out: ProcStat[] = [];

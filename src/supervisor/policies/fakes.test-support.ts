@@ -3,7 +3,7 @@ import type { Service } from '../../stack/model.js';
 import type { ServiceRecord, ServiceState } from '../../state/store.js';
 import type { Clock } from '../../async/clock.js';
 import type { ExitInfo, ReadyInfo } from '../../service/runner.js';
-import { assertMove } from '../../service/table.js';
+import { mustMove, type ServiceEvent } from '../../service/table.js';
 import type { PolicyTarget } from './target.js';
 
 export class FakeClock implements Clock {
@@ -68,23 +68,27 @@ export class FakeTarget implements PolicyTarget {
   onReady = (fn: (r: ReadyInfo) => void) => void this.ready.add(fn);
   onExit = (fn: (e: ExitInfo) => void) => void this.exit.add(fn);
   onStop = (fn: () => void) => void this.stop.add(fn);
-  move = (to: ServiceState, extra: Partial<ServiceRecord> = {}) => {
-    assertMove(this.name, this.rec.state, to);
-    Object.assign(this.rec, extra, { state: to });
+  private readonly unhealthy = new Set<(reason: string) => void>();
+  onUnhealthy = (fn: (reason: string) => void) => void this.unhealthy.add(fn);
+  /** the runner's table, without its gates */
+  apply = (event: ServiceEvent, extra: Partial<ServiceRecord> = {}) => {
+    const m = mustMove(this.name, this.rec.state, event);
+    Object.assign(this.rec, extra, { state: m.to });
+    if (m.does === 'notify-unhealthy') queueMicrotask(() => this.unhealthy.forEach((fn) => fn(this.rec.reason ?? '')));
   };
   marker = (text: string) => void this.markers.push(text);
   lastLines = () => ['last line'];
   /** test drivers */
   becomeReady(info: Partial<ReadyInfo> = {}): AbortController {
     const ac = new AbortController();
-    if (this.rec.state === 'pending' || this.rec.state === 'restarting' || this.rec.state === 'stopped') this.move('starting');
-    if (this.rec.state === 'starting') this.move('running');
-    this.move('ready');
+    if (this.rec.state !== 'starting' && this.rec.state !== 'running') this.apply('start');
+    if (this.rec.state === 'starting') this.apply('spawned');
+    this.apply('ready');
     for (const fn of this.ready) fn({ signal: ac.signal, ...info });
     return ac;
   }
   crash(code: number | null = 1, signal: string | null = null): void {
-    this.move(code === 0 ? 'exited' : 'failed');
+    this.apply(code === 0 ? 'exit' : 'crash');
     for (const fn of this.exit) fn({ code, signal, wasReady: true });
   }
   askStop(): void {

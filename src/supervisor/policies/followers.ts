@@ -3,6 +3,7 @@
 // connection that died with the old process.
 import type { Stack } from '../../stack/model.js';
 import type { PolicyTarget } from './target.js';
+import type { Policy } from './policy.js';
 
 export function followersOf(stack: Stack, name: string, running: (n: string) => boolean): string[] {
   return Object.values(stack.services)
@@ -24,3 +25,8 @@ export function attachFollowers(t: Pick<PolicyTarget, 'name' | 'onReady'>, d: Fo
     if (names.length) void d.restart(names, `${t.name} restarted`).catch(() => {});
   });
 }
+
+export const followersPolicy: Policy = {
+  name: 'followers',
+  attach: (t, ctx) => attachFollowers(t, { followers: () => ctx.followers(), restart: (names, reason) => ctx.restartNow(names, reason) }),
+};

@@ -14,7 +14,9 @@ function setup(answers: boolean[], spec: Partial<typeof health> = {}) {
   const unhealthy: string[] = [];
   let i = 0;
   const probe = async (): Promise<ProbeResult> => (answers[i++] ?? answers.at(-1)! ? { ok: true } : { ok: false, reason: 'no answer within 50ms' });
-  attachHealthCheck(t, { clock, probe, emit: (e) => events.push(e.kind), unhealthy: (r) => unhealthy.push(r) });
+  // what a restart policy hears, through the table's notify-unhealthy
+  t.onUnhealthy((r) => unhealthy.push(r));
+  attachHealthCheck(t, { clock, probe, emit: (e) => events.push(e.kind) });
   return { clock, t, events, unhealthy };
 }
 

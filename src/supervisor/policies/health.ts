@@ -5,13 +5,12 @@ import type { Emit } from '../../events.js';
 import type { Clock } from '../../async/clock.js';
 import type { Probe, ProbeTarget } from '../../service/probes/types.js';
 import type { PolicyTarget } from './target.js';
+import type { Policy } from './policy.js';
 
 export interface HealthDeps {
   clock: Clock;
   probe: Probe;
   emit: Emit;
-  /** the service just turned unhealthy: a restart policy restarts it */
-  unhealthy(reason: string): void;
 }
 
 export function attachHealthCheck(t: PolicyTarget, d: HealthDeps): void {
@@ -30,7 +29,7 @@ async function watchHealth(t: PolicyTarget, d: HealthDeps, target: ProbeTarget, 
     if (r.ok) {
       fails = 0;
       if (t.state === 'unhealthy') {
-        t.move('ready', { reason: undefined });
+        t.apply('healthy', { reason: undefined });
         t.marker('healthy again');
         d.emit({ kind: 'service:healthy', service: t.name });
       }
@@ -39,12 +38,17 @@ async function watchHealth(t: PolicyTarget, d: HealthDeps, target: ProbeTarget, 
     if (d.clock.now() - since < spec.startPeriodMs) continue;
     fails++;
     if (fails >= spec.retries && t.state === 'ready') {
-      t.move('unhealthy', { reason: `health check failed ${fails} times in a row: ${r.reason}` });
+      // the runner tells the restart policy (notify-unhealthy), after this turn's marker and event
+      t.apply('unhealthy', { reason: `health check failed ${fails} times in a row: ${r.reason}` });
       // as the runner recorded it: redacted
       const reason = t.rec.reason!;
       t.marker(`unhealthy: ${reason}`);
       d.emit({ kind: 'service:unhealthy', service: t.name, reason });
-      d.unhealthy(reason);
     }
   }
 }
+
+export const healthPolicy: Policy = {
+  name: 'health',
+  attach: (t, ctx) => attachHealthCheck(t, { clock: ctx.clock, probe: ctx.probe, emit: ctx.emit }),
+};

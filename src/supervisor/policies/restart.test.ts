@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Service } from '../../stack/model.js';
 import { FakeClock, FakeTarget, flush } from './fakes.test-support.js';
 import { RestartPolicy } from './restart.js';
+import { ServiceFailedError } from '../../errors.js';
 
 const svc = (restart: Partial<Service['restart']>): Service => ({ restart: { policy: 'on-failure', maxRestarts: 0, backoffMs: 100, backoffMaxMs: 400, ...restart } }) as Service;
 
@@ -12,13 +13,14 @@ function setup(restart: Partial<Service['restart']>, startFails = 0) {
   let fails = startFails;
   const start = vi.fn(async () => {
     if (fails-- > 0) {
-      t.move('starting');
-      t.move('failed');
-      throw new Error('service api exited with code 1 before it was ready');
+      t.apply('start');
+      t.apply('spawned');
+      t.apply('not-ready');
+      throw new ServiceFailedError('api', 'service api exited with code 1 before it was ready', [], { reason: 'exited with code 1 before it was ready' });
     }
     t.becomeReady();
   });
-  const policy = new RestartPolicy(t, { clock, emit: (e) => events.push(e.kind), start, stop: async () => (t.move('stopping'), t.move('stopped')), gaveUp: () => events.push('gaveUp') });
+  const policy = new RestartPolicy(t, { clock, emit: (e) => events.push(e.kind), start, stop: async () => (t.apply('stop'), t.apply('stopped')), gaveUp: () => events.push('gaveUp') });
   return { clock, t, events, start, policy };
 }
 
@@ -90,7 +92,7 @@ describe('RestartPolicy', () => {
   it('an unhealthy service is stopped first, then restarted', async () => {
     const { clock, t, start, policy } = setup({});
     t.becomeReady();
-    t.move('unhealthy');
+    t.apply('unhealthy');
     const p = policy.restart('unhealthy: health check failed 3 times in a row');
     await flush();
     expect(t.state).toBe('restarting');

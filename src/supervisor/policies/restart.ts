@@ -4,9 +4,11 @@
 import type { Emit } from '../../events.js';
 import { isActive } from '../../state/store.js';
 import type { Clock } from '../../async/clock.js';
-import { StartAborted } from '../../service/runner.js';
+import { ServiceFailedError, StartAborted } from '../../errors.js';
 import { STABLE_MS, backoffDelay, gaveUp, wantsRestart } from './backoff.js';
 import type { PolicyTarget } from './target.js';
+import type { Policy } from './policy.js';
+import { describeExit } from '../../service/exit.js';
 
 export interface RestartDeps {
   clock: Clock;
@@ -19,7 +21,6 @@ export interface RestartDeps {
   gaveUp(reason: string): void;
 }
 
-const describeExit = (e: { code: number | null; signal: string | null }) => `exited with ${e.signal ? `signal ${e.signal}` : `code ${e.code}`}`;
 
 export class RestartPolicy {
   private inRow = 0;
@@ -55,7 +56,7 @@ export class RestartPolicy {
       for (;;) {
         if (gaveUp(spec, this.inRow)) {
           const why = `gave up after ${this.inRow} restart${this.inRow === 1 ? '' : 's'} in a row (max_restarts: ${spec.maxRestarts}); last: ${reason}`;
-          t.move('failed', { reason: why });
+          t.apply('give-up', { reason: why });
           t.marker(why);
           d.emit({ kind: 'service:gave-up', service: t.name, restarts: this.inRow, reason });
           d.gaveUp(why);
@@ -64,7 +65,7 @@ export class RestartPolicy {
         this.inRow++;
         const restarts = (t.rec.restarts ?? 0) + 1;
         const delayMs = backoffDelay(spec, this.inRow);
-        t.move('restarting', { reason, restarts });
+        t.apply('backoff', { reason, restarts });
         t.marker(`restart ${restarts} in ${delayMs}ms (${spec.policy}): ${reason}`);
         d.emit({ kind: 'service:restarting', service: t.name, reason, byPolicy: true, restarts, delayMs, logTail: t.lastLines().slice(-5) });
         if (!(await d.clock.sleep(delayMs, cancel.signal))) return;
@@ -73,7 +74,7 @@ export class RestartPolicy {
           return;
         } catch (e) {
           if (e instanceof StartAborted || cancel.signal.aborted) return;
-          reason = (e as Error).message.replace(/^service \S+ /, '');
+          reason = e instanceof ServiceFailedError ? e.reason : (e as Error).message;
         }
       }
     } finally {
@@ -81,3 +82,11 @@ export class RestartPolicy {
     }
   }
 }
+
+export const restartPolicy: Policy = {
+  name: 'restart',
+  attach(t, ctx) {
+    const policy = new RestartPolicy(t, { clock: ctx.clock, emit: ctx.emit, start: ctx.start, stop: ctx.stop, gaveUp: () => ctx.changed() });
+    t.onUnhealthy((reason) => void policy.restart(`unhealthy: ${reason}`).finally(() => ctx.changed()));
+  },
+};

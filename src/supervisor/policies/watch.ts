@@ -1,6 +1,7 @@
 // watch: under up --watch, a change to a service's watched paths restarts it, once per burst
 // of changes (an editor's save writes several times, a build writes many files).
 import type { PolicyTarget } from './target.js';
+import type { Policy } from './policy.js';
 
 export const WATCH_DEBOUNCE_MS = 300;
 
@@ -39,3 +40,28 @@ export async function attachWatch(t: Pick<PolicyTarget, 'name' | 'state'>, d: Wa
     await unsubscribe();
   };
 }
+
+export const watchPolicy: Policy = {
+  name: 'watch',
+  attach(t, ctx) {
+    const patterns = t.service.watch;
+    const watch = ctx.watch;
+    if (!watch || !patterns.length) return;
+    // from the end of the stack's first start (a service's own first start is not a change);
+    // a stack stopped before that (a failed up) never watches
+    let closed = false;
+    let watching: Promise<() => Promise<void>> | undefined;
+    const settled = ctx.firstStart.then(async () => {
+      if (closed) return;
+      watching = attachWatch(t, { subscribe: (onChange) => watch(patterns, ctx.cwd, onChange), restart: (reason) => ctx.restartLater(reason).then(() => {}) });
+      await watching;
+    });
+    return {
+      settled,
+      close: async () => {
+        closed = true;
+        if (watching) await (await watching)();
+      },
+    };
+  },
+};
