@@ -76,12 +76,20 @@ try {
     backends.backendBaseline.push(time(['-e', '0']));
   }
   const cycleRuns = Math.max(5, Math.floor(runs / 2));
-  const devnetCycle = () => time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]) + time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
+  const upDown = { up: [], down: [] };
+  const devnetCycle = () => {
+    const up = time([cli, 'up', '-d', '--stack', join(dir, 'cycle.yaml')]);
+    const down = time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
+    upDown.up.push(up);
+    upDown.down.push(down);
+    return up + down;
+  };
   const plainCycle = () => time([join(root, 'bench', 'baseline-cycle.mjs'), ...ports.map(String)]);
   devnetCycle();
   plainCycle();
   samples.cycle = [];
   samples.plainCycle = [];
+  upDown.up.length = upDown.down.length = 0;
   for (let i = 0; i < cycleRuns; i++) {
     samples.cycle.push(devnetCycle());
     samples.plainCycle.push(plainCycle());
@@ -122,6 +130,8 @@ try {
   }
   time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  // a paired ratio: each devnet run against the baseline run right after it, the median of those
+  const paired = (xs, bs) => med(xs.map((x, i) => x / bs[i]));
   const baseline = med(samples.baseline);
   const rows = [
     ['devnet --version', med(samples.version), baseline, 1.3],
@@ -129,19 +139,20 @@ try {
     ['devnet doctor (12 ports + 2,768-port range)', med(samples.doctor), baseline, 2.0],
     ['devnet doctor --stack runink, linux backend (/proc)', med(backends.linux), med(backends.backendBaseline), null],
     ['devnet doctor --stack runink, posix backend (lsof, ps)', med(backends.posix), med(backends.backendBaseline), 3.0],
-    ['up -d + down, 5 HTTP services', med(samples.cycle), med(samples.plainCycle), 1.5],
-    ['up -d + down, 20 replicas of one HTTP service', med(samples.replicas), med(samples.plainReplicas), 1.3],
+    ['up -d + down, 5 HTTP services (paired)', med(samples.cycle), med(samples.plainCycle), 1.5, paired(samples.cycle, samples.plainCycle)],
+    ['up -d + down, 20 replicas of one HTTP service (paired)', med(samples.replicas), med(samples.plainReplicas), 1.3, paired(samples.replicas, samples.plainReplicas)],
     ['up -d on an already-up stack (nothing to do)', med(samples.again), med(samples.againBaseline), 1.3],
     ['restart of one HTTP service (stop, start, ready)', med(samples.restart), med(samples.coldStart), 1.2],
   ];
 
   console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
   console.log(`${'benchmark'.padEnd(54)} ${'ms'.padStart(8)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}  goal`);
-  for (const [name, ms, b, goal] of rows) {
-    const ratio = ms / b;
+  for (const [name, ms, b, goal, pairedRatio] of rows) {
+    const ratio = pairedRatio ?? ms / b;
     const verdict = goal === null ? 'goal: as before the backend split (README)' : `<= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`;
     console.log(`${name.padEnd(54)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  ${verdict}`);
   }
+  console.log(`the 5-service cycle: up -d ${med(upDown.up).toFixed(0)} ms + down ${med(upDown.down).toFixed(0)} ms; node -e 0 ${baseline.toFixed(0)} ms (three Node start-ups: the CLI, the supervisor, the CLI of down)`);
   console.log('baselines: node -e 0; for the cycles, bench/baseline-cycle.mjs (spawn 5 or 20, each in its own session, poll with http.get until they answer, stop);');
   console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready)');
 } finally {
