@@ -35,11 +35,28 @@ export function ownedProcesses(t: StopTarget, procs: ProcStat[] = scanProcesses(
   return { leaderAlive, owned: [...owned.values()] };
 }
 
-function signal(t: StopTarget, sig: NodeJS.Signals, procs: ProcStat[]): void {
-  const { leaderAlive, owned } = ownedProcesses(t, procs);
+function signal(t: StopTarget, sig: NodeJS.Signals, { leaderAlive, owned }: ReturnType<typeof ownedProcesses>): void {
   if (leaderAlive) tryKill(-t.pgid, sig);
   for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
 }
+
+let batch: Promise<ProcStat[]> | undefined;
+
+/**
+ * A scan of the process table taken after the caller's wait ended, shared by the stops that
+ * end within the same couple of milliseconds (a wave of services answering SIGTERM at once):
+ * one read of the table instead of one per service, each still taken after its wait.
+ */
+function scanAfterWait(): Promise<ProcStat[]> {
+  return (batch ??= new Promise<ProcStat[]>((resolve) =>
+    setTimeout(() => {
+      batch = undefined;
+      resolve(scanProcesses());
+    }, SCAN_BATCH_MS),
+  ));
+}
+
+export const SCAN_BATCH_MS = 2;
 
 /** A signal to a process that may have exited meanwhile. */
 export function tryKill(pid: number, sig: NodeJS.Signals): void {
@@ -52,18 +69,20 @@ export function tryKill(pid: number, sig: NodeJS.Signals): void {
 
 /** `procs`: a scan of the process table shared by the services stopped together, so each need not scan again. */
 export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal, onTerm?: () => void): Promise<StopResult> {
-  const before = ownedProcesses(t, procs).owned;
+  const first = ownedProcesses(t, procs);
+  const before = first.owned;
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
   onTerm?.();
-  signal(t, 'SIGTERM', procs);
+  signal(t, 'SIGTERM', first);
   // a frozen process (SIGSTOP, Ctrl-Z) holds SIGTERM until it runs again: wake it, as systemd does
-  signal(t, 'SIGCONT', procs);
+  signal(t, 'SIGCONT', first);
   let left = await waitGone(before, timeoutMs, hurry);
   // a child may have been forked during the grace period: look again before giving up
-  const now = scanProcesses();
-  const late = ownedProcesses(t, now).owned;
+  const now = await scanAfterWait();
+  const again = ownedProcesses(t, now);
+  const late = again.owned;
   if (!left.length && !late.length) return { signalled: before.length, forced: false, survivors: [] };
-  signal(t, 'SIGKILL', now);
+  signal(t, 'SIGKILL', again);
   // proven ours before SIGTERM: once their leader is gone they are no longer in its tree
   // (re-parented to init), but the same pid with the same start time is the same process
   for (const p of left) if (isSameProcess(p)) tryKill(p.pid, 'SIGKILL');

@@ -25,9 +25,9 @@ describe('a foreground up', () => {
       await new Promise<void>((r) => child.stdout!.once('data', () => r()));
       child.stdout!.destroy();
       await waitFor(() => readState(join(s.stateDir, 'headed', 'state.json'))?.services.b?.state === 'ready', 10_000, 'b to be ready');
-      await new Promise((r) => setTimeout(r, 300));
-      expect(pidAlive(child.pid!)).toBe(true);
       const st = await devnet(['status', '--stack', s.file, '--json'], { cwd: s.dir, env: s.env });
+      // a status later (the supervisor wrote since the pipe closed): still alive
+      expect(pidAlive(child.pid!)).toBe(true);
       expect((JSON.parse(st.stdout) as { services: { state: string }[] }).services.map((x) => x.state)).toEqual(['ready', 'ready']);
       const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
       expect(down.code, down.all).toBe(0);
@@ -64,8 +64,9 @@ describe('a foreground up', () => {
       await waitFor(() => readState(join(s.stateDir, 'twice', 'state.json'))?.services.a?.state === 'ready', 10_000, 'a to be ready');
       const t0 = Date.now();
       child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 300));
-      expect(pidsOfStack('twice').length).toBe(1); // it ignores SIGTERM: the grace period runs
+      // the stop is under way (SIGTERM sent) ...
+      await waitFor(() => readState(join(s.stateDir, 'twice', 'state.json'))?.services.a?.state === 'stopping', 10_000, 'a to be stopping');
+      expect(pidsOfStack('twice').length).toBe(1); // ... and it ignores SIGTERM: the grace period runs
       child.kill('SIGINT');
       await exited;
       expect(Date.now() - t0).toBeLessThan(10_000);
