@@ -1,6 +1,6 @@
 // The port plan of a stack: one row per service port and per range, in declaration order
 // (the order a team wrote its plan in, which is how the hand-kept tables read).
-import type { Exposure, ServiceStatus, Stack } from '../stack/model.js';
+import type { Exposure, ServiceLifecycle, Stack } from '../stack/model.js';
 
 export interface PlanRow {
   /** "8080" or "30000-32767" */
@@ -11,7 +11,7 @@ export interface PlanRow {
   /** the service (or range) key in the stack */
   key: string;
   portName?: string;
-  status: ServiceStatus | 'range';
+  status: ServiceLifecycle | 'range';
   location?: string;
   notes?: string;
   protocol?: string;

@@ -23,7 +23,7 @@ import { stopService, type StopResult } from './stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
 import { mustMove, type MoveAction, type ServiceEvent } from './table.js';
-import { describeExit } from './exit.js';
+import { describeExit } from '../platform/exit.js';
 import { MAX_MATCHED_LINE } from '../stack/regex-safety.js';
 import { ADDRESS_IN_USE, connectionsGone, whoTookPorts } from '../ports/port-taken.js';
 

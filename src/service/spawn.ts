@@ -8,13 +8,12 @@ import { trace } from '../trace.js';
 import { spawn } from 'node:child_process';
 import type { LaunchSpec } from '../stack/launch-spec.js';
 import { identityOf } from '../platform/identity.js';
+import type { ExitStatus } from '../platform/exit.js';
 import { LineSplitter } from './log/line-splitter.js';
 import { subreaperHelper } from './subreaper.js';
 
-export interface Exit {
-  code: number | null;
-  signal: string | null;
-}
+/** How the process ended (see platform/exit.ts) */
+export type Exit = ExitStatus;
 
 export interface Spawned {
   pid: number;

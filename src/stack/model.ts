@@ -1,6 +1,6 @@
 // The normalized stack: what the rest of devnet works with after load.
 
-export type ServiceStatus = 'active' | 'planned' | 'deprecated';
+export type ServiceLifecycle = 'active' | 'planned' | 'deprecated';
 export type Condition = 'ready' | 'started' | 'completed';
 /** public: meant to be reached from other machines; a wildcard bind without it is warned about */
 export type Exposure = 'internal' | 'external' | 'public';
@@ -116,7 +116,7 @@ export interface Service {
   /** paths or globs (relative to its cwd) that restart it on change under up --watch */
   watch: string[];
   profiles: string[];
-  status: ServiceStatus;
+  status: ServiceLifecycle;
   migration?: string;
   location?: string;
   notes?: string;

@@ -17,7 +17,7 @@ import {
   type PortSpan,
   type ReadySpec,
   type Service,
-  type ServiceStatus,
+  type ServiceLifecycle,
 } from './model.js';
 
 // Values the schema has already checked; `any` here saves restating the schema as types.
@@ -91,7 +91,7 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     image: raw.image,
     replicas: raw.replicas === undefined ? undefined : { count: raw.replicas, spread: raw.spread ?? 'hosts', stride: raw.stride ?? 1 },
     profiles: raw.profiles ?? [],
-    status: (raw.status ?? 'active') as ServiceStatus,
+    status: (raw.status ?? 'active') as ServiceLifecycle,
     migration: raw.migration,
     location: raw.location,
     notes: raw.notes,

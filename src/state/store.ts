@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DevnetError } from '../errors.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
 import type { Platform } from '../platform/types.js';
+import type { ExitStatus } from '../platform/exit.js';
 import { isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 import { nullProtoDeep } from '../stack/own.js';
 
@@ -18,9 +19,7 @@ export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'unhea
 /** A service whose process was started and has not exited or been stopped. */
 export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready' || s === 'unhealthy';
 
-export interface LastExit {
-  code: number | null;
-  signal: string | null;
+export interface LastExit extends ExitStatus {
   at: string;
   /** devnet asked it to stop (stop, restart, down): not a crash */
   stopped?: boolean;

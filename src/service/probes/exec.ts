@@ -3,6 +3,7 @@
 // output: a probe that leaves a background child (`setsid sleep 100 &`) holding its pipes is
 // done when it exits. Its own process group, killed at exit with whatever it left there; a
 // leftover that left the group (setsid) is found by the probe's own marker and killed too.
+import { describeExit } from '../../platform/exit.js';
 import { spawn } from 'node:child_process';
 import { MARKER } from '../../platform/marker.js';
 import { platform } from '../../platform/index.js';
@@ -62,7 +63,7 @@ export function execProbe(t: ProbeTarget, signal: AbortSignal): Promise<ProbeRes
         if (why) return finish({ ok: false, reason: why });
         if (code === 0) return finish({ ok: true });
         const last = tail.trim().split('\n').pop()?.trim();
-        finish({ ok: false, reason: `${x.display} exited with ${sig ? `signal ${sig}` : `code ${code}`}${last ? `: ${last}` : ''}`, answered: true });
+        finish({ ok: false, reason: `${x.display} ${describeExit({ code, signal: sig })}${last ? `: ${last}` : ''}`, answered: true });
       });
     });
   });

@@ -8,7 +8,7 @@ import { ServiceFailedError, StartAborted } from '../../errors.js';
 import { STABLE_MS, backoffDelay, gaveUp, wantsRestart } from './backoff.js';
 import type { PolicyTarget } from './target.js';
 import type { Policy } from './policy.js';
-import { describeExit } from '../../service/exit.js';
+import { describeExit } from '../../platform/exit.js';
 
 export interface RestartDeps {
   clock: Clock;
