@@ -40,7 +40,10 @@ function signal(t: StopTarget, sig: NodeJS.Signals, { leaderAlive, owned }: Retu
   for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
 }
 
+/** How long a stop that has waited holds its look at the table for others to share it. */
+const SCAN_BATCH_MS = 2;
 let batch: Promise<ProcStat[]> | undefined;
+let stopsUnderWay = 0;
 
 /**
  * A scan of the process table taken after the caller's wait ended, shared by the stops that
@@ -48,6 +51,8 @@ let batch: Promise<ProcStat[]> | undefined;
  * one read of the table instead of one per service, each still taken after its wait.
  */
 function scanAfterWait(): Promise<ProcStat[]> {
+  // alone (a restart of one service): nobody to share with, no reason to wait
+  if (stopsUnderWay <= 1 && !batch) return Promise.resolve(scanProcesses());
   return (batch ??= new Promise<ProcStat[]>((resolve) =>
     setTimeout(() => {
       batch = undefined;
@@ -56,7 +61,6 @@ function scanAfterWait(): Promise<ProcStat[]> {
   ));
 }
 
-export const SCAN_BATCH_MS = 2;
 
 /** A signal to a process that may have exited meanwhile. */
 export function tryKill(pid: number, sig: NodeJS.Signals): void {
@@ -72,6 +76,16 @@ export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, pr
   const first = ownedProcesses(t, procs);
   const before = first.owned;
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
+  stopsUnderWay++;
+  try {
+    return await signalAndWait(t, first, timeoutMs, hurry, onTerm);
+  } finally {
+    stopsUnderWay--;
+  }
+}
+
+async function signalAndWait(t: StopTarget, first: ReturnType<typeof ownedProcesses>, timeoutMs: number, hurry: AbortSignal | undefined, onTerm: (() => void) | undefined): Promise<StopResult> {
+  const before = first.owned;
   onTerm?.();
   signal(t, 'SIGTERM', first);
   // a frozen process (SIGSTOP, Ctrl-Z) holds SIGTERM until it runs again: wake it, as systemd does
