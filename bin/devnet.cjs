@@ -9,5 +9,5 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // up -d: the supervisor's Node start-up begins now, beside the CLI's loading (see src/supervisor/fork.ts)
   const fork = args[0] === 'up' ? require('../dist/fork-supervisor.cjs') : undefined;
   const early = fork && fork.wantsDetachedUp(args) ? fork.forkSupervisor(require('node:path').join(__dirname, '..', 'dist')) : undefined;
-  require('../dist/devnet.cjs').main(args, early);
+  require('./load-cached.cjs')(require('node:path').join(__dirname, '..', 'dist', 'devnet.cjs')).main(args, early);
 }

@@ -13,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
+import { Script } from 'node:vm';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -76,6 +77,21 @@ await Promise.all([
   build({ ...common, entryPoints: Object.fromEntries(VENDOR.map((v) => [`vendor/${v}`, v])), outdir, outExtension: { '.js': '.cjs' } }),
 ]);
 
+// The bundles are loaded with a V8 code cache (bin/load-cached.cjs), made here for the Node that
+// builds (the build stamp includes its version). Dynamic imports of the vendor files become
+// requires first: code compiled through vm.Script can import() only behind a flag.
+for (const name of ['devnet.cjs', 'supervisor.cjs']) {
+  const file = join(outdir, name);
+  const code = readFileSync(file, 'utf8').replace(/\bimport\("(\.\/vendor\/[\w-]+\.cjs)"\)/g, 'Promise.resolve().then(() => require("$1"))');
+  if (/\bimport\(/.test(code)) throw new Error(`${name} still has a dynamic import(): the code-cache loader cannot run it`);
+  writeFileSync(file, code);
+  writeFileSync(`${file}.v8cache`, new Script(Module.wrap(code), { filename: join(dist, name) }).createCachedData());
+}
+for (const v of VENDOR) {
+  const file = join(outdir, 'vendor', `${v}.cjs`);
+  writeFileSync(`${file}.v8cache`, new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: join(dist, 'vendor', `${v}.cjs`) }).createCachedData());
+}
+
 // The subreaper helper services start through (native/subreaper.c), on Linux where a C compiler
 // is at hand; without it devnet still runs, and doctor says what is not covered.
 if (process.platform === 'linux') {
@@ -126,7 +142,7 @@ function readOr(file) {
 function inputsHash() {
   const h = createHash('sha256');
   h.update(`${process.version}\0${process.env.CC ?? ''}\0`);
-  const files = ['src', 'native'].flatMap((d) => walk(join(root, d))).concat(['scripts/build.mjs', 'package.json', 'package-lock.json'].map((f) => join(root, f)));
+  const files = ['src', 'native'].flatMap((d) => walk(join(root, d))).concat(['scripts/build.mjs', 'bin/load-cached.cjs', 'package.json', 'package-lock.json'].map((f) => join(root, f)));
   for (const f of files.sort()) {
     if (!existsSync(f) || !statSync(f).isFile()) continue;
     h.update(relative(root, f));

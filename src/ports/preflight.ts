@@ -4,7 +4,6 @@
 // Returns checks; `up` refuses on any error.
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadStack } from '../stack/load.js';
 import { isLaunchable, type Service, type Stack } from '../stack/model.js';
 import { selectServices } from '../stack/select.js';
 import { addressChecks } from './address-check.js';
@@ -183,6 +182,8 @@ async function siblingClaims(stack: Stack, wants: Want[]): Promise<Check[]> {
 /** Another stack file of the same folder, or nothing when it does not load (doctor of that stack says why). */
 async function loadSibling(file: string, portOffset: number): Promise<Stack | undefined> {
   try {
+    // loaded only here: the supervisor's preflight (no siblings) never evaluates the loader
+    const { loadStack } = await import('../stack/load.js');
     return (await loadStack(file, { portOffset })).stack;
   } catch {
     return undefined;

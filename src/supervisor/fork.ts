@@ -9,7 +9,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export function forkSupervisor(distDir: string): ChildProcess {
-  const child = fork(join(distDir, 'supervisor.cjs'), [], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  // through the loader that uses the bundle's code cache (bin/load-cached.cjs)
+  const child = fork(join(distDir, '..', 'bin', 'load-cached.cjs'), [join(distDir, 'supervisor.cjs')], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   child.channel?.unref();
   child.unref();
   return child;
