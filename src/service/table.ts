@@ -80,7 +80,8 @@ export const TABLE: Readonly<Record<ServiceState, Readonly<Partial<Record<Servic
   completed: { start, backoff: { to: 'restarting' }, swept: { to: 'completed' } },
   exited: { start, backoff: { to: 'restarting' }, stop: { to: 'stopped', does: 'abort-all' }, 'give-up': { to: 'failed' }, stuck: { to: 'failed' }, swept: { to: 'exited' } },
   failed: { start, backoff: { to: 'restarting' }, stop: { to: 'stopped', does: 'abort-all' }, 'give-up': { to: 'failed' }, stuck: { to: 'failed' }, swept: { to: 'failed' } },
-  restarting: { start, stop: { to: 'stopped', does: 'abort-all' }, 'give-up': { to: 'failed' }, swept: sweptStopped },
+  // backoff again: a restart whose start was refused before it began (its port taken) waits once more
+  restarting: { start, backoff: { to: 'restarting' }, stop: { to: 'stopped', does: 'abort-all' }, 'give-up': { to: 'failed' }, swept: sweptStopped },
 };
 
 export class TransitionError extends Error {
