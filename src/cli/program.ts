@@ -1,6 +1,6 @@
-import { trace } from '../trace.js';
 // The command line: each command parses its flags, then lazily imports the code
 // that does the work, so `devnet --help` never pays for YAML, listr2 or the supervisor.
+import { trace } from '../trace.js';
 import { ExitCode } from '../errors.js';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ChildProcess } from 'node:child_process';

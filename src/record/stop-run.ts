@@ -1,7 +1,7 @@
-import { trace } from '../trace.js';
 // devnet down, the core: ask the supervisor (foreground CLI or detached) to stop the stack;
 // then stop, from the state file alone, whatever is still running (the supervisor may have
 // been killed with SIGKILL); then prove each port free.
+import { trace } from '../trace.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';

@@ -1,8 +1,8 @@
-import { trace } from '../trace.js';
 // One service's life, as many times as it is started: spawn, readiness, exit, stop. Each
 // run has its own abort signal (its probes and health checks end with it), the state moves
 // only along the transition table, and the gates dependents wait on are armed again for
 // every run. Policies (restart, health, watch) attach through onReady/onExit/onStop.
+import { trace } from '../trace.js';
 import { setMaxListeners } from 'node:events';
 import { ServiceFailedError, StartAborted } from '../errors.js';
 import type { Emit } from '../events.js';

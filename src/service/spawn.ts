@@ -1,10 +1,10 @@
-import { trace } from '../trace.js';
 // Starting one service process: its own process group (so its whole tree can be signalled),
 // no shell unless asked, output split into lines for the log and the readiness probe.
 //
 // node:child_process rather than execa: devnet needs none of execa's conveniences here
 // (buffering, result objects, line transforms) and measured, execa costs ~50 ms to load and
 // ~13 ms of CPU per call, which a stack of many services pays in start-up time.
+import { trace } from '../trace.js';
 import { spawn } from 'node:child_process';
 import type { LaunchSpec } from '../stack/launch-spec.js';
 import { identityOf } from '../platform/identity.js';

@@ -1,6 +1,6 @@
-import { trace } from '../trace.js';
 // What the supervisor does for each control request. Events of the request's services reach
 // the client while it runs (output at most ten lines a second per service; the logs have all).
+import { trace } from '../trace.js';
 import { DevnetError } from '../errors.js';
 import type { ReadyService } from '../events.js';
 import { throttleLogs } from './log-throttle.js';

@@ -1,5 +1,5 @@
-import { trace } from '../trace.js';
 // devnet up, the core: lock, preflight (and remap), then the supervisor.
+import { trace } from '../trace.js';
 import { programChecks } from '../stack/programs.js';
 import { planStack } from '../stack/service-plan.js';
 import { DevnetError, LockError, PreflightError, ProgramMissingError } from '../errors.js';

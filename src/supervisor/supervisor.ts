@@ -1,8 +1,8 @@
-import { trace } from '../trace.js';
 // Runs a stack: one runner per service, started as soon as its dependencies meet their
 // conditions (independent ones in parallel); then, while it runs, starts, stops and restarts
 // single services on request, with the policies (restart, health, watch, followers) attached
 // to each runner. It coordinates; each behaviour lives in its own file.
+import { trace } from '../trace.js';
 import { dict } from '../stack/own.js';
 import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, StartAborted, StopError, UsageError, quote } from '../errors.js';
 import { portsBindable } from '../ports/bind-check.js';
@@ -91,7 +91,6 @@ export class Supervisor {
     };
     for (const name of o.services) this.add(name);
   }
-
 
   readonly emit: Emit = (e: RunEvent) => {
     this.o.emit(e);
