@@ -4,7 +4,7 @@ import { DevnetError, type Problem } from '../errors.js';
 import { colorEnabled } from '../report/style.js';
 import { cleanForTerminal, redactForOutput, redactInOutput } from '../report/terminal-output.js';
 import { runIsLive } from '../record/status.js';
-import { loadStack, stackFileHash } from '../stack/load.js';
+import { stackFileHash } from '../stack/text-hash.js';
 import type { Stack } from '../stack/model.js';
 import { resolveStack } from '../stack/resolve.js';
 import { pathsAt, statePaths, type StatePaths } from '../state/paths.js';
@@ -26,6 +26,8 @@ export interface StackContext {
 export async function openStack(flags: StackFlags, resolved = resolveStack({ stack: flags.stack }), noteDefault = false): Promise<StackContext> {
   const { file, by } = resolved;
   if (by === 'default' && noteDefault) process.stderr.write(`note: no devnet.yaml in ${shownPath(process.cwd()) || '.'} or a parent folder: using devnet's shipped demo stack\n`);
+  // the loader (schema, rules) is evaluated only by a command that loads the stack
+  const { loadStack } = await import('../stack/load.js');
   const { stack, warnings } = await loadStack(file, { portOffset: flags.portOffset });
   // from here on, nothing printed shows the stack's secrets
   redactInOutput(stack.secretValues);

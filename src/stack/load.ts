@@ -1,8 +1,8 @@
 // Loading a stack: read -> parse YAML -> schema -> env files -> normalize -> rules.
 // Returns the stack with its warnings, or throws one StackError carrying every problem.
 import { dict, nullProtoDeep } from './own.js';
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { stackTextHash } from './text-hash.js';
 import { dirname, relative, resolve } from 'node:path';
 import { StackError, UsageError, type Problem } from '../errors.js';
 import { envFileRefs, readEnvFiles, secretValuesOf, secretVarsOf, type EnvFileRef } from './env-files.js';
@@ -52,17 +52,6 @@ export async function loadStack(file: string, options: LoadOptions = {}): Promis
   return result;
 }
 
-/** What a run records of its stack file's text: a later command finds the file unchanged without loading it. */
-export const stackTextHash = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-/** The hash of the stack file's text as it is now, or undefined when it cannot be read. */
-export function stackFileHash(file: string): string | undefined {
-  try {
-    return stackTextHash(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 export function formatBytes(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
