@@ -18,12 +18,12 @@ import { isActive, type ServiceRecord, type ServiceState } from '../state/store.
 import { ServiceLog } from './log/log-file.js';
 import type { ProbeTarget } from './probes/types.js';
 import { describeReady, waitReady, type ReadyWait } from './probes/wait-ready.js';
-import { spawnService, type Exit, type LineSink, type SpawnFailure, type Spawned } from './spawn.js';
+import { spawnService, type LineSink, type SpawnFailure, type Spawned } from './spawn.js';
 import { stopService, type StopResult } from './stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
 import { mustMove, type MoveAction, type ServiceEvent } from './table.js';
-import { describeExit } from '../platform/exit.js';
+import { describeExit, type ExitStatus } from '../platform/exit.js';
 import { MAX_MATCHED_LINE } from '../stack/regex-safety.js';
 import { ADDRESS_IN_USE, connectionsGone, whoTookPorts } from '../ports/port-taken.js';
 
@@ -41,7 +41,7 @@ export interface RunnerContext {
   spawn?: SpawnFn;
 }
 
-export interface ExitInfo extends Exit {
+export interface ExitInfo extends ExitStatus {
   /** the run had been ready (or completed, for a one-shot task) */
   wasReady: boolean;
 }
@@ -301,7 +301,7 @@ export class ServiceRunner {
     return { kind: h.kind, host: s.host, port, url: spec.healthUrl, exec, owned: false, pid: run.pid, pgid: run.pgid, timeoutMs: h.timeoutMs };
   }
 
-  private exited(run: Run, r: Exit, wait: ReadyWait): void {
+  private exited(run: Run, r: ExitStatus, wait: ReadyWait): void {
     try {
       this.recordExit(run, r, wait);
     } finally {
@@ -310,7 +310,7 @@ export class ServiceRunner {
     }
   }
 
-  private recordExit(run: Run, r: Exit, wait: ReadyWait): void {
+  private recordExit(run: Run, r: ExitStatus, wait: ReadyWait): void {
     const rec = this.rec;
     const s = this.service;
     Object.assign(rec, { exitCode: r.code, signal: r.signal, lastExit: { code: r.code, signal: r.signal, at: new Date().toISOString(), ...(run.stopAsked ? { stopped: true } : {}) } });

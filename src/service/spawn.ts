@@ -12,15 +12,13 @@ import type { ExitStatus } from '../platform/exit.js';
 import { LineSplitter } from './log/line-splitter.js';
 import { subreaperHelper } from './subreaper.js';
 
-/** How the process ended (see platform/exit.ts) */
-export type Exit = ExitStatus;
 
 export interface Spawned {
   pid: number;
   pgid: number;
   startTime: number;
   /** resolves once the process has exited and its output is drained */
-  exited: Promise<Exit>;
+  exited: Promise<ExitStatus>;
 }
 
 export interface SpawnFailure {
@@ -63,7 +61,7 @@ export function spawnService(spec: LaunchSpec, onLine: LineSink): Promise<Spawne
       stream.on('error', () => resolve());
     });
   const output = Promise.all([drained(child.stdout, 'out'), drained(child.stderr, 'err')]);
-  const exit = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<ExitStatus>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code === 'ENOENT' ? `${spec.shell ? '/bin/sh' : spec.file}: command not found (${e.syscall})` : e.message }));
     child.once('spawn', () => {

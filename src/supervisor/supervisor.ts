@@ -25,7 +25,7 @@ import { degradedBy, degradedGroups } from '../record/degraded.js';
 import { startOrRollBack } from './policies/rollback.js';
 import { probeOnce } from '../service/probes/registry.js';
 import { createDataDirs, writeRenderedFiles } from './render-files.js';
-import { planService, planStack, type ServicePlan, type StackPlan } from '../stack/service-plan.js';
+import { planService, type ServicePlan, type StackPlan } from '../stack/service-plan.js';
 import { ServiceRunner, type SpawnFn } from '../service/runner.js';
 import { stopWaves } from '../service/stop-waves.js';
 
@@ -43,7 +43,7 @@ export interface SupervisorOptions {
   clock?: Clock;
   spawn?: SpawnFn;
   /** the plan resolved at up (the services asked for); one for a service started later is made when it is first started */
-  plan?: StackPlan;
+  plan: StackPlan;
 }
 
 /** What a request on a running stack did, for the CLI to report. */
@@ -74,7 +74,7 @@ export class Supervisor {
 
   constructor(private readonly o: SupervisorOptions) {
     const { stack, paths, runId, supervisor } = o;
-    this.plan = o.plan ?? planStack(stack, o.services, { stackId: paths.stackId, runId });
+    this.plan = o.plan;
     this.state = {
       version: 1,
       stack: stack.name,

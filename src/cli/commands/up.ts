@@ -56,7 +56,7 @@ async function runUp(flags: Flags): Promise<number> {
 }
 
 async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveStack>, releaseClaim: () => void): Promise<number> {
-  // the detached supervisor's Node start-up overlaps the loading of the stack here
+  // up -d: the supervisor bin/devnet.cjs forked at once is adopted here (or forked now)
   trace('cli before fork');
   const detached = flags.detach ? new (await import('../../supervisor/detached.js')).DetachedSupervisor() : undefined;
   let prepared;
