@@ -69,8 +69,9 @@ export async function openForRun(flags: StackFlags, o: { needStack?: boolean } =
   const entry = findRun(file, flags.portOffset);
   const live = entry && runIsLive(pathsAt(entry.stateDir, entry.stackId)) ? entry : undefined;
   // the file is as it was at up: the run is all there is to know, and loading it (a tenth of
-  // down's time) would say nothing new
-  if (live?.textHash && !o.needStack && stackFileHash(file) === live.textHash) return fromRecord(live);
+  // down's time) would say nothing new; but a stack with secrets is loaded, so that every
+  // line printed for it (a port holder's command line) has them redacted
+  if (live?.textHash && !live.secrets && !o.needStack && stackFileHash(file) === live.textHash) return fromRecord(live);
   let loaded: StackContext | undefined;
   try {
     loaded = await openStack(flags, resolved);

@@ -20,6 +20,8 @@ export interface RunEntry {
   startedAt: string;
   /** the stack file's text hash at up (absent in entries written before it was recorded) */
   textHash?: string;
+  /** the stack had secret values (env files): a command printing for it loads it, to redact them */
+  secrets?: true;
 }
 
 type Env = Record<string, string | undefined>;

@@ -152,7 +152,7 @@ function claimRunIndex(stack: Stack, paths: StatePaths): void {
     throw new LockError(`${stack.file} is already up as stack ${prev.stackId} (its name: changed since); devnet would lose track of it`, {
       hint: `stop it first with devnet down --stack ${stack.file}${stack.portOffset ? ` --port-offset ${stack.portOffset}` : ''}`,
     });
-  recordRun({ stateDir: paths.dir, stackId: paths.stackId, stackName: stack.name, stackFile: stack.file, portOffset: stack.portOffset, startedAt: new Date().toISOString(), ...(stack.textHash ? { textHash: stack.textHash } : {}) });
+  recordRun({ stateDir: paths.dir, stackId: paths.stackId, stackName: stack.name, stackFile: stack.file, portOffset: stack.portOffset, startedAt: new Date().toISOString(), ...(stack.textHash ? { textHash: stack.textHash } : {}), ...(stack.secretValues.length ? { secrets: true as const } : {}) });
 }
 
 /** An earlier run whose supervisor died may still have processes: name them rather than start a second copy. */
