@@ -9,6 +9,8 @@ export interface Check {
   service?: string;
   port?: number;
   owner?: { pid: number; command: string };
+  /** port.own: the service of this stack that holds the port */
+  heldBy?: string;
   suggestions?: number[];
 }
 

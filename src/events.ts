@@ -32,6 +32,11 @@ export type RunEvent =
   | { kind: 'stack:ready'; stack: string; ms: number; services: ReadyService[] }
   | { kind: 'stack:stopped'; stack: string }
   /** a request on a running stack (start, restart) is done: `verb` says what was done to `services` */
+  /** what applying the stack file (or a scale) does, before it is done; dryRun: only said */
+  | { kind: 'stack:changes'; stack: string; changes: PlanChange[]; dryRun: boolean; why: string }
+  /** up --watch: the edited stack file was not applied */
+  | { kind: 'stack:invalid'; stack: string; file: string; message: string }
+  | { kind: 'stack:applied'; stack: string; ms: number; changes: PlanChange[] }
   | { kind: 'services:done'; stack: string; verb: string; ms: number; names: string[]; services: ReadyService[] };
 
 export interface ReadyService {
@@ -41,6 +46,18 @@ export interface ReadyService {
   pid?: number;
   /** a one-shot task that finished: left out of the URL table */
   completed?: boolean;
+}
+
+/**
+ * One service's part in applying an edited stack file: recreate (it runs and its plan
+ * changed; or it follows one that is recreated), add (new), start (known, not running),
+ * remove (no longer in the stack), update (not running: its new plan is kept for its next
+ * start). `reasons`: what differs, for people (port 8071 -> 8072, env LOG_LEVEL changed).
+ */
+export interface PlanChange {
+  action: 'recreate' | 'add' | 'start' | 'remove' | 'update';
+  service: string;
+  reasons: string[];
 }
 
 export type Emit = (event: RunEvent) => void;

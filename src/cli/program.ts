@@ -90,7 +90,8 @@ export function buildProgram(version: string): Command {
     .option('--remap', 'replace busy ports by free ones; the new values flow into every command and env that references them')
     .option('--only <services>', 'start only these services (comma-separated) and their dependencies')
     .option('--profile <name...>', 'also start the services of these profiles')
-    .option('--watch', 'restart services whose watch: paths change')
+    .option('--watch', 'restart services whose watch: paths change, and apply the stack file (and its env files) when it changes')
+    .option('--dry-run', 'on a running stack: print what applying the stack file would change, one line a service, and change nothing')
     .option('--json', 'print the final state as JSON (implies plain output)')
     .action((o) => execute(async () => (await import('./commands/up.js')).up(o)));
 
@@ -107,6 +108,14 @@ export function buildProgram(version: string): Command {
     .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('stop', services, o)));
   steer('restart', 'stop and start services of the running stack on their ports, waiting until each is ready')
     .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('restart', services, o)));
+
+  stackOptions(program.command('scale'))
+    .description('run N copies of a service of the running stack (NAME-1 ... NAME-N): new ones start on the next addresses or ports, the highest go first; what uses its peer list is recreated')
+    .argument('<service>', 'a replicated service (replicas:), or any service: N > 1 makes it replicated')
+    .argument('<count>', 'how many copies, 1 to 250', integer('count', 1))
+    .option('--dry-run', 'print what would change, and change nothing')
+    .option('--json', 'print the resulting state as JSON')
+    .action((service: string, count: number, o) => execute(async () => (await import('./commands/scale.js')).scale(service, count, o)));
 
   stackOptions(program.command('down'))
     .description('stop every service of the stack in reverse order, whole process trees, and prove the ports free')

@@ -3,8 +3,10 @@
 // stack's state folder, 0600 in a 0700 folder: devnet holds no TCP port.
 import type { SerializedError } from '../errors.js';
 import type { ReadyService, RunEvent } from '../events.js';
+import type { Stack } from '../stack/model.js';
+import type { ScaleRecord } from '../stack/replicas.js';
 
-export type ControlOp = 'start' | 'stop' | 'restart' | 'down' | 'ping';
+export type ControlOp = 'start' | 'stop' | 'restart' | 'down' | 'ping' | 'apply' | 'scale';
 
 export interface ControlRequest {
   op: ControlOp;
@@ -13,6 +15,17 @@ export interface ControlRequest {
   services?: string[];
   withDependents?: boolean;
   timeoutMs?: number;
+  /** apply: the stack as the client loaded it now (its env, its recorded scale applied); `services`: what it asks to run */
+  stack?: Stack;
+  /** apply: the client's env, which the stack was resolved in */
+  env?: Record<string, string | undefined>;
+  /** apply: the scale counts the client kept (the stack file still gives the count they were scaled from) */
+  scale?: ScaleRecord;
+  /** apply, scale: say what would change, change nothing */
+  dryRun?: boolean;
+  /** scale: the service and its new count */
+  group?: string;
+  count?: number;
 }
 
 export type ControlReply =
@@ -23,8 +36,8 @@ export type ControlReply =
   | { type: 'beat' }
   | { type: 'error'; error: SerializedError };
 
-/** A request line longer than this is not one of devnet's. */
-export const MAX_REQUEST_BYTES = 64 * 1024;
+/** A request line longer than this is not one of devnet's (an apply carries a whole stack, of a file of at most 1 MiB). */
+export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /** The supervisor says it is alive this often while a request runs... */
 export const BEAT_MS = 1000;

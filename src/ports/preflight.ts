@@ -67,7 +67,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
     const owner = ls && ownerOf(ls);
     if (!ls) checks.push({ id: 'port.free', level: 'ok', service: w.service?.name, port: w.port, message: `port ${w.port} (${w.label}) is free` });
     else if (isSelf(owner))
-      checks.push({ id: 'port.own', level: 'ok', service: w.service?.name, port: w.port, owner: ownerField(owner), message: `port ${w.port} (${w.label}) is held by this stack's running service ${owner!.devnet!.service}` });
+      checks.push({ id: 'port.own', level: 'ok', service: w.service?.name, port: w.port, owner: ownerField(owner), heldBy: owner!.devnet!.service, message: `port ${w.port} (${w.label}) is held by this stack's running service ${owner!.devnet!.service}` });
     else {
       const suggestions =
         options.suggestions === false ? [] : await suggestPorts(w.port, { table, kernel, taken: (p) => claimed.has(p) || inRange(p) });

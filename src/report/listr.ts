@@ -12,6 +12,7 @@ import type { Reporter, ReporterOptions } from './types.js';
 import { painter } from './style.js';
 import { TaskView } from './task-view.js';
 import { urlTable } from './urls.js';
+import { changeLine } from '../record/changes.js';
 
 const HELD_LINES = 200;
 
@@ -116,6 +117,15 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return write(`${paint('yellow', 'warning')} stack ${e.stack}: its state file cannot be written (${e.reason}); the stack goes on, devnet down still stops it\n`);
       case 'service:degraded':
         return write(`${paint('yellow', 'degraded')} ${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down\n`);
+      case 'stack:changes':
+        if (!e.changes.length) return;
+        write(`apply  stack ${e.stack}: ${e.why}: ${e.changes.length} service${e.changes.length === 1 ? '' : 's'} differ${e.changes.length === 1 ? 's' : ''}${e.dryRun ? ' (dry run: nothing was changed)' : ''}\n`);
+        for (const c of e.changes) write(`plan   ${changeLine(c)}\n`);
+        return;
+      case 'stack:invalid':
+        return write(`${paint('red', 'invalid')} ${e.message}\n        the stack file was not applied; stack ${e.stack} runs on as it was\n`);
+      case 'stack:applied':
+        return write(`${paint('green', 'applied')} stack ${e.stack}: ${e.changes.length} change${e.changes.length === 1 ? '' : 's'} in ${(e.ms / 1000).toFixed(1)}s\n`);
       case 'services:done':
         for (const d of outcomes.values()) d.resolve({ skipped: true });
         after = `${paint('green', e.verb)} ${e.names.join(', ')} on stack ${e.stack} in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;

@@ -39,6 +39,8 @@ export interface RunnerContext {
   /** writes the state file; `now`: before anything else happens (a pid just recorded), else coalesced */
   save(now?: boolean): void;
   spawn?: SpawnFn;
+  /** the log of the runner this one replaces (a recreate): one file goes on across both */
+  log?: ServiceLog;
 }
 
 export interface ExitInfo extends ExitStatus {
@@ -93,7 +95,9 @@ export class ServiceRunner {
   constructor(
     readonly rec: ServiceRecord,
     private readonly ctx: RunnerContext,
-  ) {}
+  ) {
+    this.log = ctx.log;
+  }
 
   get name(): string {
     return this.rec.name;
@@ -398,6 +402,13 @@ export class ServiceRunner {
     }
     if (res.signalled) this.ctx.emit({ kind: 'service:stopped', service: this.name, forced: res.forced, ms: Date.now() - t0 });
     return res;
+  }
+
+  /** Its log, for the runner that replaces it; this one writes no more. */
+  takeLog(): ServiceLog | undefined {
+    const log = this.log;
+    this.log = undefined;
+    return log;
   }
 
   /** The log file is closed once the supervisor is done with the service. */

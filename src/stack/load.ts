@@ -143,7 +143,9 @@ function buildStack(
   env: Record<string, string | undefined>,
   at: (segments: PathSegment[], message: string) => void,
 ): Stack {
+  const sources = [file];
   const readFiles = (refs: EnvFileRef[]) => {
+    for (const r of refs) sources.push(resolve(dir, r.path));
     const { env: values, problems } = readEnvFiles(refs, dir);
     for (const p of problems) at(p.at, p.message);
     return values;
@@ -173,9 +175,12 @@ function buildStack(
     for (const [k, v] of [...secretVarsOf(svcFileEnv), ...secretVarsOf(literals(envStrings(s.env)))]) secretVars[k] ??= v;
     services[name] = normalizeService(name, s, host, portOffset, svcFileEnv);
   }
+  const files = normalizeFiles(raw.files);
+  for (const f of [...Object.values(files), ...Object.values(services).flatMap((s) => Object.values(s.files))]) if (f.template !== undefined) sources.push(resolve(dir, f.template));
   return {
     name: raw.name,
     description: raw.description,
+    sources: [...new Set(sources)],
     services: expandReplicas(services, at),
     file,
     dir,
@@ -190,7 +195,7 @@ function buildStack(
     groups: normalizeSpans(raw.groups, portOffset),
     portOffset,
     alternatives: raw.alternatives ?? [],
-    files: normalizeFiles(raw.files),
+    files,
   };
 }
 

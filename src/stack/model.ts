@@ -68,6 +68,9 @@ export interface ReplicaOf {
   /** 1-based */
   index: number;
   count: number;
+  /** how the copies are placed: devnet scale places new ones the same way */
+  spread: Spread;
+  stride: number;
 }
 
 /** A file rendered at up with the same interpolation as commands; referenced as ${files.NAME}. */
@@ -169,6 +172,8 @@ export interface Stack {
   alternatives: string[];
   /** files rendered once for the whole stack */
   files: Record<string, FileSpec>;
+  /** the files the stack was read from (the stack file, its env files, its templates): up --watch applies it again when one changes */
+  sources?: string[];
   /** SHA-256 of the stack file's text as loaded: a command on the running stack skips loading a file unchanged since up */
   textHash?: string;
   /** the state folder of the run (set when the stack is opened to act on it): rendered files go there */

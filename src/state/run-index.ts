@@ -148,3 +148,19 @@ export function listRuns(env: Env = process.env): RunEntry[] {
 export function forgetRun(stackFile: string, portOffset: number, stateDir: string, env: Env = process.env): void {
   if (findRun(stackFile, portOffset, env)?.stateDir === stateDir) rmSync(entryFile(stackFile, portOffset, env), { force: true });
 }
+
+/**
+ * The stack file's text as now applied to the running stack (devnet up on a running stack,
+ * up --watch): commands on it act from the run again, without loading the file, while it
+ * stays so. Best effort: without it they load the file, slower and as right.
+ */
+export function noteAppliedText(stack: { file: string; portOffset: number; textHash?: string; secretValues: readonly string[] }, stateDir: string, env: Env = process.env): void {
+  const entry = findRun(stack.file, stack.portOffset, env);
+  if (!entry || entry.stateDir !== stateDir || !stack.textHash || entry.textHash === stack.textHash) return;
+  const { secrets: _had, ...rest } = entry;
+  try {
+    recordRun({ ...rest, textHash: stack.textHash, ...(stack.secretValues.length ? { secrets: true as const } : {}) }, env);
+  } catch {
+    // an index that cannot be written is an index that is read slower
+  }
+}

@@ -60,6 +60,8 @@ export interface ServiceRecord {
   data?: string[];
   /** the hash of its resolved plan (stack/service-plan.ts): a stack file edited since changes the services whose hash differs */
   plan?: string;
+  /** its plan part by part (short hashes; a port's number): why an edited stack file changes it */
+  parts?: Record<string, string>;
 }
 
 export interface StackState {
@@ -82,6 +84,10 @@ export interface StackState {
   /** start order; down goes in reverse */
   order: string[];
   services: Record<string, ServiceRecord>;
+  /** what up was asked to run (--only, --profile): a reload of the stack file selects the same */
+  selection?: { only?: readonly string[]; profiles?: readonly string[] };
+  /** devnet scale: replicated services run with another count than the stack file gives (`file`: its count then) */
+  scale?: Record<string, { count: number; file: number }>;
 }
 
 export function readState(file: string): StackState | undefined {

@@ -2,6 +2,7 @@
 // the client while it runs (output at most ten lines a second per service; the logs have all).
 import { trace } from '../trace.js';
 import { DevnetError } from '../errors.js';
+import { nullProtoDeep } from '../stack/own.js';
 import type { ReadyService } from '../events.js';
 import { throttleLogs } from './log-throttle.js';
 import type { Supervisor } from './supervisor.js';
@@ -32,6 +33,14 @@ export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?:
           break;
         case 'restart':
           acted = (await supervisor.restartServices(names)).services;
+          break;
+        case 'apply':
+          if (!req.stack) throw new DevnetError('an apply request carries no stack');
+          acted = (await supervisor.applyStack(nullProtoDeep(req.stack), req.services ?? [], { dryRun: req.dryRun, processEnv: req.env, scale: req.scale, why: 'the stack file changed' })).services;
+          break;
+        case 'scale':
+          if (req.group === undefined || req.count === undefined) throw new DevnetError('a scale request names no service and count');
+          acted = (await supervisor.scale(req.group, req.count, { dryRun: req.dryRun })).services;
           break;
         case 'down':
           acted = supervisor.services;

@@ -77,7 +77,7 @@ async function serve(sock: Socket, handle: ControlHandler, gotRequest: () => voi
   await new Promise<void>((resolve) => sock.end(resolve));
 }
 
-const OPS = new Set(['start', 'stop', 'restart', 'down', 'ping']);
+const OPS = new Set(['start', 'stop', 'restart', 'down', 'ping', 'apply', 'scale']);
 
 function readRequest(sock: Socket): Promise<ControlRequest> {
   return new Promise((resolve, reject) => {

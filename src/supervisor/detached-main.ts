@@ -29,7 +29,7 @@ process.once('message', (m: StartRequest) => {
   void run(nullProtoDeep(m));
 });
 
-async function run({ stack, services, remap, lock, stateDir, stackId, watch }: StartRequest): Promise<void> {
+async function run({ stack, services, selection, remap, lock, stateDir, stackId, watch }: StartRequest): Promise<void> {
   const paths = pathsAt(stateDir, stackId);
   const crashLog = (e: unknown) => {
     ensurePrivateDir(paths.dir);
@@ -39,6 +39,7 @@ async function run({ stack, services, remap, lock, stateDir, stackId, watch }: S
     const { code } = await hostStack({
       stack,
       services,
+      selection,
       paths,
       remap,
       lock,

@@ -10,6 +10,7 @@ import { packageRoot } from '../package-root.js';
 import { forkSupervisor, takeEarlyFork } from './fork.js';
 import type { Emit, RunEvent } from '../events.js';
 import type { Stack } from '../stack/model.js';
+import type { Selection } from '../stack/select.js';
 import type { LockInfo } from '../state/lock.js';
 import { identityOf, type ProcessIdentity } from '../platform/identity.js';
 
@@ -17,6 +18,8 @@ export interface StartRequest {
   type: 'start';
   stack: Stack;
   services: string[];
+  /** what up was asked to run: a reload of the stack file (up --watch) selects the same */
+  selection?: Selection;
   remap: boolean;
   watch: boolean;
   /** taken by the CLI in the supervisor's name, so that down sees a run starting at once */

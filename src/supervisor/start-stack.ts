@@ -8,6 +8,7 @@ import { unbindablePorts } from '../ports/bind-check.js';
 import { whoTookPorts } from '../ports/port-taken.js';
 import type { Emit } from '../events.js';
 import type { Stack } from '../stack/model.js';
+import type { Selection } from '../stack/select.js';
 import { acquireLock, releaseLock, type LockInfo } from '../state/lock.js';
 import { pathsAt, privateSocketPath, type StatePaths } from '../state/paths.js';
 import { findRun, recordRun } from '../state/run-index.js';
@@ -25,6 +26,8 @@ import { Supervisor } from './supervisor.js';
 export interface UpOptions {
   stack: Stack;
   services: readonly string[];
+  /** what up was asked to run (--only, --profile), recorded for a reload of the stack file */
+  selection?: Selection;
   paths: StatePaths;
   remap?: boolean;
   emit: Emit;
@@ -104,7 +107,7 @@ export async function startStack(o: UpOptions): Promise<UpHandle> {
     const plan = planStack(stack, o.services, { stackId: o.paths.stackId, runId });
     const missing = programChecks(stack, o.services, process.env, (n) => plan.services[n]!.launch).filter((c) => c.level === 'error');
     if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
-    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry, watch: o.watch, plan });
+    const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry, watch: o.watch, plan, selection: o.selection });
     const stopRequested = new AbortController();
     let closeControl: (() => Promise<void>) | undefined;
     const stop = async (timeoutMs?: number) => {

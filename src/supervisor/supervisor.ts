@@ -4,14 +4,21 @@
 // to each runner. It coordinates; each behaviour lives in its own file.
 import { trace } from '../trace.js';
 import { dict } from '../stack/own.js';
-import { DevnetError, InterruptedError, PreflightError, ServiceFailedError, StartAborted, StopError, UsageError, quote } from '../errors.js';
+import { DevnetError, InterruptedError, PreflightError, ProgramMissingError, ServiceFailedError, StartAborted, StopError, UsageError, quote } from '../errors.js';
 import { portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
-import type { Emit, RunEvent } from '../events.js';
+import type { Emit, PlanChange, RunEvent } from '../events.js';
 import { withDependencies } from '../stack/graph.js';
-import { expandNames } from '../stack/replicas.js';
+import { countOf, expandNames, scaleService, withRecordedScale, type ScaleRecord } from '../stack/replicas.js';
+import { checkStack } from '../stack/rules.js';
+import { programChecks } from '../stack/programs.js';
+import { changeLine, diffRun, namesToPlan } from '../record/changes.js';
+import { join } from 'node:path';
+import { appendPrivateFile } from '../fs/private-fs.js';
+import { redact } from '../stack/env-files.js';
 import { isLaunchable, type Condition, type Stack } from '../stack/model.js';
 import type { StatePaths } from '../state/paths.js';
+import { noteAppliedText } from '../state/run-index.js';
 import type { ProcessIdentity } from '../platform/identity.js';
 import { scanProcesses } from '../platform/proc-scan.js';
 import { isActive, writeState, type ServiceRecord, type StackState } from '../state/store.js';
@@ -25,8 +32,10 @@ import { degradedBy, degradedGroups } from '../record/degraded.js';
 import { startOrRollBack } from './policies/rollback.js';
 import { probeOnce } from '../service/probes/registry.js';
 import { createDataDirs, writeRenderedFiles } from './render-files.js';
-import { planService, type ServicePlan, type StackPlan } from '../stack/service-plan.js';
+import { planService, planStack, type ServicePlan, type StackPlan } from '../stack/service-plan.js';
 import { ServiceRunner, type SpawnFn } from '../service/runner.js';
+import type { ServiceLog } from '../service/log/log-file.js';
+import { selectServices, type Selection } from '../stack/select.js';
 import { stopWaves } from '../service/stop-waves.js';
 
 export interface SupervisorOptions {
@@ -44,6 +53,24 @@ export interface SupervisorOptions {
   spawn?: SpawnFn;
   /** the plan resolved at up (the services asked for); one for a service started later is made when it is first started */
   plan: StackPlan;
+  /** what up was asked to run (--only, --profile): a reload of the stack file selects the same */
+  selection?: Selection;
+}
+
+export interface ApplyOptions {
+  dryRun?: boolean;
+  /** the env the stack is resolved in: the shell of the devnet up that asked (default: this process's) */
+  processEnv?: Record<string, string | undefined>;
+  /** devnet scale counts kept for the run from now on */
+  scale?: ScaleRecord;
+  /** what asked for it, for the logs: the stack file changed, scale api to 3 */
+  why: string;
+}
+
+export interface ApplyResult {
+  changes: PlanChange[];
+  /** the services started or recreated */
+  services: string[];
 }
 
 /** What a request on a running stack did, for the CLI to report. */
@@ -55,8 +82,8 @@ export class Supervisor {
   readonly state: StackState;
   private readonly runners = new Map<string, ServiceRunner>();
   private readonly subscribers = new Set<Emit>();
-  /** attached policies that hold something until the stack stops (watchers) */
-  private readonly handles: PolicyHandle[] = [];
+  /** attached policies that hold something until the service goes (watchers), by service */
+  private readonly handles = new Map<string, PolicyHandle[]>();
   private readonly firstStart = deferred<void>();
   /** stopped on request: the stack is not over while they may be started again */
   private readonly userStopped = new Set<string>();
@@ -71,10 +98,13 @@ export class Supervisor {
   readonly allExited = deferred<void>();
 
   private readonly plan: StackPlan;
+  /** the stack as it runs: loaded at up, replaced by each applied edit or scale */
+  private stack: Stack;
 
   constructor(private readonly o: SupervisorOptions) {
     const { stack, paths, runId, supervisor } = o;
     this.plan = o.plan;
+    this.stack = stack;
     this.state = {
       version: 1,
       stack: stack.name,
@@ -88,6 +118,7 @@ export class Supervisor {
       platform: platform().name,
       order: [],
       services: dict(),
+      ...(o.selection ? { selection: o.selection } : {}),
     };
     for (const name of o.services) this.add(name);
   }
@@ -95,7 +126,24 @@ export class Supervisor {
   readonly emit: Emit = (e: RunEvent) => {
     this.o.emit(e);
     for (const fn of this.subscribers) fn(e);
+    if (e.kind === 'stack:changes' || e.kind === 'stack:invalid' || e.kind === 'stack:applied') this.logChange(e);
   };
+
+  /** What was applied to the running stack, and what was not, stays on record in supervisor.log (a detached one has nowhere else to say it). */
+  private logChange(e: Extract<RunEvent, { kind: 'stack:changes' | 'stack:invalid' | 'stack:applied' }>): void {
+    const text =
+      e.kind === 'stack:changes'
+        ? e.changes.length && !e.dryRun ? `apply (${e.why}): ${e.changes.map(changeLine).join('; ')}` : undefined
+        : e.kind === 'stack:invalid'
+          ? `not applied: ${e.message.replace(/\n/g, ' | ')}`
+          : `applied in ${(e.ms / 1000).toFixed(1)}s`;
+    if (!text) return;
+    try {
+      appendPrivateFile(join(this.o.paths.dir, 'supervisor.log'), `${new Date().toISOString()} ${redact(text, this.stack.secretValues)}\n`);
+    } catch {
+      // the live view said it; a full disk does not stop the stack
+    }
+  }
 
   /** Events to a control client while its request runs; returns the unsubscribe. */
   subscribe(fn: Emit): () => void {
@@ -135,11 +183,12 @@ export class Supervisor {
 
   /** The service's plan: resolved once for the run, by up or at its first start. */
   private planOf(name: string): ServicePlan {
-    return (this.plan.services[name] ??= planService(this.o.stack, name, { stackId: this.o.paths.stackId, runId: this.o.runId }));
+    return (this.plan.services[name] ??= planService(this.stack, name, { stackId: this.o.paths.stackId, runId: this.o.runId }, this.plan.files));
   }
 
-  private add(name: string): ServiceRunner {
-    const { stack, paths } = this.o;
+  private add(name: string, log?: ServiceLog): ServiceRunner {
+    const { paths } = this.o;
+    const stack = this.stack;
     const s = stack.services[name]!;
     const plan = this.planOf(name);
     const rec: ServiceRecord = {
@@ -152,11 +201,12 @@ export class Supervisor {
       dependsOn: Object.keys(plan.dependsOn),
       url: plan.url,
       plan: plan.hash,
+      parts: plan.parts,
       ...(s.replica ? { replicaOf: s.replica.of } : {}),
       ...(s.ready.owned === false ? { ownsPorts: false } : {}),
     };
     this.state.services[name] = rec;
-    const runner = new ServiceRunner(rec, { stack, plan, paths, runId: this.o.runId, emit: this.emit, save: (now) => this.save(now), spawn: this.o.spawn });
+    const runner = new ServiceRunner(rec, { stack, plan, paths, runId: this.o.runId, emit: this.emit, save: (now) => this.save(now), spawn: this.o.spawn, log });
     this.runners.set(name, runner);
     const ctx: PolicyContext = {
       clock: this.o.clock ?? realClock,
@@ -166,16 +216,18 @@ export class Supervisor {
       stop: async () => void (await runner.stop()),
       restartNow: (names, reason) => this.restartNow(names, reason),
       restartLater: (reason) => this.restartServices([name], reason),
-      followers: () => followersOf(stack, name, (n) => isActive(this.state.services[n]?.state ?? 'pending')),
+      followers: () => followersOf(this.stack, name, (n) => isActive(this.state.services[n]?.state ?? 'pending')),
       changed: () => this.afterChange(),
       firstStart: this.firstStart.promise,
       watch: this.o.watch ? (patterns, cwd, onChange) => this.watchPaths(name, patterns, cwd, onChange) : undefined,
       cwd: plan.launch.cwd,
     };
+    const handles: PolicyHandle[] = [];
     for (const policy of POLICIES) {
       const handle = policy.attach(runner, ctx);
-      if (handle) this.handles.push(handle);
+      if (handle) handles.push(handle);
     }
+    this.handles.set(name, handles);
     runner.onExit(() => setImmediate(() => this.afterChange()));
     return runner;
   }
@@ -198,11 +250,11 @@ export class Supervisor {
   /** Files rendered and data directories created for services about to start the first time. */
   private writeFilesOf(names: readonly string[], withStackFiles = false): void {
     const fresh = names.filter((n) => !this.prepared.has(n));
-    if (withStackFiles) writeRenderedFiles(this.o.stack, this.plan.files);
+    if (withStackFiles) writeRenderedFiles(this.stack, this.plan.files);
     for (const n of fresh) {
       const plan = this.planOf(n);
-      writeRenderedFiles(this.o.stack, plan.files);
-      createDataDirs(this.o.stack, n, plan.data);
+      writeRenderedFiles(this.stack, plan.files);
+      createDataDirs(this.stack, n, plan.data);
       this.prepared.add(n);
       if (plan.data.length) this.state.services[n]!.data = [...plan.data];
     }
@@ -234,7 +286,40 @@ export class Supervisor {
     });
     // the policies that begin after the first start (watchers) are in force before up says it is up
     this.firstStart.resolve();
-    await Promise.allSettled(this.handles.map((h) => h.settled));
+    await Promise.allSettled([...this.handles.values()].flat().map((h) => h.settled));
+    if (this.o.watch) await this.watchStack();
+  }
+
+  private unwatchStack: (() => Promise<void>) | undefined;
+  private watchedSources = '';
+
+  /** up --watch: the stack file, its env files and templates; a change applies the file again. */
+  private async watchStack(): Promise<void> {
+    const sources = this.stack.sources ?? [this.stack.file];
+    if (sources.join('\n') === this.watchedSources || this.stopping) return;
+    await this.unwatchStack?.();
+    this.watchedSources = sources.join('\n');
+    const { watchStackFiles } = await import('./watch/stack-file.js');
+    this.unwatchStack = await watchStackFiles({ files: sources, stateDir: this.o.paths.dir, onChange: () => void this.reloadStackFile() });
+  }
+
+  /** The stack file as it is now, applied; an invalid one is said and ignored: the stack runs on as it is. */
+  private async reloadStackFile(): Promise<void> {
+    if (this.stopping) return;
+    const { stackId } = this.o.paths;
+    try {
+      const { loadStack } = await import('../stack/load.js');
+      const { stack: loaded } = await loadStack(this.stack.file, { portOffset: this.stack.portOffset });
+      loaded.stateDir = this.stack.stateDir;
+      const { stack, scale } = withRecordedScale(loaded, this.state.scale);
+      const wanted = selectServices(stack, this.state.selection ?? {});
+      await this.applyStack(stack, wanted, { why: 'the stack file changed', scale });
+      await this.watchStack();
+    } catch (e) {
+      // a service that failed to start said so itself; anything else left the stack as it was
+      if (e instanceof ServiceFailedError || this.stopping) return;
+      this.emit({ kind: 'stack:invalid', stack: stackId, file: this.stack.file, message: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   private async startWhenDepsAllow(name: string, signal?: AbortSignal): Promise<void> {
@@ -266,8 +351,8 @@ export class Supervisor {
   private async checkPorts(names: string[]): Promise<void> {
     // a bind on each port settles it in microseconds; the kernel's tables (milliseconds to
     // read) are read only to name the holder of a port that is taken
-    if (await portsBindable(this.o.stack, names)) return;
-    const { checks } = await preflight(this.o.stack, { services: names, siblings: false });
+    if (await portsBindable(this.stack, names)) return;
+    const { checks } = await preflight(this.stack, { services: names, siblings: false });
     const errors = checks.filter((c) => c.level === 'error');
     if (errors.length) throw new PreflightError(errors.map((c) => c.message), { hint: 'free the port, then start the service again' });
   }
@@ -283,11 +368,11 @@ export class Supervisor {
 
   /** The services named, a replicated one standing for its replicas; unknown names are refused. */
   private known(asked: readonly string[]): string[] {
-    const names = expandNames(this.o.stack.services, asked);
-    const all = Object.keys(this.o.stack.services);
+    const names = expandNames(this.stack.services, asked);
+    const all = Object.keys(this.stack.services);
     for (const n of names) {
-      const s = this.o.stack.services[n];
-      if (!s) throw new UsageError(`stack ${this.o.paths.stackId} has no service ${quote(n)} (as loaded at up); it has ${all.join(', ')}`, { hint: 'a service added to the stack file since needs devnet down and up' });
+      const s = this.stack.services[n];
+      if (!s) throw new UsageError(`stack ${this.o.paths.stackId} has no service ${quote(n)} (as loaded at up); it has ${all.join(', ')}`, { hint: 'devnet up applies the stack file as it is now' });
       if (!isLaunchable(s)) throw new UsageError(`service ${n} is not launched (status: ${s.status}${s.command === undefined ? ', no command' : ''})`);
     }
     return names;
@@ -297,7 +382,7 @@ export class Supervisor {
   startServices(asked: readonly string[]): Promise<ServicesResult> {
     return this.serial(async () => {
       const names = this.known(asked);
-      const graph = dict(Object.values(this.o.stack.services).map((s) => [s.name, Object.keys(s.dependsOn)]));
+      const graph = dict(Object.values(this.stack.services).map((s) => [s.name, Object.keys(s.dependsOn)]));
       const wanted = [...withDependencies(graph, names)];
       const needsStart = (n: string) => {
         const r = this.state.services[n];
@@ -410,6 +495,137 @@ export class Supervisor {
     if (own) throw own;
   }
 
+  /**
+   * Applies a stack to the running one (the stack file as edited, or this stack scaled): says
+   * what it changes (stack:changes), then, unless dryRun, does it. Changed services are
+   * recreated on their new plan, added ones started, removed ones stopped; the rest is not
+   * touched. A port the change needs that is held by anything but what it stops refuses the
+   * whole change before anything moves.
+   */
+  applyStack(next: Stack, wanted: readonly string[], o: ApplyOptions): Promise<ApplyResult> {
+    return this.serial(() => this.applyNow(next, wanted, o));
+  }
+
+  /** devnet scale: `count` copies of `group`, added or removed from the highest; users of its peer list recreated. */
+  scale(group: string, count: number, o: Pick<ApplyOptions, 'dryRun'> = {}): Promise<ApplyResult> {
+    return this.serial(async () => {
+      if (!Number.isInteger(count) || count < 1 || count > 250) throw new UsageError(`devnet scale takes a count from 1 to 250, got ${count}`);
+      const next = scaleService(this.stack, group, count);
+      const { errors } = checkStack(next, process.env);
+      if (errors.length) throw new UsageError(`${group} cannot run ${count} cop${count === 1 ? 'y' : 'ies'}: ${errors.map((e) => e.message).join('; ')}`, { hint: 'nothing was changed' });
+      const file = this.state.scale?.[group]?.file ?? countOf(this.stack.services, group) ?? 1;
+      const scale: ScaleRecord = dict(Object.entries(this.state.scale ?? {}).filter(([g]) => g !== group));
+      if (count !== file) scale[group] = { count, file };
+      const copies = expandNames(next.services, [group]);
+      return this.applyNow(next, copies, { ...o, why: `scale ${group} to ${count}`, scale });
+    });
+  }
+
+  private async applyNow(next: Stack, wanted: readonly string[], o: ApplyOptions): Promise<ApplyResult> {
+    const t0 = Date.now();
+    const { stackId } = this.o.paths;
+    next.stateDir ??= this.stack.stateDir;
+    const names = namesToPlan(next, wanted, this.state.services);
+    const plan = planStack(next, names, { stackId, runId: this.o.runId, processEnv: o.processEnv });
+    const changes = diffRun(this.state.services, next, plan, wanted);
+    this.emit({ kind: 'stack:changes', stack: stackId, changes, dryRun: !!o.dryRun, why: o.why });
+    if (o.dryRun) return { changes, services: [] };
+    if (!changes.length) {
+      this.stack = next;
+      noteAppliedText(next, this.o.paths.dir);
+      return { changes, services: [] };
+    }
+    const of = (...actions: PlanChange['action'][]) => changes.filter((c) => actions.includes(c.action)).map((c) => c.service);
+    const starting = of('recreate', 'add', 'start');
+    const leaving = new Set(of('recreate', 'remove'));
+    await this.preflightChange(next, starting, leaving);
+    const missing = programChecks(next, starting, o.processEnv ?? process.env, (n) => plan.services[n]!.launch).filter((c) => c.level === 'error');
+    if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was changed' });
+
+    // removed: stopped (dependents first) and forgotten
+    const removed = of('remove');
+    await this.stopSet(new Set(removed.filter((n) => this.runners.has(n))), undefined, undefined, 'removed from the stack');
+    for (const n of removed) {
+      await this.retire(n);
+      delete this.state.services[n];
+      this.userStopped.delete(n);
+    }
+    this.state.order = this.state.order.filter((n) => !removed.includes(n));
+    // the stack as it now runs; unchanged services keep their runner, plan and process
+    this.stack = next;
+    this.plan.files = plan.files;
+    writeRenderedFiles(next, plan.files);
+    const recreate = of('recreate');
+    // copies of one replicated service go one at a time, each ready before the next: a
+    // quorum group keeps serving while its peer list changes
+    const rolling = recreate.filter((n) => this.state.services[n]?.replicaOf !== undefined);
+    const together = recreate.filter((n) => !rolling.includes(n));
+    await this.stopSet(new Set(together), undefined, undefined, `recreated (${o.why})`);
+    for (const n of [...together, ...of('start', 'update')]) await this.replace(n, plan.services[n]!);
+    for (const n of of('add')) {
+      this.plan.services[n] = plan.services[n]!;
+      this.add(n);
+    }
+    const toStart = [...together, ...of('add', 'start')];
+    const acted: string[] = [];
+    if (toStart.length) {
+      await this.checkPorts(toStart);
+      this.writeFilesOf(toStart);
+      for (const n of toStart) this.userStopped.delete(n);
+      await this.startAll(toStart);
+      acted.push(...toStart);
+    }
+    for (const n of rolling) {
+      await this.stopSet(new Set([n]), undefined, undefined, `recreated (${o.why})`);
+      await this.replace(n, plan.services[n]!);
+      await this.checkPorts([n]);
+      this.writeFilesOf([n]);
+      await this.startAll([n]);
+      acted.push(n);
+    }
+    // the record lists services in the stack's order, as status shows them
+    const order = Object.keys(next.services);
+    this.state.services = dict(Object.entries(this.state.services).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
+    if (o.scale && Object.keys(o.scale).length) this.state.scale = o.scale;
+    else delete this.state.scale;
+    noteAppliedText(next, this.o.paths.dir);
+    this.afterChange();
+    this.emit({ kind: 'stack:applied', stack: stackId, ms: Date.now() - t0, changes });
+    return { changes, services: acted };
+  }
+
+  /** The ports the change starts services on, checked before anything is stopped: only what it stops may hold them. */
+  private async preflightChange(next: Stack, starting: readonly string[], leaving: ReadonlySet<string>): Promise<void> {
+    if (!starting.length) return;
+    const { checks } = await preflight(next, { services: starting, siblings: false, selfStackId: this.o.paths.stackId });
+    const refused = checks.filter((c) => c.level === 'error' || (c.id === 'port.own' && c.heldBy !== undefined && !leaving.has(c.heldBy) && c.heldBy !== c.service));
+    if (refused.length)
+      throw new PreflightError(
+        refused.map((c) => (c.level === 'error' ? c.message : `${c.message}, which keeps running`)),
+        { hint: 'nothing was changed; free the ports, or give the services others in the stack file' },
+      );
+  }
+
+  /** A service's runner is done with: its policies closed, its log left to whoever replaces it. */
+  private async retire(name: string): Promise<ServiceLog | undefined> {
+    const runner = this.runners.get(name);
+    if (!runner) return undefined;
+    await Promise.allSettled((this.handles.get(name) ?? []).map((h) => h.close()));
+    this.handles.delete(name);
+    this.runners.delete(name);
+    this.prepared.delete(name);
+    return runner.takeLog();
+  }
+
+  /** A new runner on the new plan, in place of the old one (stopped, or never started); its state is kept until it starts. */
+  private async replace(name: string, plan: ServicePlan): Promise<void> {
+    const before = this.state.services[name];
+    const log = await this.retire(name);
+    this.plan.services[name] = plan;
+    const runner = this.add(name, log);
+    if (before && !isActive(before.state) && before.state !== 'restarting') Object.assign(runner.rec, { state: before.state, reason: before.reason, lastExit: before.lastExit, exitCode: before.exitCode, signal: before.signal });
+  }
+
   /** Stops every started service, dependents first; idempotent (later calls share the first). */
   stopAll(timeoutMs?: number): Promise<void> {
     return (this.stopping ??= this.doStopAll(timeoutMs));
@@ -417,7 +633,7 @@ export class Supervisor {
 
   private async doStopAll(timeoutMs: number | undefined): Promise<void> {
     trace('stopAll');
-    await Promise.allSettled(this.handles.map((h) => h.close()));
+    await Promise.allSettled([...[...this.handles.values()].flat().map((h) => h.close()), this.unwatchStack?.()]);
     await this.stopSet(new Set(this.runners.keys()), timeoutMs, this.o.hurry, 'the stack is stopping');
     trace('stopAll stopped');
     this.save(true);

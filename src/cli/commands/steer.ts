@@ -10,7 +10,7 @@ import { didYouMean } from '../../stack/schema-dsl.js';
 import type { StatePaths } from '../../state/paths.js';
 import { adoptPlatform } from '../../platform/index.js';
 import { isFrozen, isSameProcess } from '../../platform/identity.js';
-import { isRecordAlive, readState } from '../../state/store.js';
+import { isRecordAlive, readState, type StackState } from '../../state/store.js';
 import { announce, openForRun, printJson } from '../context.js';
 import type { StackFlags } from '../flags.js';
 
@@ -37,16 +37,9 @@ export async function steer(op: 'start' | 'stop' | 'restart', services: string[]
   }
 }
 
-function readStateQuiet(paths: StatePaths) {
-  try {
-    return readState(paths.stateFile);
-  } catch {
-    return undefined;
-  }
-}
 
-/** Sends the request and reports like up: live task list in a terminal, plain lines otherwise. Shared with up on a running stack. */
-export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('start' | 'stop' | 'restart'), services: string[], flags: Pick<SteerFlags, 'json' | 'withDependents' | 'timeout'>): Promise<number> {
+/** The run's state, when its supervisor is alive and can be asked; else the error that says why not. */
+export function liveSupervisor(paths: StatePaths, op: string): StackState {
   const state = readStateQuiet(paths);
   // the request acts on this run: its start times are read with the backend that recorded them
   adoptPlatform(state?.platform);
@@ -61,6 +54,20 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
     throw new UnresponsiveSupervisorError(`the devnet that runs stack ${paths.stackId} (pid ${state.supervisor.pid}) is frozen (stopped by a signal, or Ctrl-Z in its terminal): it cannot ${op} anything`, {
       hint: `kill -CONT ${state.supervisor.pid} (or fg in its terminal) lets it go on; devnet down stops it and the stack`,
     });
+  return state;
+}
+
+function readStateQuiet(paths: StatePaths) {
+  try {
+    return readState(paths.stateFile);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends the request and reports like up: live task list in a terminal, plain lines otherwise. Shared with up on a running stack. */
+export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('start' | 'stop' | 'restart'), services: string[], flags: Pick<SteerFlags, 'json' | 'withDependents' | 'timeout'>): Promise<number> {
+  const state = liveSupervisor(paths, op);
   const color = colorEnabled();
   // stop reports as down does, a line per service; start and restart as up does
   const kind = flags.json ? 'silent' : op !== 'stop' && color && liveViewFits() ? 'listr' : 'plain';

@@ -6,7 +6,7 @@ import { colorEnabled, liveViewFits } from '../../report/style.js';
 import { checkAlreadyUp } from '../../record/already-up.js';
 import type { DetachedSupervisor } from '../../supervisor/detached.js';
 import { abortOnStopSignals } from '../../supervisor/stop-signals.js';
-import { selectServices } from '../../stack/select.js';
+import { selectServices, type Selection } from '../../stack/select.js';
 import { acquireLock, releaseLock } from '../../state/lock.js';
 import { newRunId } from '../../state/run-id.js';
 import { claimStart } from '../../state/run-index.js';
@@ -21,6 +21,7 @@ interface Flags extends StackFlags {
   profile?: string[];
   json?: boolean;
   watch?: boolean;
+  dryRun?: boolean;
 }
 
 export async function up(flags: Flags): Promise<number> {
@@ -76,19 +77,19 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     const { stackStatus, statusJson } = await import('../../record/status.js');
     printJson(statusJson(stackStatus(paths, stack.name)));
   };
-  if (already?.missing.length) {
-    // additive, as docker compose up: the running supervisor starts what is missing
-    detached?.cancel();
-    const { requestOnRunning } = await import('./steer.js');
-    return requestOnRunning(paths, 'start', already.missing, flags);
-  }
   if (already) {
+    // up on a running stack applies the stack file as it is now: what differs, and only that
     detached?.cancel();
-    if (flags.json) await printStatus();
-    else print(`stack ${paths.stackId} is up: ${already.running.length} service${already.running.length === 1 ? '' : 's'} running, nothing to do`);
-    const { stackStatus, supervisorProblem } = await import('../../record/status.js');
-    const problem = supervisorProblem(stackStatus(paths, stack.name));
-    if (problem) process.stderr.write(`warning: ${problem.message}\nhint: ${problem.hint}\n`);
+    const { applyOnRunning } = await import('./apply.js');
+    return applyOnRunning(stack, paths, prepared.selection, flags);
+  }
+  if (flags.dryRun) {
+    detached?.cancel();
+    if (flags.json) printJson({ ok: true, dryRun: true, up: false, changes: services.map((n) => ({ action: 'add', service: n, reasons: [] })) });
+    else {
+      print(`stack ${paths.stackId} is not up; devnet up would start ${services.length} service${services.length === 1 ? '' : 's'} (dry run: nothing was started)`);
+      for (const n of services) print(`  add ${n}`);
+    }
     return ExitCode.ok;
   }
   const color = colorEnabled();
@@ -100,7 +101,7 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     const controller = new AbortController();
     const removeHandlers = abortOnStopSignals(controller, process);
     try {
-      await detached.start({ stack, services, remap: !!flags.remap, watch: !!flags.watch, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
+      await detached.start({ stack, services, selection: prepared.selection, remap: !!flags.remap, watch: !!flags.watch, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
     } catch (e) {
       releaseLock(paths.lockFile, lock!);
       const { SupervisorDiedError } = await import('../../errors.js');
@@ -135,6 +136,7 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     const { code } = await hostStack({
       stack,
       services,
+      selection: prepared.selection,
       paths,
       remap: flags.remap,
       watch: flags.watch,
@@ -163,11 +165,12 @@ async function prepare(flags: Flags, detached: DetachedSupervisor | undefined, r
   const { stack, paths } = await openStack(flags, resolved, true);
   const only = splitList(flags.only);
   if (flags.only !== undefined && !only?.length) throw new UsageError(`--only needs service names, got \`${flags.only}\``, { hint: 'name services separated by commas: --only api,web' });
-  const services = selectServices(stack, { only, profiles: flags.profile?.flatMap((p) => splitList(p) ?? []) });
+  const selection: Selection = { ...(only ? { only } : {}), ...(flags.profile?.length ? { profiles: flags.profile.flatMap((p) => splitList(p) ?? []) } : {}) };
+  const services = selectServices(stack, selection);
   // already up with everything asked for: nothing to do, which is success (docker compose up -d)
   const already = checkAlreadyUp(paths, services);
   const lock = detached && !already ? acquireLock(paths.lockFile, paths.stackId, newRunId(), detached.identity()) : undefined;
-  return { stack, paths, services, already, lock };
+  return { stack, paths, services, already, lock, selection };
 }
 
 function errorJson(e: unknown) {
