@@ -129,6 +129,28 @@ try {
     samples.coldStart.push(await coldStart(spare));
   }
   time([cli, 'down', '--stack', join(dir, 'cycle.yaml')]);
+  // an edit of one service of 20 applied by up -d on the running stack, against devnet restart
+  // of that service, both whole commands, paired; the 19 others must keep their pids
+  const editFile = join(dir, 'edit.yaml');
+  const editStack = (level) =>
+    `name: bench-edit\nservices:\n${Array.from({ length: 20 }, (_, i) => `  s${i}: { command: "${node} ${join(root, 'test/fixtures/services/http.mjs')} \${port}", port: ${base + 130 + i}, ready: { http: /health }${i === 7 ? `, env: { LOG_LEVEL: ${level} }` : ''} }`).join('\n')}\n`;
+  writeFileSync(editFile, editStack('a'));
+  time([cli, 'up', '-d', '--stack', editFile]);
+  const pidsOf = () => {
+    const r = spawnSync(node, [cli, 'status', '--json', '--stack', editFile], { env, encoding: 'utf8' });
+    return Object.fromEntries(JSON.parse(r.stdout).services.map((x) => [x.name, x.pid]));
+  };
+  const before = pidsOf();
+  samples.apply = [];
+  samples.applyRestart = [];
+  for (let i = 0; i < runs; i++) {
+    writeFileSync(editFile, editStack(i % 2 ? 'a' : 'b'));
+    samples.apply.push(time([cli, 'up', '-d', '--stack', editFile]));
+    samples.applyRestart.push(time([cli, 'restart', 's7', '--stack', editFile]));
+  }
+  const after = pidsOf();
+  const untouched = Object.keys(before).filter((n) => n !== 's7' && before[n] === after[n]).length;
+  time([cli, 'down', '--stack', editFile]);
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   // a paired ratio: each devnet run against the baseline run right after it, the median of those
   const paired = (xs, bs) => med(xs.map((x, i) => x / bs[i]));
@@ -143,6 +165,7 @@ try {
     ['up -d + down, 20 replicas of one HTTP service (paired)', med(samples.replicas), med(samples.plainReplicas), 1.3, paired(samples.replicas, samples.plainReplicas)],
     ['up -d on an already-up stack (nothing to do)', med(samples.again), med(samples.againBaseline), 1.3],
     ['restart of one HTTP service (stop, start, ready)', med(samples.restart), med(samples.coldStart), 1.2],
+    ['up -d applying an edit of 1 of 20 services (paired)', med(samples.apply), med(samples.applyRestart), 1.2, paired(samples.apply, samples.applyRestart)],
   ];
 
   console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
@@ -154,7 +177,8 @@ try {
   }
   console.log(`the 5-service cycle: up -d ${med(upDown.up).toFixed(0)} ms + down ${med(upDown.down).toFixed(0)} ms; node -e 0 ${baseline.toFixed(0)} ms (three Node start-ups: the CLI, the supervisor, the CLI of down)`);
   console.log('baselines: node -e 0; for the cycles, bench/baseline-cycle.mjs (spawn 5 or 20, each in its own session, poll with http.get until they answer, stop);');
-  console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready)');
+  console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready);');
+  console.log(`for the edit, devnet restart of the edited service, whole commands both; ${untouched} of the 19 other services kept their pids`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -21,6 +21,8 @@ export interface ControlRequest {
   env?: Record<string, string | undefined>;
   /** apply: the scale counts the client kept (the stack file still gives the count they were scaled from) */
   scale?: ScaleRecord;
+  /** apply: what asked for it, for the output and the logs (the stack file changed, devnet up --profile x) */
+  why?: string;
   /** apply, scale: say what would change, change nothing */
   dryRun?: boolean;
   /** scale: the service and its new count */

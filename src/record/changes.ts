@@ -104,3 +104,12 @@ const label = (k: string) => (k.startsWith('env.') ? `env ${k.slice(4)}` : k.rep
 export function changeLine(c: PlanChange): string {
   return `${c.action} ${c.service}${c.reasons.length ? `: ${c.reasons.join(', ')}` : ''}`;
 }
+
+const DONE: Record<PlanChange['action'], string> = { recreate: 'recreated', add: 'started', start: 'started', remove: 'removed', update: 'updated (not running)' };
+
+/** What an apply did, in one line: recreated api, web; added indexer. */
+export function appliedText(changes: readonly PlanChange[]): string {
+  const by = new Map<string, string[]>();
+  for (const c of changes) by.set(c.action, [...(by.get(c.action) ?? []), c.service]);
+  return [...by].map(([a, names]) => `${DONE[a as PlanChange['action']]} ${names.join(', ')}`).join('; ');
+}

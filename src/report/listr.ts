@@ -12,7 +12,7 @@ import type { Reporter, ReporterOptions } from './types.js';
 import { painter } from './style.js';
 import { TaskView } from './task-view.js';
 import { urlTable } from './urls.js';
-import { changeLine } from '../record/changes.js';
+import { appliedText, changeLine } from '../record/changes.js';
 
 const HELD_LINES = 200;
 
@@ -125,7 +125,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
       case 'stack:invalid':
         return write(`${paint('red', 'invalid')} ${e.message}\n        the stack file was not applied; stack ${e.stack} runs on as it was\n`);
       case 'stack:applied':
-        return write(`${paint('green', 'applied')} stack ${e.stack}: ${e.changes.length} change${e.changes.length === 1 ? '' : 's'} in ${(e.ms / 1000).toFixed(1)}s\n`);
+        return write(`${paint('green', 'applied')} ${appliedText(e.changes)} on stack ${e.stack} in ${(e.ms / 1000).toFixed(1)}s\n`);
       case 'services:done':
         for (const d of outcomes.values()) d.resolve({ skipped: true });
         after = `${paint('green', e.verb)} ${e.names.join(', ')} on stack ${e.stack} in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;

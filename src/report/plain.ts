@@ -6,7 +6,7 @@ import { serviceOutput, terminalWriter } from './terminal-output.js';
 import type { Reporter, ReporterOptions } from './types.js';
 import { painter } from './style.js';
 import { urlTable } from './urls.js';
-import { changeLine } from '../record/changes.js';
+import { appliedText, changeLine } from '../record/changes.js';
 
 export function restartText(e: Extract<RunEvent, { kind: 'service:restarting' }>): string {
   if (!e.byPolicy) return `${e.service}: ${e.reason}`;
@@ -72,13 +72,13 @@ export function plainReporter(o: ReporterOptions): Reporter {
         return line(paint('yellow', 'degraded'), `${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down`);
       case 'stack:changes':
         if (!e.changes.length) return;
-        line('apply', `stack ${e.stack}: ${e.why}: ${e.changes.length} service${e.changes.length === 1 ? '' : 's'} differ${e.changes.length === 1 ? 's' : ''}${e.dryRun ? ' (dry run: nothing was changed)' : ''}`);
+        line('apply', `stack ${e.stack} (${e.why}): ${e.changes.length} change${e.changes.length === 1 ? '' : 's'}${e.dryRun ? ' (dry run: nothing was changed)' : ''}`);
         for (const c of e.changes) line('plan', changeLine(c));
         return;
       case 'stack:invalid':
         return line(paint('red', 'invalid'), `${e.message}\n       the stack file was not applied; stack ${e.stack} runs on as it was`);
       case 'stack:applied':
-        return line(paint('green', 'applied'), `stack ${e.stack}: ${e.changes.length} change${e.changes.length === 1 ? '' : 's'} in ${secs(e.ms)}`);
+        return line(paint('green', 'applied'), `${appliedText(e.changes)} on stack ${e.stack} in ${secs(e.ms)}`);
       case 'services:done':
         line(paint('green', e.verb), `${e.names.join(', ')} on stack ${e.stack} in ${secs(e.ms)}`);
         return write(urlTable(e.services));

@@ -11,7 +11,7 @@ import { withRecordedScale } from '../../stack/replicas.js';
 import { selectServices, type Selection } from '../../stack/select.js';
 import { planStack } from '../../stack/service-plan.js';
 import type { StatePaths } from '../../state/paths.js';
-import { noteAppliedText } from '../../state/run-index.js';
+import { findRun, noteAppliedText } from '../../state/run-index.js';
 import type { ControlRequest } from '../../control/protocol.js';
 import { print, printJson } from '../context.js';
 import { liveSupervisor } from './steer.js';
@@ -46,7 +46,9 @@ export async function applyOnRunning(loaded: Stack, paths: StatePaths, selection
     }
     return ExitCode.ok;
   }
-  const applied = await request(paths, { op: 'apply', stack, services: wanted, env: process.env, scale }, flags);
+  const fileChanged = changes.some((c) => c.action !== 'start' && c.action !== 'add') || findRun(stack.file, stack.portOffset)?.textHash !== stack.textHash;
+  const why = fileChanged ? 'the stack file changed' : 'asked for by devnet up';
+  const applied = await request(paths, { op: 'apply', stack, services: wanted, env: process.env, scale, why }, flags);
   if (flags.json) await printStatus(paths, state.stack, { dryRun: false, changes: applied });
   return ExitCode.ok;
 }
