@@ -5,7 +5,7 @@
 import { trace } from '../trace.js';
 import { dict } from '../stack/own.js';
 import { DevnetError, InterruptedError, PreflightError, ProgramMissingError, ServiceFailedError, StartAborted, StopError, UsageError, quote } from '../errors.js';
-import { portsBindable } from '../ports/bind-check.js';
+import { allBindable, portsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, PlanChange, RunEvent } from '../events.js';
 import { withDependencies } from '../stack/graph.js';
@@ -528,6 +528,7 @@ export class Supervisor {
     const names = namesToPlan(next, wanted, this.state.services);
     const plan = planStack(next, names, { stackId, runId: this.o.runId, processEnv: o.processEnv });
     const changes = diffRun(this.state.services, next, plan, wanted);
+    trace('apply planned');
     this.emit({ kind: 'stack:changes', stack: stackId, changes, dryRun: !!o.dryRun, why: o.why });
     if (o.dryRun) return { changes, services: [] };
     if (!changes.length) {
@@ -539,6 +540,7 @@ export class Supervisor {
     const starting = of('recreate', 'add', 'start');
     const leaving = new Set(of('recreate', 'remove'));
     await this.preflightChange(next, starting, leaving);
+    trace('apply preflight done');
     const missing = programChecks(next, starting, o.processEnv ?? process.env, (n) => plan.services[n]!.launch).filter((c) => c.level === 'error');
     if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was changed' });
 
@@ -590,6 +592,7 @@ export class Supervisor {
     else delete this.state.scale;
     noteAppliedText(next, this.o.paths.dir);
     this.afterChange();
+    trace('apply done');
     this.emit({ kind: 'stack:applied', stack: stackId, ms: Date.now() - t0, changes });
     return { changes, services: acted };
   }
@@ -597,6 +600,11 @@ export class Supervisor {
   /** The ports the change starts services on, checked before anything is stopped: only what it stops may hold them. */
   private async preflightChange(next: Stack, starting: readonly string[], leaving: ReadonlySet<string>): Promise<void> {
     if (!starting.length) return;
+    // a bind of each port the change needs settles it in microseconds (the ports of what it
+    // stops are theirs until then); the socket tables are read only to name a holder
+    const held = new Set([...leaving].flatMap((n) => Object.values(this.state.services[n]?.ports ?? {}).map((p) => `${this.state.services[n]!.host}:${p}`)));
+    const wants = starting.map((n) => ({ host: next.services[n]!.host, ports: dict(Object.entries(next.services[n]!.ports).filter(([, p]) => !held.has(`${next.services[n]!.host}:${p}`))) }));
+    if (await allBindable(wants)) return;
     const { checks } = await preflight(next, { services: starting, siblings: false, selfStackId: this.o.paths.stackId });
     const refused = checks.filter((c) => c.level === 'error' || (c.id === 'port.own' && c.heldBy !== undefined && !leaving.has(c.heldBy) && c.heldBy !== c.service));
     if (refused.length)

@@ -1,6 +1,7 @@
 // devnet up on a running stack applies the stack file as it is now (as docker compose up
 // does): what differs from the running stack is said first, one line a service, then its
 // supervisor recreates, adds and removes exactly that. devnet scale goes the same way.
+import { trace } from '../../trace.js';
 import { ExitCode } from '../../errors.js';
 import type { PlanChange, RunEvent } from '../../events.js';
 import { changeLine, diffRun, namesToPlan } from '../../record/changes.js';
@@ -30,7 +31,9 @@ export function changesOf(loaded: Stack, paths: StatePaths, selection: Selection
 }
 
 export async function applyOnRunning(loaded: Stack, paths: StatePaths, selection: Selection, flags: ApplyFlags): Promise<number> {
+  trace('cli apply loaded');
   const { stack, scale, wanted, state, changes } = changesOf(loaded, paths, selection);
+  trace('cli apply planned');
   if (!changes.length) {
     noteAppliedText(stack, paths.dir);
     const running = Object.values(state.services).filter((r) => r.state !== 'stopped' && r.state !== 'failed').length;
@@ -48,6 +51,7 @@ export async function applyOnRunning(loaded: Stack, paths: StatePaths, selection
   }
   const fileChanged = changes.some((c) => c.action !== 'start' && c.action !== 'add') || findRun(stack.file, stack.portOffset)?.textHash !== stack.textHash;
   const why = fileChanged ? 'the stack file changed' : 'asked for by devnet up';
+  trace('cli apply request');
   const applied = await request(paths, { op: 'apply', stack, services: wanted, env: process.env, scale, why }, flags);
   if (flags.json) await printStatus(paths, state.stack, { dryRun: false, changes: applied });
   return ExitCode.ok;
