@@ -119,7 +119,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return write(`${paint('yellow', 'degraded')} ${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down\n`);
       case 'stack:changes':
         if (!e.changes.length) return;
-        write(`apply  stack ${e.stack}: ${e.why}: ${e.changes.length} service${e.changes.length === 1 ? '' : 's'} differ${e.changes.length === 1 ? 's' : ''}${e.dryRun ? ' (dry run: nothing was changed)' : ''}\n`);
+        write(`apply  stack ${e.stack} (${e.why}): ${e.changes.length} change${e.changes.length === 1 ? '' : 's'}${e.dryRun ? ' (dry run: nothing was changed)' : ''}\n`);
         for (const c of e.changes) write(`plan   ${changeLine(c)}\n`);
         return;
       case 'stack:invalid':
