@@ -1,7 +1,7 @@
 // What applying a stack (an edited file, a scale) does to the running one: each service's new
 // plan against the one recorded at up, by hash, and why they differ, part by part. Pure: the
 // supervisor acts on it, up --dry-run and status only say it.
-import type { PlanChange } from '../events.js';
+import type { PlanChange, RunEvent } from '../events.js';
 import { isLaunchable, type Stack } from '../stack/model.js';
 import type { ServicePlan, StackPlan } from '../stack/service-plan.js';
 import { isActive, type ServiceRecord } from '../state/store.js';
@@ -112,4 +112,10 @@ export function appliedText(changes: readonly PlanChange[]): string {
   const by = new Map<string, string[]>();
   for (const c of changes) by.set(c.action, [...(by.get(c.action) ?? []), c.service]);
   return [...by].map(([a, names]) => `${DONE[a as PlanChange['action']]} ${names.join(', ')}`).join('; ');
+}
+
+/** The line before the plan lines, the same in every reporter: stack demo (the stack file changed): 2 changes. */
+export function changesHeader(e: Extract<RunEvent, { kind: 'stack:changes' }>): string {
+  const n = e.changes.length;
+  return `stack ${e.stack} (${e.why}): ${n} change${n === 1 ? '' : 's'}${e.dryRun ? ' (dry run: nothing was changed)' : ''}`;
 }

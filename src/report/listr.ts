@@ -12,7 +12,7 @@ import type { Reporter, ReporterOptions } from './types.js';
 import { painter } from './style.js';
 import { TaskView } from './task-view.js';
 import { urlTable } from './urls.js';
-import { appliedText, changeLine } from '../record/changes.js';
+import { appliedText, changeLine, changesHeader } from '../record/changes.js';
 
 const HELD_LINES = 200;
 
@@ -119,7 +119,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return write(`${paint('yellow', 'degraded')} ${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down\n`);
       case 'stack:changes':
         if (!e.changes.length) return;
-        write(`apply  stack ${e.stack} (${e.why}): ${e.changes.length} change${e.changes.length === 1 ? '' : 's'}${e.dryRun ? ' (dry run: nothing was changed)' : ''}\n`);
+        write(`apply  ${changesHeader(e)}\n`);
         for (const c of e.changes) write(`plan   ${changeLine(c)}\n`);
         return;
       case 'stack:invalid':

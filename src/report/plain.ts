@@ -6,7 +6,7 @@ import { serviceOutput, terminalWriter } from './terminal-output.js';
 import type { Reporter, ReporterOptions } from './types.js';
 import { painter } from './style.js';
 import { urlTable } from './urls.js';
-import { appliedText, changeLine } from '../record/changes.js';
+import { appliedText, changeLine, changesHeader } from '../record/changes.js';
 
 export function restartText(e: Extract<RunEvent, { kind: 'service:restarting' }>): string {
   if (!e.byPolicy) return `${e.service}: ${e.reason}`;
@@ -72,7 +72,7 @@ export function plainReporter(o: ReporterOptions): Reporter {
         return line(paint('yellow', 'degraded'), `${e.service}: ${e.because.join(', ')} ${e.because.length === 1 ? 'is' : 'are'} down`);
       case 'stack:changes':
         if (!e.changes.length) return;
-        line('apply', `stack ${e.stack} (${e.why}): ${e.changes.length} change${e.changes.length === 1 ? '' : 's'}${e.dryRun ? ' (dry run: nothing was changed)' : ''}`);
+        line('apply', changesHeader(e));
         for (const c of e.changes) line('plan', changeLine(c));
         return;
       case 'stack:invalid':
