@@ -29,13 +29,18 @@ export const EXAMPLES: Record<string, string[]> = {
   start: ['devnet start explorer-web                 # and what it needs first', 'devnet start finance-raft --stack runink    # every replica'],
   stop: ['devnet stop blockchain-node --with-dependents', 'devnet stop finance-raft-5 --stack runink   # one replica: the group still serves'],
   restart: ['devnet restart coordinator-api', 'devnet restart api web --json'],
+  pause: ['devnet pause blockchain-node             # its followers see it hang, as on a stalled peer', 'devnet pause finance-raft-4 finance-raft-5 --stack runink'],
+  resume: ['devnet resume blockchain-node'],
+  exec: ['devnet exec wallet-daemon -- env', 'devnet exec finance-raft-1 -- sh -c \'curl -s localhost:$PORT/health\'', 'devnet exec api --no-running -- npm run migrate'],
+  config: ['devnet config', 'devnet config api --json | jq .services.api.env', 'devnet config --env wallet-daemon > wallet.env'],
   down: ['devnet down', 'devnet down -t 2 --volumes                # short grace period, then delete data: directories'],
   status: ['devnet status', 'devnet status --json | jq \'.services[] | {name, state}\'', 'devnet status --all'],
   ls: ['devnet ls', 'devnet ls --json'],
-  logs: ['devnet logs -f', 'devnet logs api -n 50 --since 10m -t'],
+  logs: ['devnet logs -f', 'devnet logs api -n 50 --since 10m -t', "devnet logs blockchain-node --grep 'block \\d+ sealed' -f", 'devnet logs --grep health -v --since 1h --until 10m'],
   doctor: ['devnet doctor', 'devnet doctor --stack aitbc --profile observability --strict'],
   ports: ['devnet ports --format markdown > PORTS.md', 'devnet ports --check docs/PORTS.md README.md', 'devnet ports --stack runink --format nftables > runink.nft'],
   import: ['devnet import docker-compose.yml -o devnet.yaml', 'devnet import Procfile', 'devnet import docs/ports.md --from markdown'],
+  completion: ['source <(devnet completion bash)          # in ~/.bashrc', 'devnet completion zsh > "${fpath[1]}/_devnet"', 'devnet completion fish > ~/.config/fish/completions/devnet.fish'],
   export: ['devnet export compose -o compose.yaml && docker compose -f compose.yaml config -q', 'devnet export k8s --stack runink > runink.k8s.yaml'],
 };
 
@@ -81,6 +86,8 @@ export function buildProgram(version: string): Command {
     .description('Orchestrate local multi-service development networks: stack files, port preflight, ordered launch, clean teardown.')
     .version(version, '-V, --version')
     .showSuggestionAfterError(true)
+    // devnet exec SERVICE ls -la: what follows the service is the command's, its flags included
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
 
@@ -95,7 +102,7 @@ export function buildProgram(version: string): Command {
     .option('--json', 'print the final state as JSON (implies plain output)')
     .action((o) => execute(async () => (await import('./commands/up.js')).up(o)));
 
-  const steer = (op: 'start' | 'stop' | 'restart', description: string) =>
+  const steer = (op: 'start' | 'stop' | 'restart' | 'pause' | 'resume', description: string) =>
     stackOptions(program.command(op))
       .description(description)
       .argument('<services...>', 'services of the running stack')
@@ -108,6 +115,25 @@ export function buildProgram(version: string): Command {
     .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('stop', services, o)));
   steer('restart', 'stop and start services of the running stack on their ports, waiting until each is ready')
     .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('restart', services, o)));
+  steer('pause', "freeze services of the running stack (SIGSTOP to each whole process tree); health checks and restart policies leave them alone")
+    .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('pause', services, o)));
+  steer('resume', 'let paused services run again (SIGCONT); their health checks judge them afresh')
+    .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('resume', services, o)));
+
+  stackOptions(program.command('exec'))
+    .description("run a command in a service's environment and working folder (its env files, env:, PORT and its other ports), the terminal attached; its exit code is devnet's")
+    .argument('<service>', 'a service of the stack (one copy of a replicated one)')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .option('--no-running', 'the stack need not be up: the env comes from the stack file')
+    .passThroughOptions()
+    .action((service: string, command: string[], o) => execute(async () => (await import('./commands/exec.js')).exec(service, command, o)));
+
+  stackOptions(program.command('config'))
+    .description('print the stack as devnet resolved it (env files, interpolation, profiles, offset, remap; a running stack as it runs), secrets as ***')
+    .argument('[services...]', 'only these services')
+    .option('--env <service>', "print only that service's environment, as KEY=value lines")
+    .option('--json', 'print as JSON')
+    .action((services: string[], o) => execute(async () => (await import('./commands/config.js')).config(services, o)));
 
   stackOptions(program.command('scale'))
     .description('run N copies of a service of the running stack (NAME-1 ... NAME-N): new ones start on the next addresses or ports, the highest go first; what uses its peer list is recreated')
@@ -144,6 +170,11 @@ export function buildProgram(version: string): Command {
     .option('-f, --follow', 'keep printing new lines')
     .option('-n, --tail <lines>', 'lines per service from the end', integer('--tail', 0))
     .option('--since <time>', 'only lines since a time (2026-11-22T10:00:00Z) or for a duration back (30s, 10m, 2h)')
+    .option('--until <time>', 'only lines up to a time, or up to a duration back')
+    .option('-g, --grep <regex>', "only lines whose text matches this regular expression (JavaScript syntax; the service's text, not the time or prefix)")
+    .option('-i, --ignore-case', 'with --grep: match regardless of case')
+    .option('-v, --invert-match', 'with --grep: only lines that do not match')
+    .option('--no-prefix', 'print the lines without the service name before each')
     .option('-t, --timestamps', 'show each line with its time')
     .action((services: string[], o) => execute(async () => (await import('./commands/logs.js')).logs(services, o)));
 
@@ -173,6 +204,20 @@ export function buildProgram(version: string): Command {
     .addArgument(new Argument('<engine>', 'compose or k8s').choices(['compose', 'k8s']))
     .option('-o, --output <file>', 'write there instead of stdout')
     .action((engine: 'compose' | 'k8s', o) => execute(async () => (await import('./commands/export.js')).exportCommand(engine, o)));
+
+  stackOptions(program.command('completion'))
+    .description('print a completion script for bash, zsh or fish: commands, flags, and the service names of the stack in this folder')
+    .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .addOption(new Option('--services', 'print the service names of the stack, one a line (what the scripts call)').hideHelp())
+    .action((shell: 'bash' | 'zsh' | 'fish' | undefined, o: StackFlags & { services?: boolean }) =>
+      execute(async () => {
+        if (o.services) return (await import('./commands/completion-services.js')).serviceNames(o);
+        if (!shell) throw new (await import('../errors.js')).UsageError('devnet completion: which shell? bash, zsh or fish', { hint: 'echo \'source <(devnet completion bash)\' >> ~/.bashrc' });
+        const { completionScript } = await import('./completion.js');
+        process.stdout.write(completionScript(shell, program));
+        return ExitCode.ok;
+      }),
+    );
 
   program.addHelpText(
     'after',

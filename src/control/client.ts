@@ -7,6 +7,11 @@ import { SILENCE_MS, type ControlReply, type ControlRequest } from './protocol.j
 
 /** `timeoutMs`: give up waiting for the answer (a wedged supervisor) with a DevnetError. */
 export async function controlRequest(path: string, req: ControlRequest, onEvent: (e: RunEvent) => void = () => {}, timeoutMs?: number, silenceMs = SILENCE_MS): Promise<ReadyService[]> {
+  return (await controlExchange(path, req, onEvent, timeoutMs, silenceMs)).services;
+}
+
+/** The same, resolving with the whole answer (config's resolved services). */
+export async function controlExchange(path: string, req: ControlRequest, onEvent: (e: RunEvent) => void = () => {}, timeoutMs?: number, silenceMs = SILENCE_MS): Promise<Extract<ControlReply, { type: 'done' }>> {
   return new Promise((resolve, reject) => {
     const sock = connect(path);
     let settled = false;
@@ -53,7 +58,7 @@ export async function controlRequest(path: string, req: ControlRequest, onEvent:
         }
         if (r.type === 'beat') continue;
         if (r.type === 'event') onEvent(r.event);
-        else if (r.type === 'done') settle(() => resolve(r.services));
+        else if (r.type === 'done') settle(() => resolve(r));
         else settle(() => reject(deserializeError(r.error)));
       }
     });

@@ -5,8 +5,9 @@ import type { SerializedError } from '../errors.js';
 import type { ReadyService, RunEvent } from '../events.js';
 import type { Stack } from '../stack/model.js';
 import type { ScaleRecord } from '../stack/replicas.js';
+import type { ResolvedService } from '../stack/resolved-config.js';
 
-export type ControlOp = 'start' | 'stop' | 'restart' | 'down' | 'ping' | 'apply' | 'scale';
+export type ControlOp = 'start' | 'stop' | 'restart' | 'pause' | 'resume' | 'down' | 'ping' | 'apply' | 'scale' | 'config';
 
 export interface ControlRequest {
   op: ControlOp;
@@ -28,12 +29,14 @@ export interface ControlRequest {
   /** scale: the service and its new count */
   group?: string;
   count?: number;
+  /** config: the secrets' values too (devnet exec's own process needs them; nothing printed does) */
+  reveal?: boolean;
 }
 
 export type ControlReply =
   | { type: 'event'; event: RunEvent }
   /** the services the request acted on, as they are now */
-  | { type: 'done'; services: ReadyService[] }
+  | { type: 'done'; services: ReadyService[]; config?: ResolvedService[] }
   /** while a request runs: the supervisor is alive and working on it */
   | { type: 'beat' }
   | { type: 'error'; error: SerializedError };

@@ -3,7 +3,8 @@
 import { dict } from '../stack/own.js';
 import type { ServiceRecord } from '../state/store.js';
 
-const DOWN = new Set(['failed', 'exited', 'stopped', 'restarting', 'unhealthy']);
+// paused: frozen by devnet pause, it answers nobody
+const DOWN = new Set(['failed', 'exited', 'stopped', 'restarting', 'unhealthy', 'paused']);
 
 /**
  * For each running service, the dependencies that are down; services with none are left out.

@@ -119,7 +119,7 @@ function statusOf(state: StackState, paths: StatePaths, checkPorts: boolean): St
  * service that closed its port, or whose port a stray took, is not simply ready.
  */
 function markLostPorts(list: ServiceStatus[], records: StackState['services']): void {
-  const ready = list.filter((s) => s.pid !== undefined && (s.state === 'ready' || s.state === 'unhealthy') && Object.keys(s.ports).length);
+  const ready = list.filter((s) => s.pid !== undefined && (s.state === 'ready' || s.state === 'unhealthy' || s.state === 'paused') && Object.keys(s.ports).length);
   if (!ready.length) return;
   let table;
   try {

@@ -19,7 +19,7 @@ import { ServiceLog } from './log/log-file.js';
 import type { ProbeTarget } from './probes/types.js';
 import { describeReady, waitReady, type ReadyWait } from './probes/wait-ready.js';
 import { spawnService, type LineSink, type SpawnFailure, type Spawned } from './spawn.js';
-import { stopService, type StopResult } from './stop.js';
+import { signalService, stopService, type StopResult } from './stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
 import { mustMove, type MoveAction, type ServiceEvent } from './table.js';
@@ -385,7 +385,7 @@ export class ServiceRunner {
     const grace = o.timeoutMs ?? this.service.stopTimeoutMs;
     if (active) this.apply('stop');
     const t0 = Date.now();
-    const target = { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs };
+    const target = this.stopTarget(run);
     const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace });
     const res = await stopService(target, grace, o.procs ?? scanProcesses(), o.hurry, onTerm);
     // its output drained and its exit recorded (bounded: spawn waits briefly for held pipes).
@@ -402,6 +402,33 @@ export class ServiceRunner {
     }
     if (res.signalled) this.ctx.emit({ kind: 'service:stopped', service: this.name, forced: res.forced, ms: Date.now() - t0 });
     return res;
+  }
+
+  /**
+   * devnet pause (SIGSTOP to its whole tree) and resume (SIGCONT). Only a ready (or
+   * unhealthy) run is paused: one still starting has no readiness yet to keep. A stop of a
+   * paused service wakes it with its SIGTERM (stop.ts).
+   */
+  pause(): boolean {
+    const run = this.run;
+    if (!run || (this.rec.state !== 'ready' && this.rec.state !== 'unhealthy')) return false;
+    signalService(this.stopTarget(run), 'SIGSTOP');
+    this.apply('pause', { reason: undefined });
+    this.marker('paused (devnet pause)');
+    return true;
+  }
+
+  resume(): boolean {
+    const run = this.run;
+    if (!run || this.rec.state !== 'paused') return false;
+    signalService(this.stopTarget(run), 'SIGCONT');
+    this.apply('resume');
+    this.marker('resumed (devnet resume)');
+    return true;
+  }
+
+  private stopTarget(run: Run) {
+    return { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs };
   }
 
   /** Its log, for the runner that replaces it; this one writes no more. */

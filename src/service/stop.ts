@@ -40,6 +40,13 @@ function signal(t: StopTarget, sig: NodeJS.Signals, { leaderAlive, owned }: Retu
   for (const p of owned) if (!leaderAlive || p.pgid !== t.pgid) tryKill(p.pid, sig);
 }
 
+/** Sends `sig` to every process of the service (devnet pause, resume): its leader's group and what carries its marker. */
+export function signalService(t: StopTarget, sig: NodeJS.Signals, procs: ProcStat[] = scanProcesses()): number {
+  const owned = ownedProcesses(t, procs);
+  signal(t, sig, owned);
+  return owned.owned.length;
+}
+
 /** How long a stop that has waited holds its look at the table for others to share it. */
 const SCAN_BATCH_MS = 2;
 let batch: Promise<ProcStat[]> | undefined;

@@ -12,6 +12,15 @@ describe('the service table', () => {
     expect(walk('failed', ['backoff', 'start', 'spawned', 'ready'])).toBe('ready');
   });
 
+  it('pauses only a ready (or unhealthy) run, and a paused one is resumed, stopped or seen to die', () => {
+    expect(walk('ready', ['pause', 'resume'])).toBe('ready');
+    expect(walk('unhealthy', ['pause', 'resume', 'unhealthy'])).toBe('unhealthy');
+    for (const s of ['starting', 'running', 'stopped', 'restarting'] as const) expect(moveOn(s, 'pause'), s).toBeUndefined();
+    expect(mustMove('api', 'paused', 'stop')).toEqual({ to: 'stopping', does: 'abort-run' });
+    expect(mustMove('api', 'paused', 'crash').to).toBe('failed');
+    expect(moveOn('paused', 'unhealthy')).toBeUndefined();
+  });
+
   it('refuses what makes no sense, naming the service, the state and the event', () => {
     expect(moveOn('stopped', 'ready')).toBeUndefined();
     expect(() => mustMove('api', 'pending', 'ready')).toThrow('service api: no move from pending on ready');
@@ -20,14 +29,14 @@ describe('the service table', () => {
 
   it('every state can be left, and every one with a process can be stopped', () => {
     for (const s of states) expect(Object.values(TABLE[s]).some((m) => m!.to !== s), s).toBe(true);
-    for (const s of ['starting', 'running', 'ready', 'unhealthy'] as const) expect(mustMove('api', s, 'stop')).toEqual({ to: 'stopping', does: 'abort-run' });
+    for (const s of ['starting', 'running', 'ready', 'unhealthy', 'paused'] as const) expect(mustMove('api', s, 'stop')).toEqual({ to: 'stopping', does: 'abort-run' });
     for (const s of ['pending', 'restarting'] as const) expect(mustMove('api', s, 'stop').to).toBe('stopped');
   });
 
   it("down's sweep takes every state: what ran is stopped, how a run ended is kept", () => {
     for (const s of states) expect(moveOn(s, 'swept'), s).toBeDefined();
     for (const s of ['exited', 'failed', 'completed', 'stopped'] as const) expect(mustMove('api', s, 'swept').to).toBe(s);
-    for (const s of ['pending', 'starting', 'running', 'ready', 'unhealthy', 'stopping', 'restarting'] as const) expect(mustMove('api', s, 'swept').to).toBe('stopped');
+    for (const s of ['pending', 'starting', 'running', 'ready', 'unhealthy', 'paused', 'stopping', 'restarting'] as const) expect(mustMove('api', s, 'swept').to).toBe('stopped');
   });
 
   it('a failure that dependents must hear of fails their gates with it', () => {

@@ -28,6 +28,10 @@ export type ServiceEvent =
   | 'unhealthy'
   /** its health check passed again */
   | 'healthy'
+  /** devnet pause froze its whole tree (SIGSTOP) */
+  | 'pause'
+  /** devnet resume let it run again (SIGCONT) */
+  | 'resume'
   /** a stop was asked (devnet stop, restart, down, a restart policy before its restart) */
   | 'stop'
   /** its processes are gone after a stop */
@@ -73,8 +77,10 @@ export const TABLE: Readonly<Record<ServiceState, Readonly<Partial<Record<Servic
     stop: stopRun,
     swept: sweptStopped,
   },
-  ready: { unhealthy: { to: 'unhealthy', does: 'notify-unhealthy' }, exit: exitAfterReady, crash: crashAfterReady, stop: stopRun, swept: sweptStopped },
-  unhealthy: { healthy: { to: 'ready' }, exit: exitAfterReady, crash: crashAfterReady, stop: stopRun, swept: sweptStopped },
+  ready: { unhealthy: { to: 'unhealthy', does: 'notify-unhealthy' }, pause: { to: 'paused' }, exit: exitAfterReady, crash: crashAfterReady, stop: stopRun, swept: sweptStopped },
+  unhealthy: { healthy: { to: 'ready' }, pause: { to: 'paused' }, exit: exitAfterReady, crash: crashAfterReady, stop: stopRun, swept: sweptStopped },
+  // paused: its health check and restart policy leave it alone; resumed, its health check judges it afresh
+  paused: { resume: { to: 'ready' }, exit: exitAfterReady, crash: crashAfterReady, stop: stopRun, swept: sweptStopped },
   stopping: { stopped: { to: 'stopped' }, stuck: { to: 'failed' }, swept: sweptStopped },
   stopped: { start, backoff: { to: 'restarting' }, 'give-up': { to: 'failed' }, swept: sweptStopped },
   completed: { start, backoff: { to: 'restarting' }, swept: { to: 'completed' } },

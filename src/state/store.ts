@@ -12,12 +12,13 @@ export const STATE_VERSION = 1;
 
 /**
  * completed: a one-shot task (ready: exit) that exited 0; unhealthy: ready once, now failing
- * its health check; restarting: exited, waiting out its restart back-off
+ * its health check; restarting: exited, waiting out its restart back-off; paused: ready, its
+ * whole tree frozen by devnet pause (SIGSTOP) until devnet resume
  */
-export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'unhealthy' | 'restarting' | 'stopping' | 'stopped' | 'completed' | 'exited' | 'failed';
+export type ServiceState = 'pending' | 'starting' | 'running' | 'ready' | 'unhealthy' | 'paused' | 'restarting' | 'stopping' | 'stopped' | 'completed' | 'exited' | 'failed';
 
 /** A service whose process was started and has not exited or been stopped. */
-export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready' || s === 'unhealthy';
+export const isActive = (s: ServiceState): boolean => s === 'starting' || s === 'running' || s === 'ready' || s === 'unhealthy' || s === 'paused';
 
 export interface LastExit extends ExitStatus {
   at: string;

@@ -34,6 +34,12 @@ export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?:
         case 'restart':
           acted = (await supervisor.restartServices(names)).services;
           break;
+        case 'config':
+          return { type: 'done', services: [], config: supervisor.configOf(names, req.reveal) };
+        case 'pause':
+        case 'resume':
+          acted = (await supervisor.pauseServices(names, req.op === 'resume')).services;
+          break;
         case 'apply':
           if (!req.stack) throw new DevnetError('an apply request carries no stack');
           acted = (await supervisor.applyStack(nullProtoDeep(req.stack), req.services ?? [], { dryRun: req.dryRun, processEnv: req.env, scale: req.scale, why: req.why ?? 'the stack file changed' })).services;

@@ -5,7 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { DevnetError, serializeError } from '../errors.js';
 import { ensurePrivateDir } from '../fs/private-fs.js';
-import { BEAT_MS, MAX_CLIENTS, MAX_REQUEST_BYTES, REQUEST_WAIT_MS, type ControlReply, type ControlRequest } from '../control/protocol.js';
+import { BEAT_MS, MAX_CLIENTS, MAX_REQUEST_BYTES, REQUEST_WAIT_MS, type ControlOp, type ControlReply, type ControlRequest } from '../control/protocol.js';
 
 export type ControlHandler = (req: ControlRequest, send: (r: ControlReply) => void) => Promise<ControlReply & { type: 'done' }>;
 
@@ -77,7 +77,9 @@ async function serve(sock: Socket, handle: ControlHandler, gotRequest: () => voi
   await new Promise<void>((resolve) => sock.end(resolve));
 }
 
-const OPS = new Set(['start', 'stop', 'restart', 'down', 'ping', 'apply', 'scale']);
+// a Record, so that an op added to the protocol and not here fails to compile
+const OP_NAMES: Record<ControlOp, true> = { start: true, stop: true, restart: true, pause: true, resume: true, down: true, ping: true, apply: true, scale: true, config: true };
+const OPS = new Set(Object.keys(OP_NAMES));
 
 function readRequest(sock: Socket): Promise<ControlRequest> {
   return new Promise((resolve, reject) => {

@@ -32,6 +32,7 @@ import { degradedBy, degradedGroups } from '../record/degraded.js';
 import { startOrRollBack } from './policies/rollback.js';
 import { probeOnce } from '../service/probes/registry.js';
 import { createDataDirs, writeRenderedFiles } from './render-files.js';
+import { redactService, resolveService, type ResolvedService } from '../stack/resolved-config.js';
 import { planService, planStack, type ServicePlan, type StackPlan } from '../stack/service-plan.js';
 import { ServiceRunner, type SpawnFn } from '../service/runner.js';
 import type { ServiceLog } from '../service/log/log-file.js';
@@ -482,6 +483,41 @@ export class Supervisor {
     for (const n of set) this.userStopped.delete(n);
     await this.startAll([...set]);
     return { services: [...set] };
+  }
+
+  /**
+   * devnet config and exec: the services as they run (their plans, resolved at up or at
+   * their last apply). `reveal`: with the secrets' values (for exec's own process, over the
+   * private socket); otherwise every secret is ***.
+   */
+  configOf(asked: readonly string[], reveal = false): ResolvedService[] {
+    const names = asked.length ? this.known(asked) : Object.keys(this.stack.services).filter((n) => isLaunchable(this.stack.services[n]!));
+    return names.map((n) => {
+      const r = resolveService(this.stack, this.planOf(n));
+      return reveal ? r : redactService(r, this.stack.secretValues);
+    });
+  }
+
+  /**
+   * devnet pause / resume: freezes (SIGSTOP) or wakes (SIGCONT) each service's whole tree.
+   * Only ready or unhealthy services are paused; one in any other state refuses the whole
+   * request before anything is signalled. Already paused (or running) ones are left as they are.
+   */
+  pauseServices(asked: readonly string[], resume = false): Promise<ServicesResult> {
+    return this.serial(async () => {
+      const names = this.known(asked);
+      const from = resume ? ['paused', 'ready', 'unhealthy'] : ['ready', 'unhealthy', 'paused'];
+      const wrong = names.filter((n) => !from.includes(this.state.services[n]?.state ?? 'stopped'));
+      if (wrong.length) {
+        const what = wrong.map((n) => `${n} is ${this.state.services[n]?.state ?? 'not started'}`).join(', ');
+        throw new UsageError(`${what}: only a ready service can be ${resume ? 'resumed' : 'paused'}; nothing was ${resume ? 'resumed' : 'paused'}`, {
+          hint: resume ? 'devnet start starts a stopped service' : 'devnet status shows each state; a starting service can be paused once it is ready',
+        });
+      }
+      const acted = names.filter((n) => (resume ? this.runners.get(n)!.resume() : this.runners.get(n)!.pause()));
+      if (acted.length) this.afterChange();
+      return { services: acted };
+    });
   }
 
   /** Starts services together (each when its dependencies allow); the first service failure is thrown, others keep running. */

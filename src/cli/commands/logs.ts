@@ -2,6 +2,7 @@ import { ExitCode, quote, UsageError } from '../../errors.js';
 import { prefixer } from '../../report/prefix.js';
 import { colorEnabled, painter } from '../../report/style.js';
 import { LogCursor, mergeByTime } from '../../service/log/log-reader.js';
+import { checkPattern, LogFilter } from '../../service/log/log-filter.js';
 import { stackStatus } from '../../record/status.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import { announce, openForRun, print, upElsewhere } from '../context.js';
@@ -11,16 +12,33 @@ interface Flags extends StackFlags {
   follow?: boolean;
   tail?: number;
   since?: string;
+  until?: string;
   timestamps?: boolean;
+  grep?: string;
+  ignoreCase?: boolean;
+  invertMatch?: boolean;
+  /** --no-prefix */
+  prefix?: boolean;
 }
 
 /** `--since`: an ISO time, or a duration back from now (30s, 10m, 2h); an ISO string to compare with. */
-export function parseSince(v: string, now = Date.now()): string {
+export function parseSince(v: string, now = Date.now(), flag = '--since'): string {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(v.trim());
   if (m) return new Date(now - Number(m[1]) * { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd']).toISOString();
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UsageError(`--since: expected a time (2026-11-22T10:00:00Z) or a duration (30s, 10m, 2h), got \`${v}\``);
+  if (Number.isNaN(t)) throw new UsageError(`${flag}: expected a time (2026-11-22T10:00:00Z) or a duration (30s, 10m, 2h), got \`${v}\``);
   return new Date(t).toISOString();
+}
+
+/** The lines asked for, or a usage error naming the flag that is wrong. */
+export function logFilter(flags: Pick<Flags, 'grep' | 'ignoreCase' | 'invertMatch' | 'since' | 'until'>, now = Date.now()): LogFilter {
+  if (flags.grep !== undefined) {
+    const bad = checkPattern(flags.grep, flags.ignoreCase);
+    if (bad) throw new UsageError(`--grep: ${bad}`, { hint: 'a JavaScript regular expression, as /.../ holds it without the slashes: --grep "block \\d+ sealed"' });
+  } else if (flags.invertMatch || flags.ignoreCase) throw new UsageError(`${flags.invertMatch ? '--invert-match' : '--ignore-case'} needs --grep REGEX`);
+  const since = flags.since === undefined ? undefined : parseSince(flags.since, now);
+  const until = flags.until === undefined ? undefined : parseSince(flags.until, now, '--until');
+  return new LogFilter({ grep: flags.grep, ignoreCase: flags.ignoreCase, invert: flags.invertMatch, since, until });
 }
 
 export async function logs(services: string[], flags: Flags): Promise<number> {
@@ -35,12 +53,17 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   const elsewhere = up ? undefined : upElsewhere(paths, ctx.stackFile);
   if (elsewhere) process.stderr.write(`note: stack ${paths.stackId} is not up; these lines are from its last run. ${elsewhere}\n`);
   const names = services.length ? services : known;
-  const prefix = prefixer(names, painter(colorEnabled()));
+  const filter = logFilter(flags);
+  const withPrefix = prefixer(names, painter(colorEnabled()));
+  const prefix = flags.prefix === false ? (_: string, line: string) => line : withPrefix;
   const cursors = names.map((n) => new LogCursor(n, paths.logFile(n)));
-  const since = flags.since === undefined ? undefined : parseSince(flags.since);
-  const show = (lines: ReturnType<typeof mergeByTime>) =>
-    lines.forEach((l) => (since === undefined || l.at >= since) && print(prefix(l.service, flags.timestamps ? `${l.at} ${l.line}` : l.line)));
-  show(mergeByTime(cursors.map((c) => c.read().filter((l) => since === undefined || l.at >= since)), flags.tail));
+  const show = (lines: ReturnType<typeof mergeByTime>) => {
+    // one write per batch: a --grep over a big log prints many lines, and a write each would cost more than the search
+    let out = '';
+    for (const l of lines) out += `${prefix(l.service, flags.timestamps ? `${l.at} ${l.line}` : l.line)}\n`;
+    if (out) print(out.slice(0, -1));
+  };
+  show(mergeByTime(cursors.map((c) => c.read(filter)), flags.tail));
   if (!flags.follow) return ExitCode.ok;
   if (!up) {
     process.stderr.write(`stack ${paths.stackId} is not up: nothing to follow (the lines above are from its last run)\n`);
@@ -53,9 +76,9 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
   // follow until asked to stop or the stack is down, as docker compose logs -f does
   while (!stop) {
     await new Promise((r) => setTimeout(r, 150));
-    show(mergeByTime(cursors.map((c) => c.read())));
+    show(mergeByTime(cursors.map((c) => c.read(filter))));
     if (!stackStatus(paths, ctx.stackName).up) {
-      show(mergeByTime(cursors.map((c) => c.read())));
+      show(mergeByTime(cursors.map((c) => c.read(filter))));
       process.stderr.write(`stack ${paths.stackId} is down: no more lines to follow\n`);
       break;
     }

@@ -20,9 +20,13 @@ export interface SteerFlags extends StackFlags {
   timeout?: number;
 }
 
-const VERB: Record<'start' | 'stop' | 'restart', string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
+export type SteerOp = 'start' | 'stop' | 'restart' | 'pause' | 'resume';
 
-export async function steer(op: 'start' | 'stop' | 'restart', services: string[], flags: SteerFlags): Promise<number> {
+const VERB: Record<SteerOp, string> = { start: 'started', stop: 'stopped', restart: 'restarted', pause: 'paused', resume: 'resumed' };
+/** what "nothing to do" means for each: already in the state asked for */
+const ALREADY: Record<SteerOp, string> = { start: 'running', stop: 'stopped', restart: 'running', pause: 'paused', resume: 'running' };
+
+export async function steer(op: SteerOp, services: string[], flags: SteerFlags): Promise<number> {
   try {
     const ctx = await openForRun(flags);
     announce(ctx, flags.json);
@@ -66,11 +70,11 @@ function readStateQuiet(paths: StatePaths) {
 }
 
 /** Sends the request and reports like up: live task list in a terminal, plain lines otherwise. Shared with up on a running stack. */
-export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('start' | 'stop' | 'restart'), services: string[], flags: Pick<SteerFlags, 'json' | 'withDependents' | 'timeout'>): Promise<number> {
+export async function requestOnRunning(paths: StatePaths, op: ControlOp & SteerOp, services: string[], flags: Pick<SteerFlags, 'json' | 'withDependents' | 'timeout'>): Promise<number> {
   const state = liveSupervisor(paths, op);
   const color = colorEnabled();
-  // stop reports as down does, a line per service; start and restart as up does
-  const kind = flags.json ? 'silent' : op !== 'stop' && color && liveViewFits() ? 'listr' : 'plain';
+  // stop, pause and resume report as down does, a line per service; start and restart as up does
+  const kind = flags.json ? 'silent' : (op === 'start' || op === 'restart') && color && liveViewFits() ? 'listr' : 'plain';
   const reporter = await createReporter(kind, { services, showLogs: false, color });
   const { controlRequest } = await import('../../control/client.js');
   const t0 = Date.now();
@@ -88,8 +92,8 @@ export async function requestOnRunning(paths: StatePaths, op: ControlOp & ('star
       stack: paths.stackId,
       verb: names.length ? VERB[op] : 'nothing to do:',
       ms,
-      names: names.length ? names : [`${services.join(', ')} already ${op === 'stop' ? 'stopped' : 'running'}`],
-      services: op === 'stop' ? [] : acted,
+      names: names.length ? names : [`${services.join(', ')} already ${ALREADY[op]}`],
+      services: op === 'start' || op === 'restart' ? acted : [],
     });
   } finally {
     await reporter.startupDone();

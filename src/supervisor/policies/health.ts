@@ -24,8 +24,14 @@ async function watchHealth(t: PolicyTarget, d: HealthDeps, target: ProbeTarget, 
   const since = d.clock.now();
   let fails = 0;
   while (await d.clock.sleep(spec.intervalMs, signal)) {
+    // paused by devnet pause: not unhealthy, only asleep; judged afresh once resumed
+    if (paused(t)) {
+      fails = 0;
+      continue;
+    }
     const r = await d.probe(target, signal);
     if (signal.aborted) return;
+    if (paused(t)) continue;
     if (r.ok) {
       fails = 0;
       if (t.state === 'unhealthy') {
@@ -47,6 +53,9 @@ async function watchHealth(t: PolicyTarget, d: HealthDeps, target: ProbeTarget, 
     }
   }
 }
+
+// a function, not a comparison inline: the state changes across the probe's await
+const paused = (t: PolicyTarget): boolean => t.state === 'paused';
 
 export const healthPolicy: Policy = {
   name: 'health',
