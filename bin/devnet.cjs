@@ -6,8 +6,12 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${require('../package.json').version}\n`);
 } else {
+  const { join } = require('node:path');
+  const dist = join(__dirname, '..', 'dist');
   // up -d: the supervisor's Node start-up begins now, beside the CLI's loading (see src/supervisor/fork.ts)
   const fork = args[0] === 'up' ? require('../dist/fork-supervisor.cjs') : undefined;
-  const early = fork && fork.wantsDetachedUp(args) ? fork.forkSupervisor(require('node:path').join(__dirname, '..', 'dist')) : undefined;
-  require('./load-cached.cjs')(require('node:path').join(__dirname, '..', 'dist', 'devnet.cjs')).main(args, early);
+  const early = fork && fork.wantsDetachedUp(args) ? fork.forkSupervisor(dist) : undefined;
+  // devnet ui's view is an ES module: imported from here, where import() works (see src/cli/view-loader.ts)
+  const importView = () => import(require('node:url').pathToFileURL(join(dist, 'ui.mjs')).href);
+  require('./load-cached.cjs')(join(dist, 'devnet.cjs')).main(args, early, importView);
 }

@@ -44,7 +44,7 @@ const common = {
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-inputs');
 const inputs = inputsHash();
-if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'supervisor.cjs', 'fork-supervisor.cjs', 'json-schema.cjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
+if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'supervisor.cjs', 'fork-supervisor.cjs', 'json-schema.cjs', 'ui.mjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
 
 const out = join(root, `.dist-build-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
@@ -75,6 +75,22 @@ await Promise.all([
     external: ['dotenv'],
   }),
   build({ ...common, entryPoints: Object.fromEntries(VENDOR.map((v) => [`vendor/${v}`, v])), outdir, outExtension: { '.js': '.cjs' } }),
+  // devnet ui's view: an ES module (Ink has a top-level await), loaded only by devnet ui; Ink
+  // and React are imported from node_modules at run time, one copy each
+  build({
+    absWorkingDir: root,
+    entryPoints: { ui: 'src/ui/view.tsx' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    minify: true,
+    jsx: 'automatic',
+    external: ['ink', 'react', 'react/jsx-runtime'],
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  }),
 ]);
 
 // The bundles are loaded with a V8 code cache (bin/load-cached.cjs), made here for the Node that

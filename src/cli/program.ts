@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { adoptEarlyFork } from '../supervisor/fork.js';
 import { execute } from './exit.js';
 import { keepsRunningWithoutStdout, type StackFlags } from './flags.js';
+import { setViewLoader, type ViewModule } from './view-loader.js';
 
 
 function integer(name: string, min: number) {
@@ -25,7 +26,8 @@ function stackOptions(cmd: Command): Command {
 
 /** Two or three examples at the end of a command's --help, as most CLIs people like end theirs. */
 export const EXAMPLES: Record<string, string[]> = {
-  up: ['devnet up                                 # the stack of this folder, in the foreground', 'devnet up -d --stack aitbc --port-offset 10000', 'devnet up -d --only wallet-daemon --watch'],
+  ui: ['devnet ui                                 # the stack of this folder, as it runs', 'devnet ui --stack runink --port-offset 100'],
+  up: ['devnet up                                 # the stack of this folder, in the foreground', 'devnet up --ui                            # with the screen of devnet ui', 'devnet up -d --stack aitbc --port-offset 10000', 'devnet up -d --only wallet-daemon --watch'],
   start: ['devnet start explorer-web                 # and what it needs first', 'devnet start finance-raft --stack runink    # every replica'],
   stop: ['devnet stop blockchain-node --with-dependents', 'devnet stop finance-raft-5 --stack runink   # one replica: the group still serves'],
   restart: ['devnet restart coordinator-api', 'devnet restart api web --json'],
@@ -52,9 +54,13 @@ function withExamples(cmd: Command): Command {
 declare const DEVNET_VERSION: string;
 
 
-/** `early`: the detached supervisor bin/devnet.cjs forked before loading this file (up -d). */
-export function main(argv: string[], early?: ChildProcess): void {
+/**
+ * `early`: the detached supervisor bin/devnet.cjs forked before loading this file (up -d);
+ * `importView`: how devnet ui's view (an ES module) is loaded.
+ */
+export function main(argv: string[], early?: ChildProcess, importView?: () => Promise<ViewModule>): void {
   adoptEarlyFork(early);
+  setViewLoader(importView);
   trace(`cli main (node started ${performance.timeOrigin.toFixed(1)})`);
   // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace.
   // A command that supervises services (foreground up) must not exit then: it keeps running
@@ -98,9 +104,14 @@ export function buildProgram(version: string): Command {
     .option('--only <services>', 'start only these services (comma-separated) and their dependencies')
     .option('--profile <name...>', 'also start the services of these profiles')
     .option('--watch', 'restart services whose watch: paths change, and apply the stack file (and its env files) when it changes')
+    .option('--ui', 'open devnet ui on the stack as it starts; leaving it (q, Ctrl-C) stops the stack, as Ctrl-C does')
     .option('--dry-run', 'on a running stack: print what applying the stack file would change, one line a service, and change nothing')
     .option('--json', 'print the final state as JSON (implies plain output)')
     .action((o) => execute(async () => (await import('./commands/up.js')).up(o)));
+
+  stackOptions(program.command('ui'))
+    .description('one screen to watch and steer the running stack: every service with its state, pid, ports, CPU and memory, their logs, keys to restart, stop, start, pause, search; q leaves it running')
+    .action((o) => execute(async () => (await import('./commands/ui.js')).ui(o)));
 
   const steer = (op: 'start' | 'stop' | 'restart' | 'pause' | 'resume', description: string) =>
     stackOptions(program.command(op))

@@ -56,6 +56,12 @@ export interface KernelPorts {
   isRoot: boolean;
 }
 
+/** What a process uses: CPU time so far and resident memory. */
+export interface Usage {
+  cpuMs: number;
+  rssBytes: number;
+}
+
 export interface Platform {
   readonly name: 'linux' | 'posix';
   /** TCP listeners of one family */
@@ -75,4 +81,6 @@ export interface Platform {
   /** devnet's marker in each process's environment, for those that carry one */
   markers(pids: readonly number[]): Map<number, Marker>;
   kernelPorts(): KernelPorts;
+  /** CPU time and memory of each of these processes that still runs (devnet ui, once a second) */
+  usage(pids: readonly number[]): Map<number, Usage>;
 }

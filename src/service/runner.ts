@@ -234,7 +234,7 @@ export class ServiceRunner {
     });
     if ('error' in spawned) throw this.fail('spawn-failed', `could not start: ${spawned.error}`);
     Object.assign(run, { pid: spawned.pid, pgid: spawned.pgid, startTime: spawned.startTime });
-    this.apply('spawned', { pid: run.pid, pgid: run.pgid, startTime: run.startTime, startedAt: new Date().toISOString() });
+    this.apply('spawned', { pid: run.pid, pgid: run.pgid, startTime: run.startTime, startedAt: new Date().toISOString(), restartAt: undefined, probe: undefined });
     emit({ kind: 'service:starting', service: this.name, pid: run.pid, command: redact(spec.display, stack.secretValues) });
     if (run.stopAsked) {
       // a stop came while it was being spawned: it never gets to run
@@ -246,7 +246,11 @@ export class ServiceRunner {
     const t0 = Date.now();
     wait = waitReady(s.ready, target, signal);
     if (seenEarly) wait.resolveExternally({ ok: true });
-    emit({ kind: 'service:waiting', service: this.name, probe: describeReady(s.ready, target) });
+    const probe = describeReady(s.ready, target);
+    emit({ kind: 'service:waiting', service: this.name, probe });
+    // for whoever reads the state (status, the UI): what it waits on
+    rec.probe = probe;
+    this.ctx.save();
     const readyWait = wait;
     run.exited = spawned.exited.then((r) => this.exited(run, r, readyWait));
 
@@ -281,7 +285,8 @@ export class ServiceRunner {
     run.ready = true;
     trace(`ready ${this.name}`);
     const completed = rec.state === 'completed';
-    if (!completed) this.apply('ready', { readyAt: new Date().toISOString() });
+    if (!completed) this.apply('ready', { readyAt: new Date().toISOString(), probe: undefined });
+    else rec.probe = undefined;
     emit({ kind: 'service:ready', service: this.name, ms: Date.now() - t0, url: rec.url, completed });
     if (!completed) for (const fn of this.readyFns) fn({ signal: abort.signal, health: this.healthTarget(spec, run) });
   }

@@ -57,6 +57,10 @@ export interface ServiceRecord {
   lastExit?: LastExit;
   /** why it is failed or unhealthy, for status */
   reason?: string;
+  /** running, not ready yet: the readiness probe it waits on (http http://127.0.0.1:8080/health) */
+  probe?: string;
+  /** restarting: when its restart policy starts it again */
+  restartAt?: string;
   /** its data directories, absolute: down --volumes deletes them */
   data?: string[];
   /** the hash of its resolved plan (stack/service-plan.ts): a stack file edited since changes the services whose hash differs */

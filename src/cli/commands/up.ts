@@ -22,6 +22,7 @@ interface Flags extends StackFlags {
   json?: boolean;
   watch?: boolean;
   dryRun?: boolean;
+  ui?: boolean;
 }
 
 export async function up(flags: Flags): Promise<number> {
@@ -46,6 +47,12 @@ export async function up(flags: Flags): Promise<number> {
 }
 
 async function runUp(flags: Flags): Promise<number> {
+  if (flags.ui) {
+    if (flags.detach || flags.json || flags.dryRun) throw new UsageError(`--ui cannot go with ${flags.detach ? '--detach' : flags.json ? '--json' : '--dry-run'}`, { hint: 'devnet up -d, then devnet ui, attaches the screen to a detached stack' });
+    const { uiRefusal } = await import('./ui.js');
+    const refused = uiRefusal();
+    if (refused) throw new UsageError(`devnet up --ui needs a terminal: ${refused}`, { hint: 'devnet up (without --ui) prints plain lines where there is no terminal' });
+  }
   // before anything slow: a down from now on waits for this up rather than find nothing to stop
   const resolved = resolveStack({ stack: flags.stack });
   const releaseClaim = claimStart(resolved.file, flags.portOffset);
@@ -81,7 +88,10 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     // up on a running stack applies the stack file as it is now: what differs, and only that
     detached?.cancel();
     const { applyOnRunning } = await import('./apply.js');
-    return applyOnRunning(stack, paths, prepared.selection, flags);
+    const code = await applyOnRunning(stack, paths, prepared.selection, flags);
+    // up --ui on a stack that is up: the screen attaches to it, as devnet ui does
+    if (flags.ui && code === ExitCode.ok) return (await import('./ui.js')).ui(flags);
+    return code;
   }
   if (flags.dryRun) {
     detached?.cancel();
@@ -93,8 +103,11 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     return ExitCode.ok;
   }
   const color = colorEnabled();
-  const kind = flags.json ? 'silent' : color && liveViewFits() ? 'listr' : 'plain';
-  const reporter = await createReporter(kind, { services, showLogs: !flags.detach, color });
+  // up --ui: plain lines, held while the screen is shown (they would tear through it): the stop after it is said as usual
+  const kind = flags.json ? 'silent' : color && liveViewFits() && !flags.ui ? 'listr' : 'plain';
+  const shownReporter = await createReporter(kind, { services, showLogs: !flags.detach && !flags.ui, color });
+  let screenShown = false;
+  const reporter = flags.ui ? { ...shownReporter, emit: (e: Parameters<typeof shownReporter.emit>[0]) => void (screenShown || shownReporter.emit(e)) } : shownReporter;
 
   if (detached) {
     // Ctrl-C while it comes up: it rolls back what it started
@@ -132,6 +145,16 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     if (!shown) await reporter.startupDone();
     shown = true;
   };
+  // up --ui: the screen opens as the first start gets under way; leaving it stops the stack
+  // (it runs in this terminal), by the same path as Ctrl-C
+  const session = flags.ui ? await (await import('./ui.js')).openUi(paths, stack.file, true) : undefined;
+  screenShown = !!session;
+  let left = false;
+  void session?.end.then(() => {
+    left = true;
+    screenShown = false;
+    process.kill(process.pid, 'SIGINT');
+  });
   try {
     const { code } = await hostStack({
       stack,
@@ -144,7 +167,13 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
       onLocked: releaseClaim,
       // a bug in devnet stops the services before the CLI goes, rather than leave them running
       onCrash: (e) => void process.stderr.write(`devnet: internal error while supervising stack ${paths.stackId}; stopping it\n${e.stack ?? e.message}\n`),
-      onStopAsked: process.stdin.isTTY ? () => void process.stderr.write(`stopping stack ${paths.stackId}: press Ctrl-C again to kill what is left now\n`) : undefined,
+      onStopAsked: process.stdin.isTTY
+        ? () => {
+            session?.close();
+            screenShown = false;
+            process.stderr.write(`stopping stack ${paths.stackId}${left ? ' (devnet ui was left)' : ''}: press Ctrl-C again to kill what is left now\n`);
+          }
+        : undefined,
       onUp: async () => {
         await startupDone();
         await printStatus();
@@ -152,6 +181,9 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     });
     return code;
   } finally {
+    // every service ended by itself, or the start failed: the screen goes before the last lines are printed
+    session?.close();
+    screenShown = false;
     await startupDone();
   }
 }

@@ -1,7 +1,7 @@
 // The Linux backend: everything from /proc, no process spawned.
-import type { Listener, Marker, Owner, Platform, ProcStat } from '../types.js';
+import type { Listener, Marker, Owner, Platform, ProcStat, Usage } from '../types.js';
 import { linuxKernelPorts } from './kernel.js';
-import { commandLine, listPids, markerOfPid, readStat, socketInodesOf } from './procfs.js';
+import { commandLine, listPids, markerOfPid, readStat, readUsage, socketInodesOf } from './procfs.js';
 import { readConnectionsOn, readFamily } from './socket-table.js';
 
 export const linux: Platform = {
@@ -58,4 +58,12 @@ export const linux: Platform = {
     return out;
   },
   kernelPorts: linuxKernelPorts,
+  usage(pids) {
+    const out = new Map<number, Usage>();
+    for (const pid of pids) {
+      const u = readUsage(pid);
+      if (u) out.set(pid, u);
+    }
+    return out;
+  },
 };

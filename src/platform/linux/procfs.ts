@@ -1,8 +1,9 @@
 // Linux: processes from /proc: their stat (state, parent, group, start time in clock ticks
 // since boot), command line, environment (for devnet's marker) and socket file descriptors.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { markerOf } from '../marker.js';
-import type { Marker, ProcStat } from '../types.js';
+import type { Marker, ProcStat, Usage } from '../types.js';
 
 export function listPids(): number[] {
   return readdirSync('/proc')
@@ -58,4 +59,30 @@ export function socketInodesOf(pid: number): Set<number> {
     }
   }
   return out;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** The kernel's clock tick (USER_HZ), in which /proc gives CPU times: 100 on every Linux but a few. */
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 2000 });
+    const n = Number(r.stdout?.trim());
+    ticksPerSecond = Number.isInteger(n) && n > 0 ? n : 100;
+  }
+  return ticksPerSecond;
+}
+
+/** CPU time (utime + stime of its stat) and resident memory (VmRSS of its status). */
+export function readUsage(pid: number): Usage | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    return { cpuMs: (ticks * 1000) / clockTicks(), rssBytes: kb * 1024 };
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@ import { PlatformError } from '../../errors.js';
 import type { KernelPorts, Listener, Marker, Owner, Platform } from '../types.js';
 import { parseLsof, parseLsofConnections } from './lsof.js';
 import { parseNetstat, parseSs } from './netstat.js';
-import { parsePsCommands, parsePsMarkers, parsePsStats, psEnvironmentArgs } from './ps.js';
+import { parsePsCommands, parsePsMarkers, parsePsStats, parsePsUsage, psEnvironmentArgs } from './ps.js';
 
 const ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
 
@@ -87,6 +87,7 @@ export const posix: Platform = {
   },
   processes: () => parsePsStats(run('ps', ['-A', '-o', STAT]).stdout).filter((p) => p.state !== 'Z'),
   commandLine: (pid) => parsePsCommands(run('ps', ['-o', 'pid=,command=', '-p', String(pid)]).stdout).get(pid),
+  usage: (pids) => (pids.length ? parsePsUsage(run('ps', ['-o', 'pid=,rss=,time=', '-p', pids.join(',')]).stdout) : new Map()),
   markers(pids) {
     if (!pids.length) return new Map<number, Marker>();
     return parsePsMarkers(run('ps', psEnvironmentArgs(process.platform, pids)).stdout);

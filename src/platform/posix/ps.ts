@@ -4,7 +4,7 @@
 // `ps eww -o pid=,command= -p PIDS` (macOS: -E) for the environment words after a command (the marker).
 import { ToolOutputError } from '../../errors.js';
 import { markerOf } from '../marker.js';
-import type { Marker, ProcStat } from '../types.js';
+import type { Marker, ProcStat, Usage } from '../types.js';
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 const LINE = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+\w{3}\s+(\w{3})\s+(\d{1,2})\s+(\d\d):(\d\d):(\d\d)\s+(\d{4})\s+(\S+)/;
@@ -54,6 +54,21 @@ export function parsePsCommands(text: string): Map<number, string> {
   for (const line of text.split('\n')) {
     const m = /^\s*(\d+)\s+(.*?)\s*$/.exec(line);
     if (m) out.set(Number(m[1]), m[2]!);
+  }
+  return out;
+}
+
+/**
+ * `ps -o pid=,rss=,time= -p PIDS`: resident memory in KiB and CPU time as [[dd-]hh:]mm:ss[.cc]
+ * (a second's precision on most systems: CPU% over a few seconds is still right).
+ */
+export function parsePsUsage(text: string): Map<number, Usage> {
+  const out = new Map<number, Usage>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)\s*$/.exec(line);
+    if (!m) continue;
+    const secs = Number(m[3] ?? 0) * 86400 + Number(m[4] ?? 0) * 3600 + Number(m[5]) * 60 + Number(m[6]);
+    out.set(Number(m[1]), { cpuMs: secs * 1000, rssBytes: Number(m[2]) * 1024 });
   }
   return out;
 }

@@ -23,15 +23,37 @@ export class LogCursor {
     readonly file: string,
   ) {}
 
+  /**
+   * Skips to the last `bytes` of the file (a screen of the newest lines, not a gigabyte of
+   * history); the cut line is dropped whole.
+   */
+  startNear(bytes: number): void {
+    let size: number;
+    try {
+      ({ size, ino: this.ino } = statSync(this.file));
+    } catch {
+      return;
+    }
+    if (size <= bytes) return;
+    this.offset = size - bytes;
+    this.skipPartial = true;
+  }
+
+  private skipPartial = false;
+  private ino: number | undefined;
+
   /** The whole lines written since the last read, those `filter` keeps. */
   read(filter?: LogFilter): LogLine[] {
     let size: number;
+    let ino: number;
     try {
-      size = statSync(this.file).size;
+      ({ size, ino } = statSync(this.file));
     } catch {
       return [];
     }
-    if (size < this.offset) [this.offset, this.partial] = [0, Buffer.alloc(0)]; // truncated by a new up
+    // another file by the name (rotated: a new up, or past log_max_bytes), or truncated: read it from its start
+    if (size < this.offset || (this.ino !== undefined && ino !== this.ino)) [this.offset, this.partial] = [0, Buffer.alloc(0)];
+    this.ino = ino;
     if (size === this.offset) return [];
     let fd: number;
     try {
@@ -56,7 +78,14 @@ export class LogCursor {
           continue;
         }
         this.partial = Buffer.from(buf.subarray(cut + 1));
-        const text = buf.toString('utf8', 0, cut);
+        let from = 0;
+        if (this.skipPartial) {
+          // the first line read after startNear began before the cut: not a whole line
+          from = buf.indexOf(NEWLINE) + 1;
+          this.skipPartial = false;
+          if (from > cut) continue;
+        }
+        const text = buf.toString('utf8', from, cut);
         for (const raw of all ? text.split('\n') : filter.candidates(text)) {
           const p = parseLogLine(raw);
           if (p && (all || filter.keep(p))) out.push({ service: this.service, ...p });

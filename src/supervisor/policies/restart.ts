@@ -65,7 +65,7 @@ export class RestartPolicy {
         this.inRow++;
         const restarts = (t.rec.restarts ?? 0) + 1;
         const delayMs = backoffDelay(spec, this.inRow);
-        t.apply('backoff', { reason, restarts });
+        t.apply('backoff', { reason, restarts, restartAt: new Date(Date.now() + delayMs).toISOString() });
         t.marker(`restart ${restarts} in ${delayMs}ms (${spec.policy}): ${reason}`);
         d.emit({ kind: 'service:restarting', service: t.name, reason, byPolicy: true, restarts, delayMs, logTail: t.lastLines().slice(-5) });
         if (!(await d.clock.sleep(delayMs, cancel.signal))) return;
