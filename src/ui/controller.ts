@@ -70,6 +70,12 @@ export class UiController {
   }
 
   key(input: string, key: Key): void {
+    // keys typed faster than they are read (or pasted) come as one chunk: "/block" is / then b, l, o, c, k
+    const plain = !Object.values(key).some(Boolean);
+    if (plain && [...input].length > 1) {
+      for (const ch of input) this.key(ch, {});
+      return;
+    }
     const paneHeight = Math.max(3, this.size.height - 8);
     const { state, effect } = onKey(this.state, input, key, this.paneLines(), paneHeight);
     this.state = state;

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
-import { DevnetError, UsageError } from '../../errors.js';
+import { DevnetError, NoSupervisorError, UsageError } from '../../errors.js';
 import { execEnv } from '../../stack/resolved-config.js';
 import type { StackFlags } from '../flags.js';
 import { resolvedServices } from './config.js';
@@ -15,11 +15,14 @@ interface Flags extends StackFlags {
   running?: boolean;
 }
 
-export async function exec(service: string, given: string[], flags: Flags): Promise<number> {
-  // with the service's flags passed through, the -- that ends devnet's own arrives too
-  const command = given[0] === '--' ? given.slice(1) : given;
+export async function exec(service: string, given: string[], givenFlags: Flags): Promise<number> {
+  const { command, flags } = splitArgs(given, givenFlags);
   if (!command.length) throw new UsageError('devnet exec: no command given', { hint: 'devnet exec SERVICE -- CMD [ARGS...], e.g. devnet exec api -- env' });
-  const r = await resolvedServices(flags, [service], { reveal: true, orFile: flags.running === false, why: 'exec in it' });
+  const r = await resolvedServices(flags, [service], { reveal: true, orFile: flags.running === false, why: 'exec in it' }).catch((e: unknown) => {
+    // exec acts on what runs: a stack that is not up is a usage error, with the way round it
+    if (e instanceof NoSupervisorError) throw new UsageError(e.message, { hint: `devnet exec --no-running ${service} -- ... runs it in the env the stack file gives, without the stack` });
+    throw e;
+  });
   const s = r.services.find((x) => x.name === service);
   if (!s) throw new UsageError(`${service} is a replicated service: name the copy to run in (${r.services.map((x) => x.name).join(', ')})`);
   process.stderr.write(`stack ${r.ctx.paths.stackId}: exec in ${s.name}${r.running ? '' : ' (not running: its env from the stack file)'}\n`);
@@ -60,6 +63,34 @@ export async function exec(service: string, given: string[], flags: Flags): Prom
       done(code ?? 128 + (signal ? (osSignal(signal) ?? 1) : 1));
     });
   });
+}
+
+/**
+ * What follows the service is the command's, its flags included (devnet exec api ls -la), but
+ * devnet's own flags may stand between the service and a `--` (devnet exec api --no-running --
+ * npm run migrate): those before the `--` are devnet's.
+ */
+export function splitArgs(given: string[], flags: Flags): { command: string[]; flags: Flags } {
+  const end = given.indexOf('--');
+  if (end < 0) return { command: given, flags };
+  const own = given.slice(0, end);
+  const out: Flags = { ...flags };
+  for (let i = 0; i < own.length; i++) {
+    const a = own[i]!;
+    const value = () => {
+      const v = own[++i];
+      if (v === undefined) throw new UsageError(`devnet exec: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--no-running') out.running = false;
+    else if (a === '-s' || a === '--stack') out.stack = value();
+    else if (a === '--port-offset') {
+      const v = value();
+      if (!/^-?\d+$/.test(v)) throw new UsageError(`expected --port-offset to be an integer, got \`${v}\``);
+      out.portOffset = Number(v);
+    } else throw new UsageError(`devnet exec: unknown option ${a} before --`, { hint: 'devnet exec [--stack FILE] [--port-offset N] [--no-running] SERVICE -- CMD [ARGS...]' });
+  }
+  return { command: given.slice(end + 1), flags: out };
 }
 
 function osSignal(name: NodeJS.Signals): number | undefined {
