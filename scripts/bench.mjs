@@ -148,6 +148,10 @@ try {
     samples.apply.push(time([cli, 'up', '-d', '--stack', editFile]));
     samples.applyRestart.push(time([cli, 'restart', 's7', '--stack', editFile]));
   }
+  // the daily commands: logs --grep over a gigabyte, and devnet ui on 100 services under a flood
+  const { benchGrep, benchUi } = await import('../bench/daily.mjs');
+  const grep = benchGrep({ dir, cli, node, env });
+  const ui = await benchUi({ dir, cli, node, env, base });
   const after = pidsOf();
   const untouched = Object.keys(before).filter((n) => n !== 's7' && before[n] === after[n]).length;
   time([cli, 'down', '--stack', editFile]);
@@ -166,19 +170,27 @@ try {
     ['up -d on an already-up stack (nothing to do)', med(samples.again), med(samples.againBaseline), 1.3],
     ['restart of one HTTP service (stop, start, ready)', med(samples.restart), med(samples.coldStart), 1.2],
     ['up -d applying an edit of 1 of 20 services (paired)', med(samples.apply), med(samples.applyRestart), 1.2, paired(samples.apply, samples.applyRestart)],
+    [`logs --grep over ${grep.mb >= 1024 ? `${grep.mb / 1024} GB` : `${grep.mb} MB`} of logs, against grep -E`, grep.devnet, grep.grep, 2.0],
+    ...(ui ? [['devnet ui: a key press to the screen, against a bare program', ui.uiMs, ui.bareMs, null]] : []),
   ];
 
   console.log(`node ${process.version}, ${runs} runs each (cycle: ${cycleRuns}), medians`);
   console.log(`${'benchmark'.padEnd(54)} ${'ms'.padStart(8)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}  goal`);
   for (const [name, ms, b, goal, pairedRatio] of rows) {
     const ratio = pairedRatio ?? ms / b;
-    const verdict = goal === null ? 'goal: as before the backend split (README)' : `<= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`;
+    const verdict = name.startsWith('devnet ui') ? `goal: <= 100 ms ${ms <= 100 ? 'ok' : 'MISSED'}` : goal === null ? 'goal: as before the backend split (README)' : `<= ${goal} ${ratio <= goal ? 'ok' : 'MISSED'}`;
     console.log(`${name.padEnd(54)} ${ms.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(9)} ${ratio.toFixed(2).padStart(6)}  ${verdict}`);
   }
   console.log(`the 5-service cycle: up -d ${med(upDown.up).toFixed(0)} ms + down ${med(upDown.down).toFixed(0)} ms; node -e 0 ${baseline.toFixed(0)} ms (three Node start-ups: the CLI, the supervisor, the CLI of down)`);
   console.log('baselines: node -e 0; for the cycles, bench/baseline-cycle.mjs (spawn 5 or 20, each in its own session, poll with http.get until they answer, stop);');
   console.log('for restart, the same service spawned and polled every 5ms until /health answers (its cold start-to-ready);');
   console.log(`for the edit, devnet restart of the edited service, whole commands both; ${untouched} of the 19 other services kept their pids`);
+  console.log(`logs --grep: ${grep.matched} lines found by devnet, ${grep.grepMatched} by grep -E (both printing to a pipe)`);
+  if (ui) {
+    const mb = (b) => (b / 1048576).toFixed(0);
+    console.log(`devnet ui on ${ui.services} services writing ${ui.lines.toLocaleString('en')} log lines: peak memory ${mb(ui.hwm)} MB (goal <= 150 MB ${ui.hwm <= 150 * 1048576 ? 'ok' : 'MISSED'}), ${mb(ui.rss)} MB at the end;`);
+    console.log('  the key press: tmux send-keys to capture-pane showing its effect; the bare program redraws a counter on each key in the same terminal');
+  } else console.log('devnet ui: not measured (no tmux here)');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -40,7 +40,7 @@ export class UiController {
 
   start(): void {
     this.poll();
-    this.timers.push(setInterval(() => this.poll(), this.o.pollMs ?? 150));
+    this.timers.push(setInterval(() => this.poll(), this.o.pollMs ?? 250));
     this.timers.push(setInterval(() => this.update({ usage: this.feed.readUsage(), now: Date.now() }), this.o.usageMs ?? 1000));
   }
 
@@ -119,10 +119,23 @@ export class UiController {
     this.changed();
   }
 
+  private drawn = '';
+
+  /** Something changed: the view is told only when the screen it would draw differs (a render is not free under a flood). */
   private changed(): void {
     this.cached = undefined;
+    const screen = this.screen();
+    const key = screenKey(screen);
+    if (key === this.drawn) return;
+    this.drawn = key;
     for (const fn of this.listeners) fn();
   }
+}
+
+function screenKey(s: Screen): string {
+  let k = `${s.width}x${s.height}`;
+  for (const l of s.lines) k += `\n${l.tone ?? ''}${l.selected ? '>' : ''}${l.bold ? '*' : ''}${l.marks ? JSON.stringify(l.marks) : ''}|${l.text}`;
+  return k;
 }
 
 async function defaultSend(paths: StatePaths, s: UiState, req: Request): Promise<void> {

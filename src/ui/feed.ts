@@ -4,33 +4,44 @@
 // service's whole process tree. Bounded: each service keeps its last lines, so a flood of
 // output costs its reading, never memory.
 import { statSync } from 'node:fs';
-import { LogCursor, mergeByTime } from '../service/log/log-reader.js';
+import { LogCursor, mergeByTime, type LogLine } from '../service/log/log-reader.js';
 import { platform, adoptPlatform } from '../platform/index.js';
 import { isFrozen, isSameProcess } from '../platform/identity.js';
-import { processTree, scanProcesses } from '../platform/proc-scan.js';
+import { scanProcesses } from '../platform/proc-scan.js';
 import type { StatePaths } from '../state/paths.js';
 import { readState, type StackState } from '../state/store.js';
 import type { SupervisorState, UiLine, Usage } from './model.js';
 
-/** Lines kept per service, and for the merged view of all. */
-export const KEEP_PER_SERVICE = 2000;
-export const KEEP_ALL = 5000;
-/** What is read of each log when the UI opens: its newest lines, not its history. */
-const OPEN_BYTES = 256 * 1024;
+/**
+ * Lines kept for the log pane: of the selected service (read from its file when it is
+ * selected), and of all services merged by time. Only those two are kept, whatever the
+ * number of services: 100 services each keeping its own would hold most of the UI's memory.
+ */
+export const KEEP_SELECTED = 1000;
+export const KEEP_ALL = 2000;
+/**
+ * Lines parsed per poll: of the selected service, and of each other service, so that all of
+ * them together fill the merged pane once. A flood past what a person can read is passed over
+ * as bytes (devnet logs has every line); the merged pane then shows each service's newest.
+ */
+const PER_POLL_SELECTED = 200;
+const perPollOthers = (services: number) => Math.max(10, Math.ceil(KEEP_ALL / Math.max(1, services) / 4));
+/** What is read of a log when the UI opens, or its service is selected: its newest lines, not its history. */
+const OPEN_BYTES = 128 * 1024;
 
 class Ring {
   lines: UiLine[] = [];
   constructor(private readonly keep: number) {}
   push(batch: UiLine[]): void {
     if (!batch.length) return;
-    this.lines = this.lines.length + batch.length <= this.keep ? this.lines.concat(batch) : this.lines.concat(batch).slice(-this.keep);
+    this.lines = this.lines.length + batch.length <= this.keep ? this.lines.concat(batch) : this.lines.concat(batch.slice(-this.keep)).slice(-this.keep);
   }
 }
 
 export class StackFeed {
   private readonly cursors = new Map<string, LogCursor>();
-  private readonly perService = new Map<string, Ring>();
   private readonly all = new Ring(KEEP_ALL);
+  private selected: { name: string; ring: Ring } | undefined;
   private seq = 0;
   private lastCpu = new Map<string, { cpuMs: number; at: number }>();
   record: StackState | undefined;
@@ -71,7 +82,7 @@ export class StackFeed {
 
   /** New log lines of every service: true when any arrived. */
   readLogs(names: readonly string[]): boolean {
-    const batches: UiLine[][] = [];
+    const batches: LogLine[][] = [];
     for (const name of names) {
       let c = this.cursors.get(name);
       if (!c) {
@@ -79,33 +90,32 @@ export class StackFeed {
         c.startNear(OPEN_BYTES);
         this.cursors.set(name, c);
       }
-      const read = c.read();
-      if (!read.length) continue;
-      const batch = read.slice(-KEEP_PER_SERVICE).map((l) => ({ seq: 0, service: name, at: l.at, text: l.line }));
-      batches.push(batch);
+      const read = c.read(undefined, name === this.selected?.name ? PER_POLL_SELECTED : perPollOthers(names.length));
+      if (read.length) batches.push(read);
     }
     if (!batches.length) return false;
     // one time order for the merged pane; each line's seq is its place in it
-    const merged = mergeByTime(batches.map((b) => b.map((l) => ({ service: l.service, at: l.at, stream: 'out' as const, line: l.text }))));
+    const merged = mergeByTime(batches).slice(-KEEP_ALL);
     const lines = merged.map((l) => ({ seq: ++this.seq, service: l.service, at: l.at, text: l.line }));
-    const byService = new Map<string, UiLine[]>();
-    for (const l of lines) {
-      const list = byService.get(l.service);
-      if (list) list.push(l);
-      else byService.set(l.service, [l]);
-    }
-    for (const [name, batch] of byService) {
-      let ring = this.perService.get(name);
-      if (!ring) this.perService.set(name, (ring = new Ring(KEEP_PER_SERVICE)));
-      ring.push(batch);
-    }
-    this.all.push(lines.slice(-KEEP_ALL));
+    this.all.push(lines);
+    const sel = this.selected;
+    if (sel) sel.ring.push(lines.filter((l) => l.service === sel.name));
     return true;
   }
 
+  /** The pane's lines: all services' (service undefined), or one service's, read from its file when it is newly selected. */
   lines(service: string | undefined): readonly UiLine[] {
     if (service === undefined) return this.all.lines;
-    return this.perService.get(service)?.lines ?? [];
+    if (this.selected?.name !== service) {
+      const ring = new Ring(KEEP_SELECTED);
+      const c = new LogCursor(service, this.paths.logFile(service));
+      c.startNear(OPEN_BYTES);
+      // up to where readLogs has read it: what comes after arrives through readLogs, once
+      const upTo = this.cursors.get(service)?.position;
+      if (upTo === undefined || upTo > c.position) ring.push(c.read(undefined, KEEP_SELECTED, upTo).map((l) => ({ seq: ++this.seq, service, at: l.at, text: l.line })));
+      this.selected = { name: service, ring };
+    }
+    return this.selected.ring.lines;
   }
 
   /** CPU% since the last call and resident memory, of each running service's whole process tree. */
@@ -119,7 +129,20 @@ export class StackFeed {
     } catch {
       return out;
     }
-    const trees = services.map((r) => ({ r, pids: isSameProcess({ pid: r.pid!, startTime: r.startTime! }) ? processTree(r.pid!, r.pgid!, procs).map((p) => p.pid) : [] }));
+    // one map of children for all the trees (processTree would build it once per service)
+    const children = new Map<number, number[]>();
+    const byGroup = new Map<number, number[]>();
+    for (const p of procs) {
+      (children.get(p.ppid) ?? children.set(p.ppid, []).get(p.ppid)!).push(p.pid);
+      (byGroup.get(p.pgid) ?? byGroup.set(p.pgid, []).get(p.pgid)!).push(p.pid);
+    }
+    const treeOf = (pid: number, pgid: number) => {
+      const seen = new Set<number>([pid, ...(byGroup.get(pgid) ?? [])]);
+      const todo = [...seen];
+      while (todo.length) for (const c of children.get(todo.pop()!) ?? []) if (!seen.has(c)) (seen.add(c), todo.push(c));
+      return [...seen];
+    };
+    const trees = services.map((r) => ({ r, pids: isSameProcess({ pid: r.pid!, startTime: r.startTime! }) ? treeOf(r.pid!, r.pgid!) : [] }));
     let usage;
     try {
       usage = platform().usage(trees.flatMap((t) => t.pids));

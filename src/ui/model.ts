@@ -153,10 +153,12 @@ export function onKey(s: UiState, input: string, key: Key, lines: readonly UiLin
   const names = serviceNames(s);
   const current = selectedName(s);
   const at = current === undefined ? -1 : names.indexOf(current);
-  if (key.upArrow || input === 'k') return to({ selected: names[Math.max(0, at - 1)] });
-  if (key.downArrow || input === 'j') return to({ selected: names[Math.min(names.length - 1, at + 1)] });
-  if (input === 'g') return to({ selected: names[0] });
-  if (input === 'G') return to({ selected: names[names.length - 1] });
+  // another service's lines in the pane: where it was held in the last one means nothing there
+  const select = (name: string | undefined) => to(name === current || s.logMode === 'all' ? { selected: name } : { selected: name, follow: true, anchor: undefined, search: s.search && { ...s.search, at: undefined } });
+  if (key.upArrow || input === 'k') return select(names[Math.max(0, at - 1)]);
+  if (key.downArrow || input === 'j') return select(names[Math.min(names.length - 1, at + 1)]);
+  if (input === 'g') return select(names[0]);
+  if (input === 'G') return select(names[names.length - 1]);
   if (input === '?') return to({ help: true });
   if (input === 'q') return to({}, { kind: 'quit' });
   if (key.escape) return to({ search: undefined, message: undefined });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogFilter } from './log-filter.js';
+import { LogFilter, requiredLiteral } from './log-filter.js';
 import { formatLogLine, parseLogLine } from './log-file.js';
 
 const at = (i: number) => new Date(Date.UTC(2026, 11, 2, 10, 0, i));
@@ -29,6 +29,29 @@ describe('log filter', () => {
 
   it('a pattern that can span lines still tests each line alone', () => {
     expect(kept(new LogFilter({ grep: 'sealed\\s+\\S+' }))).toEqual(['block 22 sealed by alice']);
+  });
+
+  it('finds the literal every match holds, and gives up where it cannot be sure', () => {
+    expect(requiredLiteral('ERROR [0-9]+ block')).toBe('ERROR ');
+    expect(requiredLiteral('block \\d+ sealed by')).toBe(' sealed by');
+    expect(requiredLiteral('colou?r')).toBe('colo');
+    expect(requiredLiteral('ab*c')).toBe('a');
+    expect(requiredLiteral('a+bcd')).toBe('bcd');
+    expect(requiredLiteral('x(yes|no)?zz')).toBe('zz');
+    expect(requiredLiteral('\\.json\\b')).toBe('.json');
+    for (const p of ['a|b', '\\x41BC', '\\u0041', '\\p{L}', '(\\w)\\1']) expect(requiredLiteral(p), p).toBeUndefined();
+  });
+
+  it('the byte search keeps exactly what the text scan keeps', () => {
+    const buf = Buffer.from(`${text}\n`);
+    for (const grep of ['block \\d+ sealed', 'sealed', 'peer', 'out', 'xyz', 'Block', 'ed\\b']) {
+      const f = new LogFilter({ grep });
+      const viaBytes = f.candidatesIn(buf, 0, buf.length - 1).flatMap((raw) => {
+        const p = parseLogLine(raw);
+        return p && f.keep(p) ? [p.line] : [];
+      });
+      expect(viaBytes, grep).toEqual(oneByOne(f));
+    }
   });
 
   it('keeps a time window: since and until, both ends included', () => {

@@ -13,6 +13,8 @@ export interface LogLine {
 /** Read this much at a time: a log of any size is never one string (V8 caps a string near 512 MiB). */
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
+const SCRATCH_BYTES = 1024 * 1024;
+let scratch: Buffer | undefined;
 
 /** A file read from an offset; a partial last line waits for the next read. */
 export class LogCursor {
@@ -39,11 +41,19 @@ export class LogCursor {
     this.skipPartial = true;
   }
 
+  /** Where the next whole line to be read begins. */
+  get position(): number {
+    return this.offset - this.partial.length;
+  }
+
   private skipPartial = false;
   private ino: number | undefined;
 
-  /** The whole lines written since the last read, those `filter` keeps. */
-  read(filter?: LogFilter): LogLine[] {
+  /**
+   * The whole lines written since the last read, those `filter` keeps; with `tail`, only the
+   * last `tail` of them are parsed (the rest is passed over as bytes: a flood costs its read).
+   */
+  read(filter?: LogFilter, tail?: number, until?: number): LogLine[] {
     let size: number;
     let ino: number;
     try {
@@ -51,6 +61,7 @@ export class LogCursor {
     } catch {
       return [];
     }
+    if (until !== undefined) size = Math.min(size, until);
     // another file by the name (rotated: a new up, or past log_max_bytes), or truncated: read it from its start
     if (size < this.offset || (this.ino !== undefined && ino !== this.ino)) [this.offset, this.partial] = [0, Buffer.alloc(0)];
     this.ino = ino;
@@ -65,19 +76,27 @@ export class LogCursor {
     const out: LogLine[] = [];
     const all = !filter || filter.keepsAll;
     try {
+      // one buffer for the whole read, reused chunk after chunk: a fresh 8 MiB each time would
+      // cost a page fault per 4 KiB (most of a gigabyte's search time, measured)
+      const want = Math.min(CHUNK_BYTES, size - this.offset) + this.partial.length;
+      // a follower's small reads share one scratch buffer: its lines are decoded out of it at once
+      let buf = want <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES)) : Buffer.allocUnsafeSlow(want);
       while (this.offset < size) {
-        const fresh = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - this.offset));
-        const n = readSync(fd, fresh, 0, fresh.length, this.offset);
+        // the partial line first, the next chunk read in after it
+        const kept = this.partial.length;
+        if (buf.length < kept + Math.min(CHUNK_BYTES, size - this.offset)) buf = Buffer.allocUnsafeSlow(kept + CHUNK_BYTES);
+        this.partial.copy(buf, 0);
+        const n = readSync(fd, buf, kept, Math.min(CHUNK_BYTES, size - this.offset), this.offset);
         if (n <= 0) break;
         this.offset += n;
-        const buf = this.partial.length ? Buffer.concat([this.partial, fresh.subarray(0, n)]) : fresh.subarray(0, n);
+        const len = kept + n;
         // \n never occurs inside a multi-byte UTF-8 character: cutting there keeps every character whole
-        const cut = buf.lastIndexOf(NEWLINE);
+        const cut = buf.lastIndexOf(NEWLINE, len - 1);
         if (cut < 0) {
-          this.partial = Buffer.from(buf);
+          this.partial = Buffer.from(buf.subarray(0, len));
           continue;
         }
-        this.partial = Buffer.from(buf.subarray(cut + 1));
+        this.partial = Buffer.from(buf.subarray(cut + 1, len));
         let from = 0;
         if (this.skipPartial) {
           // the first line read after startNear began before the cut: not a whole line
@@ -85,17 +104,30 @@ export class LogCursor {
           this.skipPartial = false;
           if (from > cut) continue;
         }
-        const text = buf.toString('utf8', from, cut);
-        for (const raw of all ? text.split('\n') : filter.candidates(text)) {
+        if (tail !== undefined && all) from = tailStart(buf, from, cut, tail);
+        for (const raw of all ? buf.toString('utf8', from, cut).split('\n') : filter.candidatesIn(buf, from, cut)) {
           const p = parseLogLine(raw);
           if (p && (all || filter.keep(p))) out.push({ service: this.service, ...p });
         }
       }
-      return out;
+      return tail !== undefined && out.length > tail ? out.slice(-tail) : out;
     } finally {
       closeSync(fd);
     }
   }
+}
+
+/** Where the last `n` lines of buf[from, cut) begin (cut is the end of the last line). */
+function tailStart(buf: Buffer, from: number, cut: number, n: number): number {
+  let at = cut;
+  for (let i = 0; i < n; i++) {
+    // (a negative offset would count from the buffer's end)
+    if (at <= from) return from;
+    const nl = buf.lastIndexOf(NEWLINE, at - 1);
+    if (nl < from) return from;
+    at = nl;
+  }
+  return at + 1;
 }
 
 export function mergeByTime(perService: LogLine[][], tail?: number): LogLine[] {
