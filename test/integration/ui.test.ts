@@ -139,6 +139,25 @@ describe.skipIf(!hasTmux)('devnet ui in a terminal', () => {
     await t.until(/steering is off; devnet down stops what is left/, 'steering refused');
   });
 
+  it('up --ui opens the screen on the stack it starts; leaving it stops the stack; a refused start exits 3', async () => {
+    await using s = await stackOf3('uiup');
+    {
+      using t = terminal(s, ['up', '--ui', '--stack', s.file]);
+      await t.until(/web\s+ready/, 'the stack started in the screen');
+      expect(t.screen()).toMatch(/q stop stack & quit/);
+      const started = await pids(s);
+      t.keys('q');
+      await t.until(/stopping stack uiup \(devnet ui was left\)[\s\S]*down\s+stack uiup stopped[\s\S]*exit=0/, 'the stack stopped after the screen');
+      expect(Object.values(started).some(pidAlive)).toBe(false);
+    }
+    const port = Number(/port: (\d+)/.exec(readFileSync(s.file, 'utf8'))![1]);
+    const { holdPort } = await import('../helpers.js');
+    await using held = await holdPort(port);
+    using t = terminal(s, ['up', '--ui', '--stack', s.file]);
+    await t.until(/is held by pid \d+[\s\S]*exit=3/, 'the refusal, after the screen closed');
+    void held;
+  });
+
   it('outside a terminal it says why it cannot run (exit 2)', async () => {
     await using s = await stackOf3('uinotty');
     const r = await devnet(['ui', '--stack', s.file], { cwd: s.dir, env: s.env });

@@ -150,7 +150,10 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
   const session = flags.ui ? await (await import('./ui.js')).openUi(paths, stack.file, true) : undefined;
   screenShown = !!session;
   let left = false;
+  let hosted = false;
   void session?.end.then(() => {
+    // closed because the host is done (a refused start, every service ended): nothing to stop
+    if (hosted) return;
     left = true;
     screenShown = false;
     process.kill(process.pid, 'SIGINT');
@@ -182,6 +185,7 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     return code;
   } finally {
     // every service ended by itself, or the start failed: the screen goes before the last lines are printed
+    hosted = true;
     session?.close();
     screenShown = false;
     await startupDone();
