@@ -10,13 +10,20 @@ const hub = arg('hub', 'http://127.0.0.1:8080');
 const name = arg('name', 'follower');
 const blocks = [];
 let lastSync = 0;
+// the hub's head as last seen: the follower's lag is measured against it
+let hubHeight = -1;
 
 async function sync() {
   try {
+    const list = await getJson(`${hub}/rpc/blocks?limit=100`); // newest first
+    hubHeight = list[0]?.height ?? hubHeight;
+    const mine = blocks.at(-1);
+    // a hub that started over (a restart: height 0 again, another chain) is followed from its new
+    // genesis: its head is below ours, or its block at our height is not ours
+    const same = mine && list.find((b) => b.height === mine.height);
+    if (mine && (hubHeight < mine.height || (same && same.hash !== mine.hash))) blocks.length = 0;
     const since = blocks.at(-1)?.height ?? -1;
-    const fresh = (await getJson(`${hub}/rpc/blocks?limit=100`)).filter((b) => b.height > since).reverse();
-    // a hub that started over (a restart: height 0 again) is followed from its new genesis
-    if (fresh.length && blocks.length && fresh[0].height <= since) blocks.length = 0;
+    const fresh = list.filter((b) => b.height > since).reverse();
     blocks.push(...fresh);
     if (blocks.length > 1000) blocks.splice(0, blocks.length - 1000);
     lastSync = Date.now();
@@ -35,7 +42,7 @@ setInterval(sync, 300);
 
 serve(name, port, host, {
   // ready once it holds the hub's chain
-  'GET /health': () => ({ status: blocks.length ? 'ok' : 'syncing', height: blocks.at(-1)?.height ?? -1, hub, lastSync: new Date(lastSync).toISOString() }),
+  'GET /health': () => ({ status: blocks.length ? 'ok' : 'syncing', height: blocks.at(-1)?.height ?? -1, lag: hubHeight - (blocks.at(-1)?.height ?? -1), hub, lastSync: new Date(lastSync).toISOString() }),
   'GET /rpc/head': () => blocks.at(-1) ?? null,
   'GET /rpc/blocks': ({ url }) => blocks.slice(-Number(url.searchParams.get('limit') ?? 10)).reverse(),
   'GET /metrics': () => metrics([['aitbc_follower_height', 'height of the synced chain', blocks.at(-1)?.height ?? -1, { follower: name }]]),

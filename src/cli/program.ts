@@ -42,6 +42,7 @@ export const EXAMPLES: Record<string, string[]> = {
   doctor: ['devnet doctor', 'devnet doctor --stack aitbc --profile observability --strict'],
   ports: ['devnet ports --format markdown > PORTS.md', 'devnet ports --check docs/PORTS.md README.md', 'devnet ports --stack runink --format nftables > runink.nft'],
   import: ['devnet import docker-compose.yml -o devnet.yaml', 'devnet import Procfile', 'devnet import docs/ports.md --from markdown'],
+  test: ['devnet test                               # stacks/demo.test beside stacks/demo.yaml, on the running stack', 'devnet test --up --junit results.xml     # CI: up, the assertions, down', 'devnet test smoke.test --stack runink --port-offset 100'],
   completion: ['source <(devnet completion bash)          # in ~/.bashrc', 'devnet completion zsh > "${fpath[1]}/_devnet"', 'devnet completion fish > ~/.config/fish/completions/devnet.fish'],
   export: ['devnet export compose -o compose.yaml && docker compose -f compose.yaml config -q', 'devnet export k8s --stack runink > runink.k8s.yaml'],
 };
@@ -145,6 +146,15 @@ export function buildProgram(version: string): Command {
     .option('--env <service>', "print only that service's environment, as KEY=value lines")
     .option('--json', 'print as JSON')
     .action((services: string[], o) => execute(async () => (await import('./commands/config.js')).config(services, o)));
+
+  stackOptions(program.command('test'))
+    .description('run the assertions of test files against the running stack (default: STACK.test beside the stack file): checks that poll until they hold, actions through the supervisor')
+    .argument('[files...]', 'test files: one assertion or action a line (docs/testing.md)')
+    .option('--up', 'bring the stack up first and down afterwards, also when a step fails or the run is interrupted')
+    .option('--bail', 'stop at the first failed assertion')
+    .option('--junit <file>', 'also write the results as JUnit XML there')
+    .option('--json', 'print the results as JSON')
+    .action((files: string[], o) => execute(async () => (await import('./commands/test.js')).test(files, o)));
 
   stackOptions(program.command('scale'))
     .description('run N copies of a service of the running stack (NAME-1 ... NAME-N): new ones start on the next addresses or ports, the highest go first; what uses its peer list is recreated')

@@ -19,7 +19,7 @@ export const LAYERS: string[][] = [
   ['control'],
   ['record'],
   ['supervisor'],
-  ['convert', 'doctor'],
+  ['convert', 'doctor', 'assertions'],
   ['report'],
   // devnet ui: its model, feed and controller; its view is built alone (dist/ui.mjs)
   ['ui'],
