@@ -301,8 +301,9 @@ export function parseTestFile(text: string, file: string, services: readonly str
       const pattern = m[1]!;
       c.i += m[0].length;
       if (!matchServices(pattern, services).length) {
-        const near = pattern.includes('*') ? '' : didYouMean(pattern, services);
-        throw new ParseError(`no service ${pattern.includes('*') ? 'matches' : 'is named'} \`${pattern}\`${near}; the stack has ${services.join(', ')}`, servicesCol);
+        const glob = /[*?[]/.test(pattern);
+        const near = glob ? '' : didYouMean(pattern, services);
+        throw new ParseError(`no service ${glob ? 'matches' : 'is named'} \`${pattern}\`${near}; the stack has ${services.join(', ')}`, servicesCol);
       }
       const next = c.peek();
       if (['restart', 'stop', 'start', 'pause', 'resume', 'kill'].includes(next)) {
@@ -331,11 +332,17 @@ export function parseTestFile(text: string, file: string, services: readonly str
   return { steps, problems };
 }
 
-/** The services a name or glob (* any run, ? one character) stands for; a replicated service's name stands for its copies. */
+/** The services a name or glob (* any run, ? one character, [1-3] a class) stands for; a replicated service's name stands for its copies. */
 export function matchServices(pattern: string, services: readonly string[]): string[] {
   if (services.includes(pattern)) return [pattern];
-  if (/[*?]/.test(pattern)) {
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  if (/[*?[]/.test(pattern)) {
+    // * any run, ? one character, [1-3] one of a class, as a shell's globs
+    let re: RegExp;
+    try {
+      re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    } catch {
+      return []; // an unclosed [
+    }
     return services.filter((s) => re.test(s));
   }
   return services.filter((s) => new RegExp(`^${pattern.replace(/[.+^${}()|\\[\]*?]/g, '\\$&')}-\\d+$`).test(s));

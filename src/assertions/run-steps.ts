@@ -4,6 +4,7 @@
 // an event and a return value; the CLI reports them.
 import { connect } from 'node:net';
 import { isSameProcess } from '../platform/identity.js';
+import { platform } from '../platform/index.js';
 import { LogCursor } from '../service/log/log-reader.js';
 import { parsePromText, samplesOf } from '../service/probes/prom-text.js';
 import type { ServiceRecord, StackState } from '../state/store.js';
@@ -64,7 +65,9 @@ export async function runSteps(steps: readonly Step[], deps: TestDeps, o: RunOpt
     } catch (e) {
       r = { ok: false, saw: (e as Error).message };
     }
-    const result: StepResult = { step, ok: r.ok, ms: Date.now() - t0, ...(r.saw !== undefined ? { saw: r.saw } : {}) };
+    // cut short by an interrupt: not a failure of the network, a step not run to its end
+    const cut = !r.ok && !!o.signal?.aborted;
+    const result: StepResult = { step, ok: r.ok, ms: Date.now() - t0, ...(r.saw !== undefined ? { saw: r.saw } : {}), ...(cut ? { skipped: true } : {}) };
     results.push(result);
     o.emit?.({ kind: 'step:done', result });
     // a failed action leaves the stack in a state the next lines did not expect
@@ -107,7 +110,7 @@ async function act(step: Extract<Step, { kind: 'action' }>, deps: TestDeps): Pro
   }
   // a crash, as the service would have one: the signal to its whole process group, only
   // where the recorded process is provably the one running (its start time)
-  const killed: string[] = [];
+  const killed: number[] = [];
   for (const n of names) {
     const r = state.services[n]!;
     if (r.pid === undefined || r.startTime === undefined || !isSameProcess({ pid: r.pid, startTime: r.startTime })) continue;
@@ -116,9 +119,14 @@ async function act(step: Extract<Step, { kind: 'action' }>, deps: TestDeps): Pro
     } catch {
       process.kill(r.pid, step.signal!);
     }
-    killed.push(n);
+    killed.push(r.pid);
   }
-  return killed.length ? { ok: true } : { ok: false, saw: `${names.join(', ')}: not running, nothing to kill` };
+  if (!killed.length) return { ok: false, saw: `${names.join(', ')}: not running, nothing to kill` };
+  // a killed process is not gone the moment kill() returns: the next line must not see it
+  // still answering. SIGKILL is waited for (5 s); other signals a moment, as they may be caught
+  const until = Date.now() + (step.signal === 'SIGKILL' ? 5000 : 500);
+  while (killed.some((pid) => platform().exists(pid)) && Date.now() < until) await sleep(10);
+  return { ok: true };
 }
 
 /** Tries until every matched service holds, or the step's `within` passes (once without one). */
@@ -146,7 +154,8 @@ async function poll(step: Extract<Step, { kind: 'assert' }>, deps: TestDeps, o: 
 const ACTIVE = new Set(['starting', 'running', 'ready', 'unhealthy', 'paused']);
 
 async function checkOne(c: Check, name: string, r: ServiceRecord, deps: TestDeps, leftMs: number, logs: Map<string, { cursor: LogCursor; tail: string[] }>, signal?: AbortSignal): Promise<Outcome> {
-  const alive = r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime });
+  // the very process recorded, and not a zombie its supervisor has yet to reap
+  const alive = r.pid !== undefined && r.startTime !== undefined && isSameProcess({ pid: r.pid, startTime: r.startTime }) && platform().exists(r.pid);
   switch (c.kind) {
     case 'up': {
       if (r.state !== 'ready' || !alive) return { ok: false, saw: `${r.state}${r.reason ? `: ${r.reason}` : ''}` };

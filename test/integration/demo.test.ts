@@ -5,30 +5,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devnet, holdPort, pidAlive, waitFor } from '../helpers.js';
+import { devnet, freeDemoOffset as freeOffset, pidAlive, waitFor } from '../helpers.js';
 
-const DEMO_PORTS = [8080, 8090, 8011, 8071, 4173, 5173];
-// the followers: the RPC port at their own loopback addresses
-const FOLLOWERS = ['127.0.0.2', '127.0.0.3'];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** An offset at which every demo port is free right now. */
-async function freeOffset(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 10000 + Math.floor(Math.random() * 1000) * 10;
-    const held = [];
-    try {
-      for (const p of DEMO_PORTS) held.push(await holdPort(p + offset));
-      for (const h of FOLLOWERS) held.push(await holdPort(8080 + offset, h));
-      return offset;
-    } catch {
-      // one was busy: try another offset
-    } finally {
-      for (const h of held) await h[Symbol.asyncDispose]();
-    }
-  }
-  throw new Error('no free port offset for the demo stack');
-}
 
 describe('the demo stack', () => {
   const state = mkdtempSync(join(tmpdir(), 'devnet-demo-'));

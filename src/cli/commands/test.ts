@@ -72,7 +72,7 @@ export async function test(files: string[], flags: Flags): Promise<number> {
         bail: flags.bail,
         signal: abort.signal,
         emit: (e) => {
-          if (flags.json || e.kind !== 'step:done') return;
+          if (flags.json || e.kind !== 'step:done' || e.result.skipped) return;
           printResult(e.result, p.file, paint);
         },
       });
