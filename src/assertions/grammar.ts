@@ -3,6 +3,7 @@
 // returns the steps with their positions, or every problem with FILE:LINE:COL.
 import type { Problem } from '../errors.js';
 import { didYouMean } from '../stack/schema-dsl.js';
+import { parseMetricCondition, type MetricOp } from '../stack/metric-condition.js';
 
 export type Op = '==' | '!=' | '>' | '>=' | '<' | '<=' | 'contains';
 export type Value = number | string | boolean | null;
@@ -11,7 +12,7 @@ export type Check =
   | { kind: 'up' }
   | { kind: 'down' }
   | { kind: 'http'; method: string; path: string; status?: { op: Op; value: number }; json?: { path: string; op: Op; value: Value }; body?: string }
-  | { kind: 'metric'; name: string; labels: Record<string, string>; op: Op; value: number }
+  | { kind: 'metric'; name: string; labels: Record<string, string>; op: MetricOp; value: number }
   | { kind: 'log'; regex: RegExp }
   | { kind: 'exec'; command: string; exits: number };
 
@@ -147,25 +148,6 @@ function number(c: Cursor, what: string): number {
   return Number(w);
 }
 
-/** name or name{k="v",k2="v2"} */
-function metricName(c: Cursor): { name: string; labels: Record<string, string> } {
-  c.blank();
-  const col = c.i + 1;
-  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?/.exec(c.s.slice(c.i));
-  if (!m) throw new ParseError('expected a metric name (NAME or NAME{label="value"})', col);
-  c.i += m[0].length;
-  const labels: Record<string, string> = {};
-  if (m[2]) {
-    const body = m[2].slice(1, -1).trim();
-    for (const part of body ? body.split(',') : []) {
-      const l = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"([^"]*)"\s*$/.exec(part);
-      if (!l) throw new ParseError(`expected label="value" in ${m[2]}`, col);
-      labels[l[1]!] = l[2]!;
-    }
-  }
-  return { name: m[1]!, labels };
-}
-
 function within(c: Cursor): number | undefined {
   if (c.done) return undefined;
   c.expect('within', '; a check ends with `within DURATION` or nothing');
@@ -215,9 +197,13 @@ function check(c: Cursor): Check {
       return { kind: 'http', method, path, status: { op: '<', value: 300 } };
     }
     case 'metric': {
-      const { name, labels } = metricName(c);
-      const o = op(c);
-      return { kind: 'metric', name, labels, op: o, value: number(c, 'a number') };
+      // the same parser as ready: { metric: ... } in a stack file
+      c.blank();
+      const start = c.i;
+      const r = parseMetricCondition(c.s.slice(start));
+      if ('error' in r) throw new ParseError(r.error, start + r.at + 1);
+      c.i = c.s.length - r.rest.length;
+      return { kind: 'metric', ...r.condition };
     }
     case 'log': {
       c.expect('matches');

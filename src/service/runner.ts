@@ -76,7 +76,7 @@ export interface StopOptions {
   procs?: ProcStat[];
 }
 
-const READY_TRY_MS = { http: 2000, tcp: 1000, exec: 10_000 } as const;
+const READY_TRY_MS = { http: 2000, tcp: 1000, exec: 10_000, metric: 2000 } as const;
 /** After SIGKILL and its own wait, how long a stop waits for the leader's exit to be reported. */
 export const EXIT_WAIT_MS = 3000;
 
@@ -293,11 +293,11 @@ export class ServiceRunner {
 
   private probeTarget(spec: LaunchSpec, run: Run): ProbeTarget | undefined {
     const r = this.service.ready;
-    if (r.kind !== 'http' && r.kind !== 'tcp' && r.kind !== 'exec') return undefined;
+    if (r.kind !== 'http' && r.kind !== 'tcp' && r.kind !== 'exec' && r.kind !== 'metric') return undefined;
     const s = this.service;
     const port = r.port ? own(s.ports, r.port) : Object.values(s.ports)[0];
     const exec = spec.readyExec && { ...spec.readyExec, cwd: spec.cwd, env: spec.env };
-    return { kind: r.kind, host: s.host, port, url: spec.readyUrl, exec, owned: r.owned, pid: run.pid, pgid: run.pgid, timeoutMs: Math.min(READY_TRY_MS[r.kind], r.timeoutMs) };
+    return { kind: r.kind, host: s.host, port, url: spec.readyUrl, exec, metric: r.metric, owned: r.owned, pid: run.pid, pgid: run.pgid, timeoutMs: Math.min(READY_TRY_MS[r.kind], r.timeoutMs) };
   }
 
   private healthTarget(spec: LaunchSpec, run: Run): ProbeTarget | undefined {
@@ -307,7 +307,7 @@ export class ServiceRunner {
     const port = h.port ? own(s.ports, h.port) : Object.values(s.ports)[0];
     const exec = spec.healthExec && { ...spec.healthExec, cwd: spec.cwd, env: spec.env };
     // readiness proved the listener is the service's: health need not read the tables again
-    return { kind: h.kind, host: s.host, port, url: spec.healthUrl, exec, owned: false, pid: run.pid, pgid: run.pgid, timeoutMs: h.timeoutMs };
+    return { kind: h.kind, host: s.host, port, url: spec.healthUrl, exec, metric: h.metric, owned: false, pid: run.pid, pgid: run.pgid, timeoutMs: h.timeoutMs };
   }
 
   private exited(run: Run, r: ExitStatus, wait: ReadyWait): void {

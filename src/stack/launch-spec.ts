@@ -79,8 +79,9 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
     display: command.display,
     cwd,
     env,
-    readyUrl: s.ready.kind === 'http' ? probeUrl(s, s.ready.target!, s.ready.port, fill) : undefined,
-    healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : undefined,
+    // a metric is read from the service's metrics: path
+    readyUrl: s.ready.kind === 'http' ? probeUrl(s, s.ready.target!, s.ready.port, fill) : s.ready.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.ready.port, fill) : undefined,
+    healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : s.health?.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.health.port, fill) : undefined,
     readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
     healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
   };

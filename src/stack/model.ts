@@ -3,9 +3,10 @@
 export type ServiceLifecycle = 'active' | 'planned' | 'deprecated';
 export type Condition = 'ready' | 'started' | 'completed';
 /** public: meant to be reached from other machines; a wildcard bind without it is warned about */
-export type Exposure = 'internal' | 'external' | 'public';
-export type ReadyKind = 'http' | 'tcp' | 'log' | 'exit' | 'exec' | 'none';
-export type HealthKind = 'http' | 'tcp' | 'exec';
+export type Exposure = 'internal' | 'external' | 'public';import type { MetricCondition } from './metric-condition.js';
+
+export type ReadyKind = 'http' | 'tcp' | 'log' | 'exit' | 'exec' | 'metric' | 'none';
+export type HealthKind = 'http' | 'tcp' | 'exec' | 'metric';
 /** compose's words; within one run always and unless-stopped behave the same (devnet has no daemon restart) */
 export type RestartPolicyName = 'no' | 'on-failure' | 'always' | 'unless-stopped';
 
@@ -26,6 +27,8 @@ export interface ReadySpec {
   timeoutMs: number;
   intervalMs: number;
   exec?: ExecProbe;
+  /** metric: the condition on the service's metrics: path (target holds its text) */
+  metric?: MetricCondition;
 }
 
 /** Liveness after ready: `retries` failures in a row make the service unhealthy. */
@@ -35,6 +38,7 @@ export interface HealthSpec {
   target?: string;
   port?: string;
   exec?: ExecProbe;
+  metric?: MetricCondition;
   intervalMs: number;
   timeoutMs: number;
   retries: number;

@@ -1,4 +1,5 @@
 // Raw (schema-valid) YAML values -> the Stack model. Pure: env files are read by load.
+import { parseMetricCondition, type MetricCondition } from './metric-condition.js';
 import { dict } from './own.js';
 import {
   DEFAULT_READY_INTERVAL_MS,
@@ -112,6 +113,7 @@ function normalizeReady(raw: Raw | undefined, hasPort: boolean): ReadySpec {
   const base = { timeoutMs, intervalMs, port: raw?.port as string | undefined, owned: (raw?.owned as boolean | undefined) ?? true };
   if (raw?.http !== undefined) return { kind: 'http', target: raw.http, ...base };
   if (raw?.log !== undefined) return { kind: 'log', target: raw.log, ...base };
+  if (raw?.metric !== undefined) return { kind: 'metric', target: raw.metric, ...metricOf(raw.metric), ...base };
   if (raw?.exit) return { kind: 'exit', ...base };
   if (raw?.exec !== undefined) return { kind: 'exec', exec: execProbe(raw), ...base };
   if (raw?.tcp || hasPort) return { kind: 'tcp', ...base };
@@ -127,6 +129,13 @@ export function normalizeFiles(raw: Raw | undefined): Record<string, FileSpec> {
   );
 }
 
+/** The parsed condition; a bad one is reported with its position by the rules (checkReady). */
+function metricOf(text: unknown): { metric?: MetricCondition } {
+  if (typeof text !== 'string') return {};
+  const r = parseMetricCondition(text);
+  return 'condition' in r && !r.rest.trim() ? { metric: r.condition } : {};
+}
+
 const execProbe = (raw: Raw): ExecProbe => ({ command: raw.exec, shell: raw.shell ?? false });
 
 function normalizeHealth(raw: Raw | undefined): HealthSpec | undefined {
@@ -140,6 +149,7 @@ function normalizeHealth(raw: Raw | undefined): HealthSpec | undefined {
   };
   if (raw.http !== undefined) return { kind: 'http', target: raw.http, ...base };
   if (raw.exec !== undefined) return { kind: 'exec', exec: execProbe(raw), ...base };
+  if (raw.metric !== undefined) return { kind: 'metric', target: raw.metric, ...metricOf(raw.metric), ...base };
   return { kind: 'tcp', ...base };
 }
 

@@ -1,5 +1,6 @@
 // Cross-field rules on a normalized stack. Each rule pushes every problem it finds,
 // so the user sees them all at once; positions are added by load from the paths.
+import { parseMetricCondition } from './metric-condition.js';
 import { quote } from '../errors.js';
 import { nestedQuantifier } from './regex-safety.js';
 import { readFileSync, statSync } from 'node:fs';
@@ -147,14 +148,21 @@ function checkGroups(stack: Stack, err: Push) {
   }
 }
 
+function checkMetric(text: string, at: Parameters<Push>[0], err: Push): void {
+  const r = parseMetricCondition(text);
+  if ('error' in r) err(at, `${r.error} (at \`${text.slice(r.at) || 'the end'}\`); write NAME OP NUMBER, e.g. 'blocks_total >= 1'`);
+  else if (r.rest.trim()) err(at, `unexpected \`${r.rest.trim()}\` after the condition; write NAME OP NUMBER, e.g. 'blocks_total >= 1'`);
+}
+
 function checkReady(stack: Stack, err: Push) {
   for (const s of Object.values(stack.services)) {
     const r = s.ready;
     const at = svcPath(s.name, 'ready');
     if (r.port !== undefined && own(s.ports, r.port) === undefined)
       err([...at, 'port'], `unknown port "${r.port}"${didYouMean(r.port, Object.keys(s.ports))}`);
-    if ((r.kind === 'http' && !/^https?:\/\//.test(r.target!)) || (r.kind === 'tcp' && !r.port))
+    if ((r.kind === 'http' && !/^https?:\/\//.test(r.target!)) || (r.kind === 'tcp' && !r.port) || r.kind === 'metric')
       if (!Object.keys(s.ports).length) err(at, `a ${r.kind} readiness check needs a port: add port: to the service`);
+    if (r.kind === 'metric') checkMetric(r.target!, [...at, 'metric'], err);
     if (r.kind === 'log') {
       try {
         new RegExp(r.target!);
@@ -167,6 +175,7 @@ function checkReady(stack: Stack, err: Push) {
     const h = s.health;
     if (!h) continue;
     const hat = svcPath(s.name, 'health');
+    if (h.kind === 'metric') checkMetric(h.target!, [...hat, 'metric'], err);
     if (h.port !== undefined && own(s.ports, h.port) === undefined) err([...hat, 'port'], `unknown port "${h.port}"${didYouMean(h.port, Object.keys(s.ports))}`);
     else if (h.kind !== 'exec' && !(h.kind === 'http' && /^https?:\/\//.test(h.target!)) && !Object.keys(s.ports).length)
       err(hat, `a ${h.kind} health check needs a port: add port: to the service, or use exec:`);

@@ -39,6 +39,7 @@ export const readySchema: Schema = obj(
     tcp: bool({ description: 'ready when the port accepts connections' }),
     log: str({ description: 'regular expression matched against each output line' }),
     exit: bool({ description: 'a one-shot task: ready when it exits with code 0' }),
+    metric: str({ description: "a condition on a Prometheus metric of the service's metrics: path (default /metrics), e.g. 'blocks_total >= 1' or 'peers{state=\"up\"} >= 2'" }),
     exec: execCommand,
     shell: probeShell,
     port: str({ description: 'which named port the probe uses (default: the first)' }),
@@ -53,6 +54,7 @@ export const healthSchema: Schema = obj(
   {
     http: str({ description: 'HTTP path (or full URL) that must answer 2xx or 3xx' }),
     tcp: bool({ description: 'healthy while the port accepts connections' }),
+    metric: str({ description: "a condition on a Prometheus metric of the service's metrics: path, e.g. 'raft_quorum == 1'" }),
     exec: execCommand,
     shell: probeShell,
     port: str({ description: 'which named port the probe uses (default: the first)' }),

@@ -54,6 +54,35 @@ print(json.dumps({'tag':r.tag,'tests':r.get('tests'),'failures':r.get('failures'
   return JSON.parse(r.stdout) as { tag: string; tests: string; failures: string; suites: { name: string; tests: string; failures: string; cases: { name: string; failure: string | null; message: string | null; skipped: boolean }[] }[] };
 }
 
+describe('readiness and health on a metric', () => {
+  it('ready: { metric } waits for the condition; health: { metric } turns unhealthy when it fails; a bad condition is exit 2 at its position', async () => {
+    const [port] = await freePortsAt([0]).then((p) => [p]);
+    const yaml = (ready: string) => `name: metricready
+services:
+  chain:
+    command: ["${node}", "-e", ${JSON.stringify(CHAIN)}]
+    port: ${port}
+    env: { PORT: "\${port}" }
+    metrics: /metrics
+    ready: { metric: '${ready}' }
+    health: { metric: 'jobs_total{queue="b"} > 0', interval: 200ms, retries: 1 }
+`;
+    await using s = tmpStack(yaml('jobs_total{queue="a"} >= 10'));
+    const r = await run(s, ['up', '-d']);
+    expect(r.code, r.all).toBe(0);
+    expect(r.all).toMatch(/wait +chain: metric jobs_total\{queue="a"\} >= 10 on http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(Number(/jobs_total\{queue="a"\} (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(10);
+    await waitFor(async () => (await run(s, ['status'])).stdout.includes('unhealthy'), 10_000, 'unhealthy on the metric');
+    expect((await run(s, ['status'])).stdout).toMatch(/chain: health check failed 1 times in a row: jobs_total = 0 \(wants jobs_total\{queue="b"\} > 0\)/);
+    expect((await run(s, ['down'])).code).toBe(0);
+    writeFileSync(s.file, yaml('jobs_total >> 10'));
+    const bad = await run(s, ['up', '-d']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/devnet\.yaml:\d+:\d+: services\.chain\.ready\.metric: expected a number \(at `> 10`\)/);
+  });
+});
+
 describe('devnet test', () => {
   it('runs every kind of check and action against the running stack; JUnit has a case a line', async () => {
     await using s = await stack('tester');

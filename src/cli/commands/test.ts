@@ -8,7 +8,8 @@ import { ExitCode, StackError, UsageError } from '../../errors.js';
 import { matchServices, parseTestFile, type Step } from '../../assertions/grammar.js';
 import type { StepResult, TestDeps } from '../../assertions/run-steps.js';
 import type { SuiteResult } from '../../assertions/junit.js';
-import { colorEnabled, painter } from '../../report/style.js';
+import { colorEnabled, liveViewFits, painter } from '../../report/style.js';
+import { cleanForTerminal } from '../../report/terminal-output.js';
 import { interpolate } from '../../stack/interpolate.js';
 import { interpolationContext } from '../../stack/interpolation-context.js';
 import { resolveStack } from '../../stack/resolve.js';
@@ -67,13 +68,20 @@ export async function test(files: string[], flags: Flags): Promise<number> {
     const { runSteps } = await import('../../assertions/run-steps.js');
     const suites: SuiteResult[] = [];
     const paint = painter(colorEnabled());
+    // in a terminal, the step under way on a line of its own, replaced by its result
+    const live = !flags.json && colorEnabled() && liveViewFits();
     for (const p of parsed) {
       const results = await runSteps(p.steps, deps, {
         bail: flags.bail,
         signal: abort.signal,
         emit: (e) => {
-          if (flags.json || e.kind !== 'step:done' || e.result.skipped) return;
-          printResult(e.result, p.file, paint);
+          if (flags.json) return;
+          if (e.kind === 'step:start') {
+            if (live) process.stdout.write(cleanForTerminal(paint('dim', `…     ${shownPath(p.file)}:${e.step.line}  ${e.step.text}`.slice(0, (process.stdout.columns ?? 80) - 1)), true));
+            return;
+          }
+          if (live) process.stdout.write('\r\x1b[2K');
+          if (!e.result.skipped) printResult(e.result, p.file, paint);
         },
       });
       suites.push({ file: shownPath(p.file), stack: paths.stackId, results });

@@ -4,9 +4,11 @@ import { listenerOwnedByTree } from '../../ports/listener-owner.js';
 import { execProbe } from './exec.js';
 import { httpProbe } from './http.js';
 import { tcpProbe } from './tcp.js';
+import { metricProbe } from './metric.js';
+import { describeCondition } from '../../stack/metric-condition.js';
 import type { PolledKind, Probe, ProbeResult, ProbeTarget } from './types.js';
 
-const polled: Record<PolledKind, Probe> = { http: httpProbe, tcp: tcpProbe, exec: execProbe };
+const polled: Record<PolledKind, Probe> = { http: httpProbe, tcp: tcpProbe, exec: execProbe, metric: metricProbe };
 
 /** One try of the target's probe; for a readiness probe the listener must be the service's own. */
 export async function probeOnce(t: ProbeTarget, signal: AbortSignal): Promise<ProbeResult> {
@@ -17,7 +19,7 @@ export async function probeOnce(t: ProbeTarget, signal: AbortSignal): Promise<Pr
   return r;
 }
 
-export function describeTarget(t: Pick<ProbeTarget, 'kind' | 'url' | 'host' | 'port' | 'exec'>): string {
+export function describeTarget(t: Pick<ProbeTarget, 'kind' | 'url' | 'host' | 'port' | 'exec' | 'metric'>): string {
   switch (t.kind) {
     case 'http':
       return `http ${t.url}`;
@@ -25,5 +27,7 @@ export function describeTarget(t: Pick<ProbeTarget, 'kind' | 'url' | 'host' | 'p
       return `tcp ${t.host}:${t.port}`;
     case 'exec':
       return `exec ${t.exec!.display}`;
+    case 'metric':
+      return `metric ${t.metric ? describeCondition(t.metric) : '?'} on ${t.url}`;
   }
 }
