@@ -217,13 +217,15 @@ export function buildProgram(version: string): Command {
     .description('write a stack from a docker-compose.yml, a Procfile, a process-compose.yaml or a markdown port table')
     .argument('<file>', 'the file to import')
     .addOption(new Option('--from <kind>', 'what the file is (default: told by its name and content)').choices(['compose', 'procfile', 'process-compose', 'markdown']))
-    .option('-o, --output <file>', 'write the stack there instead of stdout')
+    .option('-o, --output <file>', 'write the stack there instead of stdout (never over an existing file without --force)')
+    .option('--force', 'with -o: replace the file if it exists (never the file being imported)')
     .action((file: string, o) => execute(async () => (await import('./commands/import.js')).importCommand(file, o)));
 
   stackOptions(program.command('export'))
     .description('write the stack for docker compose or Kubernetes')
     .addArgument(new Argument('<engine>', 'compose or k8s').choices(['compose', 'k8s']))
-    .option('-o, --output <file>', 'write there instead of stdout')
+    .option('-o, --output <file>', 'write there instead of stdout (never over an existing file without --force)')
+    .option('--force', 'with -o: replace the file if it exists (never the stack file, its env files or templates)')
     .action((engine: 'compose' | 'k8s', o) => execute(async () => (await import('./commands/export.js')).exportCommand(engine, o)));
 
   stackOptions(program.command('completion'))

@@ -2,7 +2,7 @@
 // tools: devnet doctor and the JSON Schema for imports, docker-compose config -q and the
 // Kubernetes schemas (kubernetes-models) for exports.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -217,5 +217,39 @@ describe('devnet import of malformed files', () => {
     const r = await devnet(['import', 'hc.yml', '--from', 'compose'], { cwd: s.dir, env: s.env });
     expect(r.code, r.all).toBe(0);
     expect(r.stdout).toContain('http://[::1');
+  });
+});
+
+describe('never overwrite', () => {
+  it('import -o and export -o refuse an existing file (exit 2, naming it) unless --force, and never the file being read', async () => {
+    await using s = tmpStack('name: guarded\nservices:\n  web: { command: "node -e 0", port: 47311 }\n', { Procfile: 'web: node server.js\n', 'devnet.local.yaml': 'hand: edited\n', '.env': 'A=1\n' });
+    const hand = join(s.dir, 'devnet.local.yaml');
+    const run = (args: string[]) => devnet(args, { cwd: s.dir, env: s.env });
+    const refused = await run(['import', 'Procfile', '-o', hand]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/devnet\.local\.yaml exists; nothing was written[\s\S]*--force replaces it/);
+    expect(readFileSync(hand, 'utf8')).toBe('hand: edited\n');
+    const forced = await run(['import', 'Procfile', '-o', hand, '--force']);
+    expect(forced.code, forced.all).toBe(0);
+    expect(readFileSync(hand, 'utf8')).toMatch(/services:/);
+    // the file being imported, by its name or by a link to it: not even with --force
+    const self = await run(['import', 'Procfile', '-o', 'Procfile', '--force']);
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(/Procfile is the file being read; devnet never writes the imported stack over it \(not even with --force\)/);
+    expect(readFileSync(join(s.dir, 'Procfile'), 'utf8')).toBe('web: node server.js\n');
+    symlinkSync(join(s.dir, 'Procfile'), join(s.dir, 'link.yaml'));
+    expect((await run(['import', 'Procfile', '-o', 'link.yaml', '--force'])).code).toBe(2);
+
+    // export: the stack file it reads, its env file, an existing file
+    const stackSelf = await run(['export', 'compose', '--stack', s.file, '-o', s.file, '--force']);
+    expect(stackSelf.code).toBe(2);
+    expect(stackSelf.stderr).toMatch(/is the file being read; devnet never writes an export over it/);
+    expect(readFileSync(s.file, 'utf8')).toMatch(/^name: guarded/);
+    writeFileSync(join(s.dir, 'compose.yaml'), 'mine\n');
+    expect((await run(['export', 'compose', '--stack', s.file, '-o', 'compose.yaml'])).code).toBe(2);
+    expect(readFileSync(join(s.dir, 'compose.yaml'), 'utf8')).toBe('mine\n');
+    expect((await run(['export', 'compose', '--stack', s.file, '-o', 'compose.yaml', '--force'])).code).toBe(0);
+    expect(readFileSync(join(s.dir, 'compose.yaml'), 'utf8')).toMatch(/^# devnet export compose/);
+    expect((await run(['export', 'k8s', '--stack', s.file, '-o', 'fresh.yaml'])).code).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { writeOutput } from '../../fs/output-file.js';
 import { ExitCode } from '../../errors.js';
 import { openStack, shownPath } from '../context.js';
 import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   output?: string;
+  force?: boolean;
 }
 
 export async function exportCommand(engine: 'compose' | 'k8s', flags: Flags): Promise<number> {
@@ -23,7 +24,7 @@ export async function exportCommand(engine: 'compose' | 'k8s', flags: Flags): Pr
   }
   const head = [`# devnet export ${engine} of stack ${paths.stackId} (${shownPath(stack.file)})`, ...notes.map((n) => `# - ${n}`)].join('\n');
   const text = `${head}\n${body}`;
-  if (flags.output) writeFileSync(flags.output, text);
+  if (flags.output) writeOutput(flags.output, text, { force: flags.force, reading: [stack.file, ...(stack.sources ?? [])], what: 'an export' });
   else process.stdout.write(text);
   process.stderr.write(`stack ${paths.stackId} exported for ${engine === 'compose' ? 'docker compose' : 'Kubernetes'}${flags.output ? ` to ${shownPath(flags.output)}` : ''}; ${notes.length} note${notes.length === 1 ? '' : 's'} in its header\n`);
   return ExitCode.ok;

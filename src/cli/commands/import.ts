@@ -1,4 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { writeOutput } from '../../fs/output-file.js';
 import { MAX_STACK_FILE_BYTES, formatBytes } from '../../stack/load.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { importFile, toStackYaml, type ImportKind } from '../../convert/import/import.js';
@@ -7,6 +8,7 @@ import { shownPath } from '../context.js';
 interface Flags {
   output?: string;
   from?: ImportKind;
+  force?: boolean;
 }
 
 export async function importCommand(file: string, flags: Flags): Promise<number> {
@@ -27,7 +29,7 @@ export async function importCommand(file: string, flags: Flags): Promise<number>
   const yaml = await toStackYaml(result, shownPath(file), kind);
   if (Buffer.byteLength(yaml) > MAX_STACK_FILE_BYTES)
     throw new UsageError(`the stack from ${file} would be ${formatBytes(Buffer.byteLength(yaml))}, over the ${formatBytes(MAX_STACK_FILE_BYTES)} devnet reads; nothing was written`, { hint: 'import a smaller part of it' });
-  if (flags.output) writeFileSync(flags.output, yaml);
+  if (flags.output) writeOutput(flags.output, yaml, { force: flags.force, reading: [file], what: 'the imported stack' });
   else process.stdout.write(yaml);
   // what could not be carried over goes to stderr too, where a redirect does not hide it
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
