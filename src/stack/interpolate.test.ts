@@ -37,3 +37,16 @@ describe('interpolate', () => {
     expect(shellQuote("a b; rm -rf /'")).toBe(`'a b; rm -rf /'\\'''`);
   });
 });
+
+describe('env references with the shell forms', () => {
+  const ctx = { services: {}, env: { SET: 'v', EMPTY: '' }, host: '127.0.0.1' } as unknown as Parameters<typeof interpolate>[1];
+  it(':- and - default, :+ and + replace, :? and ? fail with the message', () => {
+    expect(interpolate('${env.SET:-d} ${env.EMPTY:-d} ${env.NONE:-d}', ctx)).toBe('v d d');
+    expect(interpolate('[${env.EMPTY-d}] ${env.NONE-d}', ctx)).toBe('[] d');
+    expect(interpolate('${env.SET:+on}|${env.EMPTY:+on}|${env.EMPTY+on}|${env.NONE+on}', ctx)).toBe('on||on|');
+    expect(interpolate('${env.EMPTY?x}', ctx)).toBe('');
+    expect(() => interpolate('${env.EMPTY:?EMPTY must be set}', ctx)).toThrow('EMPTY must be set');
+    expect(() => interpolate('${env.NONE?}', ctx)).toThrow(/environment variable NONE is not set/);
+    expect(interpolate('${env.discovery.type:-single}', ctx)).toBe('single');
+  });
+});

@@ -53,12 +53,30 @@ export function interpolate(template: string, ctx: InterpolationContext, quote: 
 export function resolveReference(ref: string, ctx: InterpolationContext): string {
   const [head, ...rest] = ref.split('.');
   if (head === 'env') {
+    // the shell's and compose's forms: :- default when unset or empty, - when unset; :? and ? fail
+    // with a message; :+ and + give a replacement when set
     const expr = rest.join('.');
-    const sep = expr.indexOf(':-');
-    const name = sep === -1 ? expr : expr.slice(0, sep);
+    const m = /^([A-Za-z_][\w.-]*?)(?:(:?[-?+])(.*))?$/s.exec(expr);
+    if (!m) throw new InterpolationError(ref, `\${${ref}}: not an environment variable name`);
+    const [, name, op, arg = ''] = m as unknown as [string, string, string | undefined, string | undefined];
     const value = own(ctx.env, name);
-    if (value !== undefined && value !== '') return value;
-    if (sep !== -1) return expr.slice(sep + 2);
+    const unset = value === undefined;
+    const empty = unset || value === '';
+    switch (op) {
+      case ':-':
+        return empty ? arg : value!;
+      case '-':
+        return unset ? arg : value!;
+      case ':+':
+        return empty ? '' : arg;
+      case '+':
+        return unset ? '' : arg;
+      case ':?':
+      case '?':
+        if (op === ':?' ? empty : unset) throw new InterpolationError(ref, `\${${ref}}: ${arg || `environment variable ${name} is ${unset ? 'not set' : 'empty'}`}`);
+        return value!;
+    }
+    if (!empty) return value!;
     throw new InterpolationError(ref, `\${${ref}}: environment variable ${name} is not set (set it, add it to env:, or give a default: \${env.${name}:-value})`);
   }
   if (head === 'host' && rest.length === 0) return ctx.self?.host ?? ctx.host;

@@ -15,7 +15,8 @@ const duration = (description: string): Schema =>
   );
 const portSpan = (description: string): Schema =>
   union([port('a single port'), str({ pattern: '^\\s*\\d+\\s*-\\s*\\d+\\s*$', patternHint: 'a port range such as 30000-32767' })], { description });
-const envMap = record(union([str(), int(), bool()]), { description: 'environment variables; values may use ${...} interpolation', keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
+// dots and dashes too: images read such names (Elasticsearch's discovery.type), and a process gets any name without =
+const envMap = record(union([str(), int(), bool()]), { description: 'environment variables; values may use ${...} interpolation', keyPattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' });
 const envFiles = union(
   [
     str(),

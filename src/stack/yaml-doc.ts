@@ -1,5 +1,5 @@
 // YAML parsing that keeps positions, so every problem can name file:line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem } from '../errors.js';
 import type { PathSegment } from './schema-dsl.js';
 
@@ -10,13 +10,19 @@ export interface ParsedYaml {
   syntaxErrors: Problem[];
 }
 
-/** Aliases expanded at most; a "billion laughs" document would otherwise expand without end. */
-export const MAX_ALIAS_COUNT = 100;
+/**
+ * Nodes a document may hold once its aliases are expanded. The bound is on the expanded size,
+ * not on the number of aliases: a compose file with hundreds of `<<: *defaults` is a few
+ * thousand nodes, while the "billion laughs" (nine aliases of nine aliases, nine deep) is 10^9.
+ * A 1 MiB stack file of plain YAML holds about 100,000.
+ */
+export const MAX_EXPANDED_NODES = 1_000_000;
 
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   // uniqueKeys compares every key with every other (minutes for 40k keys): duplicateKey does it in one pass
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // merge: `<<: *anchor` merges, as compose and YAML 1.1 tools read it
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   const toPos = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
@@ -30,12 +36,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
   let value: unknown;
   if (!syntaxErrors.length) {
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      if (!/alias/i.test((e as Error).message)) throw e;
-      syntaxErrors.push(at(firstAlias(doc) ?? 0, `aliases expand past devnet's limit of ${MAX_ALIAS_COUNT} (an alias bomb?); write the values out, or use fewer nested aliases`));
-    }
+    const over = expandsPast(doc, MAX_EXPANDED_NODES);
+    if (over !== undefined) syntaxErrors.push(at(over, `aliases expand past devnet's limit of ${MAX_EXPANDED_NODES.toLocaleString('en')} nodes (an alias bomb?); write the values out, or use fewer nested aliases`));
+    else value = doc.toJS({ maxAliasCount: -1 });
   }
   return {
     value,
@@ -95,15 +98,43 @@ function duplicateKey(doc: Document): { key: string; offset: number; first: numb
   return found;
 }
 
-function firstAlias(doc: Document): number | undefined {
-  let offset: number | undefined;
+/**
+ * Where the document's expanded size passes `limit` (the alias that makes it), or undefined.
+ * Each anchored node's size is computed once, so even a bomb is measured in linear time; an
+ * alias inside its own anchor (a cycle) counts as past the limit.
+ */
+function expandsPast(doc: Document, limit: number): number | undefined {
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let total = 0;
+  let at: number | undefined;
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target || open.has(target)) return Infinity;
+      const n = sizes.get(target) ?? size(target);
+      return n;
+    }
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    open.add(node);
+    let n = 1;
+    if (isMap(node)) for (const p of node.items) n += (p.key == null ? 0 : size(p.key)) + (p.value == null ? 0 : size(p.value));
+    else if (isSeq(node)) for (const i of node.items) n += size(i);
+    open.delete(node);
+    sizes.set(node, n);
+    return n;
+  };
+  // the whole document, then the first alias whose expansion alone passes the limit, for the position
+  total = doc.contents == null ? 0 : size(doc.contents);
+  if (total <= limit) return undefined;
   visit(doc, {
     Alias(_, node) {
-      offset = node.range?.[0];
-      return visit.BREAK;
+      if (size(node) > limit / 10 || at === undefined) at = node.range?.[0];
+      if (size(node) > limit / 10) return visit.BREAK;
     },
   });
-  return offset;
+  return at ?? 0;
 }
 
 // yaml's words for a plain value holding ": " (command: echo a: b), which YAML reads as a mapping

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { writeOutput } from '../../fs/output-file.js';
 import { MAX_STACK_FILE_BYTES, formatBytes } from '../../stack/load.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { DevnetError, ExitCode, StackError, UsageError, formatProblem, type Problem } from '../../errors.js';
 import { importFile, toStackYaml, type ImportKind } from '../../convert/import/import.js';
 import { shownPath } from '../context.js';
 
@@ -9,6 +10,19 @@ interface Flags {
   output?: string;
   from?: ImportKind;
   force?: boolean;
+}
+
+/** What devnet's loader says of the stack, as if it were the file at `at` (its relative paths), shown as `shown`. */
+async function problemsOf(yaml: string, at: string, shown: string): Promise<Problem[]> {
+  const { loadStackText } = await import('../../stack/load.js');
+  try {
+    await loadStackText(yaml, at, { portOffset: 0, displayName: shown });
+    return [];
+  } catch (e) {
+    if (e instanceof StackError) return e.problems;
+    if (e instanceof DevnetError) return [{ file: shown, message: e.message.split('\n')[0]! }];
+    throw e;
+  }
 }
 
 export async function importCommand(file: string, flags: Flags): Promise<number> {
@@ -29,10 +43,17 @@ export async function importCommand(file: string, flags: Flags): Promise<number>
   const yaml = await toStackYaml(result, shownPath(file), kind);
   if (Buffer.byteLength(yaml) > MAX_STACK_FILE_BYTES)
     throw new UsageError(`the stack from ${file} would be ${formatBytes(Buffer.byteLength(yaml))}, over the ${formatBytes(MAX_STACK_FILE_BYTES)} devnet reads; nothing was written`, { hint: 'import a smaller part of it' });
+  // checked by the rules every stack file meets, where it will live (its relative paths)
+  const problems = await problemsOf(yaml, flags.output ? resolve(flags.output) : join(process.cwd(), 'devnet.yaml'), flags.output ? shownPath(flags.output) : '<stdout>');
   if (flags.output) writeOutput(flags.output, yaml, { force: flags.force, reading: [file], what: 'the imported stack' });
   else process.stdout.write(yaml);
   // what could not be carried over goes to stderr too, where a redirect does not hide it
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
+  if (problems.length) {
+    for (const p of problems) process.stderr.write(`error: ${formatProblem(p)}\n`);
+    process.stderr.write(`the stack from ${shownPath(file)} is not valid as it is: ${problems.length} problem${problems.length === 1 ? '' : 's'} above to fix by hand${flags.output ? ` in ${shownPath(flags.output)}` : ''}\n`);
+    return ExitCode.usage;
+  }
   const count = Object.keys(result.services).length;
   process.stderr.write(`${count} service${count === 1 ? '' : 's'} from ${shownPath(file)} (${kind})${flags.output ? ` written to ${shownPath(flags.output)}` : ''}; check it with devnet doctor --stack ${flags.output ? shownPath(flags.output) : 'FILE'}\n`);
   return ExitCode.ok;

@@ -10,7 +10,7 @@ import { SECRET_REF, STACK_MOUNT, dnsName, exportedServices, probePath, probePor
 type Obj = Record<string, unknown>;
 
 /** A probe as a healthcheck test, written for the image: node has fetch, others curl or wget. */
-function testOf(e: ExportedService, p: { kind: string; target?: string; port?: string; exec?: { command: string | string[]; shell: boolean } }): string[] | undefined {
+function testOf(e: ExportedService, p: { kind: string; target?: string; port?: string; exec?: { command: string | string[]; shell: boolean } }, which: 'ready' | 'health' = 'ready'): string[] | undefined {
   const port = probePort(e.s, p);
   const node = /^node:/.test(e.image);
   if (p.kind === 'http') {
@@ -23,7 +23,12 @@ function testOf(e: ExportedService, p: { kind: string; target?: string; port?: s
     return node
       ? ['CMD', 'node', '-e', `require('net').connect(${port}, '127.0.0.1').on('connect', function () { this.destroy(); }).on('error', () => { process.exitCode = 1; })`]
       : ['CMD-SHELL', `nc -z 127.0.0.1 ${port} || exit 1`];
-  if (p.kind === 'exec' && p.exec) return p.exec.shell || typeof p.exec.command === 'string' ? ['CMD-SHELL', ([] as string[]).concat(p.exec.command).join(' ')] : ['CMD', ...p.exec.command];
+  if (p.kind === 'exec' && p.exec) {
+    // as devnet runs it: interpolated; compose must not interpolate it again
+    const run = e.probes[which] ?? p.exec.command;
+    const dollar = (v: string) => v.replaceAll('$', '$$$$');
+    return typeof run === 'string' ? ['CMD-SHELL', dollar(run)] : ['CMD', ...run.map(dollar)];
+  }
   return undefined;
 }
 
@@ -39,7 +44,8 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
     const s = e.s;
     // compose interpolates $ in values and commands: a literal $ is $$, a secret a required variable
     const forCompose = (v: string) => v.replaceAll('$', () => '$$').replace(SECRET_REF, (_, k: string) => `\${${k}:?set ${k}}`);
-    const svc: Obj = { image: e.image, working_dir: e.workingDir, command: e.argv.map(forCompose) };
+    // [] : the image's own command
+    const svc: Obj = { image: e.image, ...(s.image ? {} : { working_dir: e.workingDir }), ...(e.argv.length ? { command: e.argv.map(forCompose) } : {}) };
     if (!s.image) svc.volumes = [`${isAbsolute(stack.root) ? stack.root : `./${stack.root}`}:${STACK_MOUNT}`];
     const env = dict(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) && !v.includes('\u0000') ? `\${${k}:?set ${k}}` : forCompose(v)]));
     for (const k of e.secretRefs) notes.push(`${e.name}: ${k} is a secret: written as \${${k}:?}, set it in the environment docker compose runs in`);
@@ -59,7 +65,7 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
         }),
       );
     const ready = testOf(e, s.ready);
-    const health = s.health && testOf(e, s.health);
+    const health = s.health && testOf(e, s.health, 'health');
     if (health || ready) {
       svc.healthcheck = {
         test: health ?? ready,

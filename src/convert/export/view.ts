@@ -2,6 +2,7 @@
 // addresses of a container network: a service binds 0.0.0.0 in its own container, and reaches
 // another by its name (compose service, Kubernetes Service). Shared by the compose and
 // Kubernetes writers.
+import type { LaunchSpec } from '../../stack/launch-spec.js';
 import { relative } from 'node:path';
 import { launchSpec, programOf } from '../../stack/launch-spec.js';
 import { isLaunchable, type ReadySpec, type Service, type Stack } from '../../stack/model.js';
@@ -19,6 +20,8 @@ export interface ExportedService {
   /** set when the image was chosen by devnet, not by image: */
   imageNote?: string;
   argv: string[];
+  /** exec probes as run (interpolated), inside the container: a shell line, or argv */
+  probes: { ready?: string | string[]; health?: string | string[] };
   shell: boolean;
   workingDir: string;
   env: Record<string, string>;
@@ -81,7 +84,8 @@ export function exportedServices(stack: Stack): ExportedService[] {
       s,
       image,
       imageNote: s.image ? undefined : `${name}: image ${image} chosen for ${program || 'its command'}, with the stack root mounted at ${STACK_MOUNT}; set image: to use your own`,
-      argv: (spec.shell ? ['/bin/sh', '-c', spec.file] : [spec.file, ...spec.args]).map((a) => hideSecrets(a, vars, used)),
+      argv: inContainer(spec.shell ? ['/bin/sh', '-c', spec.file] : [spec.file, ...spec.args], s.image).map((a) => hideSecrets(a, vars, used)),
+      probes: { ready: probeArgv(spec.readyExec, s.image), health: probeArgv(spec.healthExec, s.image) },
       secretRefs: [...used],
       shell: spec.shell,
       workingDir,
@@ -94,6 +98,28 @@ export function exportedServices(stack: Stack): ExportedService[] {
         .map(([d, c]) => ({ name: d, condition: c })),
     };
   });
+}
+
+/**
+ * What runs inside the container: a service that runs its image itself (`docker run ... IMAGE
+ * ARGS`, as devnet import writes a compose service) gives ARGS to the engine, which runs the
+ * image; `docker exec NAME CMD` (its healthcheck) is CMD. [] is the image's own command.
+ */
+export function inContainer(argv: string[], image: string | undefined): string[] {
+  const docker = (argv[0] ?? '').split('/').pop() === 'docker';
+  if (docker && argv[1] === 'run' && image) {
+    const at = argv.indexOf(image, 2);
+    if (at > 0) return argv.slice(at + 1);
+  }
+  if (docker && argv[1] === 'exec' && argv.length > 3) return argv.slice(3);
+  return argv;
+}
+
+function probeArgv(p: LaunchSpec['readyExec'], image: string | undefined): string | string[] | undefined {
+  if (!p) return undefined;
+  // a shell line expands its values from the environment: they are put back in place here
+  if (p.shell) return Object.entries(p.values).reduce((line, [k, v]) => line.replaceAll(`"$${k}"`, v).replaceAll(`$${k}`, v), p.file);
+  return inContainer([p.file, ...p.args], image);
 }
 
 /** The port a probe uses. */

@@ -2,7 +2,9 @@
 // becomes a `docker run` of it (its port held by docker-proxy: ready.owned: false); command,
 // ports, environment, env_file, depends_on conditions, healthcheck (as ready and health),
 // profiles and restart carry over; what a process cannot have (volumes, networks, build) is noted.
+import { splitCommand } from '../../stack/argv.js';
 import { dict } from '../../stack/own.js';
+import { hasInterpolation, resolveUnset, toDevnet } from './compose-interpolation.js';
 import { duration, serviceName, type Imported, type RawService } from './result.js';
 
 type Obj = Record<string, unknown>;
@@ -13,7 +15,9 @@ const CARRIED = new Set(['image', 'command', 'entrypoint', 'ports', 'environment
 function portOf(p: unknown): { host?: string; published: number; target: number } | undefined {
   if (typeof p === 'number') return { published: p, target: p };
   if (typeof p === 'string') {
-    const parts = p.replace(/\/(tcp|udp)$/, '').split(':');
+    // devnet plans and checks TCP ports: a UDP one is noted by the caller, not planned
+    if (/\/udp$/.test(p)) return undefined;
+    const parts = p.replace(/\/tcp$/, '').split(':');
     const target = Number(parts.at(-1));
     const published = parts.length >= 2 ? Number(parts.at(-2)) : target;
     const host = parts.length === 3 ? parts[0] : undefined;
@@ -28,7 +32,53 @@ function portOf(p: unknown): { host?: string; published: number; target: number 
   return undefined;
 }
 
-const argv = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : []);
+/** compose splits a command string into words as a shell quotes them (sh -c "exit 3" is three words). */
+function argv(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v !== 'string') return [];
+  try {
+    return splitCommand(v);
+  } catch {
+    return v.split(/\s+/).filter(Boolean);
+  }
+}
+
+/** Fields devnet interpolates when the service runs: compose's references become devnet's. */
+const AT_RUN = new Set(['command', 'entrypoint', 'environment', 'working_dir', 'healthcheck', 'env_file']);
+
+/**
+ * The compose file's interpolation resolved the way devnet can keep it (see
+ * compose-interpolation.ts): run-time fields translated, the others resolved now as compose
+ * would with the variables unset, each such value said in a note.
+ */
+export function prepareCompose(doc: Obj, notes: string[]): Obj {
+  const out: Obj = { ...doc };
+  const services: Record<string, Obj> = {};
+  for (const [name, raw] of Object.entries((doc.services ?? {}) as Record<string, Obj>)) {
+    const s: Obj = {};
+    for (const [k, v] of Object.entries(raw ?? {})) {
+      const where = `${serviceName(name)}: ${k}`;
+      s[k] = AT_RUN.has(k) ? deep(v, (x) => toDevnet(x, (n) => notes.push(`${where}: ${n}`))) : deep(v, (x) => staticValue(x, where, notes));
+    }
+    services[name] = s;
+  }
+  out.services = services;
+  return out;
+}
+
+function deep(v: unknown, f: (s: string) => string | undefined): unknown {
+  if (typeof v === 'string') return f(v);
+  if (Array.isArray(v)) return v.map((x) => deep(x, f)).filter((x) => x !== undefined);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, deep(x, f)]).filter(([, x]) => x !== undefined));
+  return v;
+}
+
+function staticValue(s: string, where: string, notes: string[]): string | undefined {
+  if (!hasInterpolation(s)) return s.replace(/\$\$/g, '$');
+  const r = resolveUnset(s);
+  notes.push(r === undefined ? `${where}: ${s} needs a variable that has no default; left out` : `${where}: ${s} read as ${JSON.stringify(r)} (compose's value with its variables unset; set it in the stack to change it)`);
+  return r === undefined || r === '' ? undefined : r;
+}
 
 /** A healthcheck test as a devnet probe: an HTTP URL fetched by curl or wget is an http probe. */
 function probeOf(test: unknown): Obj | undefined {
@@ -50,14 +100,25 @@ export function importCompose(doc: Obj, name: string): Imported {
     const id = serviceName(rawName);
     const s = value ?? {};
     const svc: RawService = {};
-    const mapped = ((s.ports as unknown[]) ?? []).map(portOf).filter((p) => p !== undefined);
+    const rawPorts = (s.ports as unknown[]) ?? [];
+    for (const p of rawPorts) {
+      if (typeof p === 'string' && /\/udp$/.test(p)) notes.push(`${id}: port ${p} is UDP; devnet plans and checks TCP ports only, so it is not in the plan`);
+      else if (typeof p === 'string' && /\d+-\d+/.test(p)) notes.push(`${id}: port range ${p} is not in the plan; list the ports it needs, or a ranges: entry`);
+      else if ((typeof p === 'number' || (typeof p === 'string' && /^\d+$/.test(p))) && typeof s.image === 'string')
+        notes.push(`${id}: port ${p} is published by compose on a random host port; devnet plans it on ${p}`);
+      else if (p && typeof p === 'object' && (p as Obj).protocol === 'udp') notes.push(`${id}: port ${JSON.stringify(p)} is UDP; not in the plan`);
+    }
+    const mapped = rawPorts.filter((p) => !(p && typeof p === 'object' && (p as Obj).protocol === 'udp')).map(portOf).filter((p) => p !== undefined);
     const command = [...argv(s.entrypoint), ...argv(s.command)];
     const envKeys = Array.isArray(s.environment) ? s.environment.map((kv) => String(kv).split('=')[0]!) : Object.keys((s.environment as Obj | undefined) ?? {});
+    const container = typeof s.container_name === 'string' ? s.container_name : `${name}-${id}`;
     if (typeof s.image === 'string') {
       const publish = mapped.flatMap((p) => ['-p', `${p.host ?? '127.0.0.1'}:\${${mapped.length > 1 ? `ports.p${p.target}` : 'port'}}:${p.target}`]);
       // the container gets the service's env through docker run -e NAME (the value comes from env:)
       const passEnv = envKeys.flatMap((k) => ['-e', k]);
-      svc.command = ['docker', 'run', '--rm', '--name', `${name}-${id}`, ...publish, ...passEnv, s.image, ...command];
+      svc.command = ['docker', 'run', '--rm', '--name', container, ...publish, ...passEnv, s.image, ...command];
+      // kept for devnet export, which writes it back
+      svc.image = s.image;
       notes.push(`${id}: runs its image with docker run${mapped.length ? '; its port is held by docker-proxy (ready.owned: false)' : ''}`);
     } else if (command.length) svc.command = command;
     else {
@@ -87,7 +148,7 @@ export function importCompose(doc: Obj, name: string): Imported {
     let probe = hc && !hc.disable ? probeOf(hc.test) : undefined;
     // a healthcheck command runs inside the container: devnet runs it there with docker exec
     if (probe?.exec !== undefined && typeof s.image === 'string')
-      probe = { exec: ['docker', 'exec', `${name}-${id}`, ...(probe.shell ? ['sh', '-c', String(probe.exec)] : (probe.exec as string[]))] };
+      probe = { exec: ['docker', 'exec', container, ...(probe.shell ? ['sh', '-c', String(probe.exec)] : (probe.exec as string[]))] };
     if (probe) {
       const interval = duration(hc!.interval);
       const timeout = duration(hc!.timeout);
@@ -102,7 +163,8 @@ export function importCompose(doc: Obj, name: string): Imported {
     }
     const grace = duration(s.stop_grace_period);
     if (grace) svc.stop_timeout = grace;
-    for (const k of Object.keys(s)) if (!CARRIED.has(k) && k !== 'build') notes.push(`${id}: ${k}: is not carried over`);
+    // x- keys are compose's extension fields: ignored by compose itself (their anchors were merged)
+    for (const k of Object.keys(s)) if (!CARRIED.has(k) && k !== 'build' && !k.startsWith('x-')) notes.push(`${id}: ${k}: is not carried over`);
     // a depends_on condition of completed needs the dependency to be a one-shot task
     services[id] = svc;
   }
@@ -127,6 +189,6 @@ export function importCompose(doc: Obj, name: string): Imported {
     if (!deps || Array.isArray(deps)) continue;
     for (const [d, c] of Object.entries(deps as Record<string, { condition: string }>)) if (c.condition === 'completed' && services[d]) services[d]!.ready = { exit: true };
   }
-  for (const k of Object.keys(doc)) if (!['services', 'version', 'name'].includes(k)) notes.push(`${k}: (top level) is not carried over`);
+  for (const k of Object.keys(doc)) if (!['services', 'version', 'name'].includes(k) && !k.startsWith('x-')) notes.push(`${k}: (top level) is not carried over`);
   return { name: typeof doc.name === 'string' ? serviceName(doc.name) : name, services, notes };
 }

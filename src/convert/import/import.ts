@@ -4,7 +4,7 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { StackError, UsageError } from '../../errors.js';
 import { shapeProblems } from './shape.js';
-import { importCompose } from './compose.js';
+import { importCompose, prepareCompose } from './compose.js';
 import { importMarkdown } from './markdown.js';
 import { importProcessCompose } from './process-compose.js';
 import { importProcfile } from './procfile.js';
@@ -27,9 +27,13 @@ export async function importFile(file: string, text: string, kind?: ImportKind):
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${file}: expected a mapping with services: (compose) or processes: (process-compose)`);
   const problems = shapeProblems(doc as Record<string, unknown>, as, parsed, file);
   if (problems.length) throw new StackError(problems, { hint: `nothing was written; ${file} is not a ${as} file devnet can read as it is` });
-  return as === 'compose'
-    ? { kind: as, result: importCompose(doc as Record<string, unknown>, name) }
-    : { kind: as, result: importProcessCompose(doc as Record<string, unknown>, name) };
+  if (as === 'compose') {
+    const notes: string[] = [];
+    const result = importCompose(prepareCompose(doc as Record<string, unknown>, notes), name);
+    result.notes.unshift(...notes);
+    return { kind: as, result };
+  }
+  return { kind: as, result: importProcessCompose(doc as Record<string, unknown>, name) };
 }
 
 function detect(base: string, text: string): ImportKind {
@@ -46,6 +50,7 @@ export async function toStackYaml(r: Imported, from: string, kind: ImportKind): 
   const stack = {
     name: r.name,
     description: r.description ?? `imported from ${from} (${kind})`,
+    ...(r.env && Object.keys(r.env).length ? { env: r.env } : {}),
     services: r.services,
     ...(r.ranges?.length ? { ranges: r.ranges } : {}),
     ...(r.groups?.length ? { groups: r.groups } : {}),

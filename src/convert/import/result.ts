@@ -7,6 +7,8 @@ export interface Imported {
   services: Record<string, RawService>;
   ranges?: { name: string; ports: string; purpose?: string; protocol?: string }[];
   groups?: { name: string; ports: string; description?: string }[];
+  /** the stack's own env: (process-compose's top-level environment) */
+  env?: Record<string, string>;
   /** what the stack cannot say, one line each: in the output as comments and on stderr */
   notes: string[];
 }
