@@ -81,4 +81,31 @@ describe('import keeps the meaning', () => {
     const cfg = await devnet(['config', 'migrate', '--json', '--stack', out], { cwd: s.dir, env: s.env });
     expect(JSON.parse(cfg.stdout).services.migrate.command).toContain('echo done ${code}');
   });
+
+  it('port tables: any port column, bindings, health paths and statuses carried; a port given twice is a finding with both lines; "p2p" is no port', async () => {
+    await using s = tmpStack('name: unused\nservices: {}\n');
+    const out = join(s.dir, 'ports.yaml');
+    const r = await devnet(['import', fixture('ports-meaning.md'), '-o', out], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    const stack = parse(readFileSync(out, 'utf8')) as { services: Record<string, Record<string, unknown>> };
+    expect(Object.keys(stack.services)).toEqual(['rpc-node', 'pool-hub', 'miner', 'grafana']);
+    expect(stack.services['rpc-node']).toMatchObject({ port: 8545, host: '0.0.0.0', exposure: 'public', ready: { http: '/health' } });
+    expect(stack.services['pool-hub']).toMatchObject({ port: 8107, status: 'planned', ready: { http: '/ready' } });
+    expect(stack.services.miner).toMatchObject({ port: 8107, status: 'deprecated', host: '127.0.0.2' });
+    expect(stack.services.grafana).toMatchObject({ port: 3000 });
+    expect(r.stderr).toMatch(/finding: port 8107 is given twice in the document: "Pool hub" \(line 6\) and "Miner" \(line 7\)/);
+    expect(r.stderr).toMatch(/line 8: "Gossip" has no port; left out/);
+    expect(r.stderr).toMatch(/line 12: "RPC node" is listed again \(port 8545\); one service/);
+  });
+
+  it('compose: a healthcheck URL with an interpolated port is no crash: it stays a command', async () => {
+    await using s = tmpStack('name: unused\nservices: {}\n');
+    const out = join(s.dir, 'h.yaml');
+    const r = await devnet(['import', fixture('compose-interpolated-health.yml'), '-o', out], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    expect(r.all).not.toMatch(/internal error/);
+    const stack = parse(readFileSync(out, 'utf8')) as { services: Record<string, { ready?: { exec?: string[] } }> };
+    expect(stack.services.images!.ready!.exec!.join(' ')).toContain('http://localhost:${env.IMAGE_PROVIDER_PORT:-}/status');
+    expect((await devnet(['export', 'compose', '--stack', out], { cwd: s.dir, env: s.env })).code).toBe(0);
+  });
 });

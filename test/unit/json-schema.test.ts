@@ -30,7 +30,7 @@ const broken: unknown[] = [
   { name: 'x', services: { a: { command: 'x', ready: { http: 1 } } } },
   { name: 'x', services: { a: { command: 'x', ready: { timeout: '10 minutes' } } } },
   { name: 'x', services: { a: { command: 'x', status: 'retired' } } },
-  { name: 'x', services: { a: { command: 'x', env: { 'A-B': 'x' } } } },
+  { name: 'x', services: { a: { command: 'x', env: { '1A': 'x' } } } },
   { name: 'x', services: { a: { command: 'x', env: { A: null } } } },
   { name: 'x', services: {}, env_file: [{ optional: true }] },
   { name: 'x', services: {}, ranges: [{ name: 'r', ports: '1..2' }] },
@@ -41,7 +41,7 @@ const broken: unknown[] = [
 const valid: unknown[] = [
   { name: 'x', services: {} },
   { name: 'x', env_file: ['.env', { path: '.env.local', optional: true }], services: { a: { command: ['node', 'a.js'], ports: { rpc: 1, ws: 2 }, depends_on: { b: { condition: 'completed' } }, ready: { log: 'up', timeout: '1.5s' } } } },
-  { name: 'x', services: { a: { command: 'x', port: 1, ready: { tcp: true, timeout: 3, interval: '50ms' }, env: { A: 1, B: true, C: 's' } } }, ranges: [{ name: 'r', ports: 30000 }] },
+  { name: 'x', services: { a: { command: 'x', port: 1, ready: { tcp: true, timeout: 3, interval: '50ms' }, env: { A: 1, B: true, C: 's', 'discovery.type': 'single-node', 'A-B': 'x' } } }, ranges: [{ name: 'r', ports: 30000 }] },
 ];
 
 describe('the JSON Schema', () => {
