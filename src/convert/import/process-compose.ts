@@ -1,6 +1,7 @@
 // A process-compose.yaml as a stack: processes, their commands and working directories,
 // environment, depends_on conditions, readiness and liveness probes, restart policy.
 import { dict } from '../../stack/own.js';
+import { toDevnet } from './compose-interpolation.js';
 import { duration, serviceName, type Imported, type RawService } from './result.js';
 
 type Obj = Record<string, unknown>;
@@ -56,7 +57,9 @@ function shellText(s: string, vars: Record<string, string>): string {
 
 const varsOf = (v: unknown): Record<string, string> => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, String(x)])) : {});
 
-const envOf = (list: unknown[]): Record<string, string> => dict(list.map(String).map((kv) => [kv.split('=')[0]!, kv.includes('=') ? kv.slice(kv.indexOf('=') + 1) : '']));
+/** environment: entries; process-compose expands $VAR and ${VAR} in their values from its own environment, as devnet's ${env.VAR} does. */
+const envOf = (list: unknown[]): Record<string, string> =>
+  dict(list.map(String).map((kv) => [kv.split('=')[0]!, kv.includes('=') ? toDevnet(kv.slice(kv.indexOf('=') + 1), () => {}) : '']));
 
 export function importProcessCompose(doc: Obj, name: string): Imported {
   const notes: string[] = [];
