@@ -61,6 +61,21 @@ describe('devnet import', () => {
     const { stack } = await importAndCheck(join(imports, 'Procfile'));
     expect(stack.services.web).toMatchObject({ command: 'node server.js --port ${port}', shell: true, port: 5000, env: { PORT: '${port}' } });
     expect(stack.services.worker!.port).toBeUndefined();
+    // every process type gets foreman's PORT, 100 apart; one that does not use it keeps it in its env
+    expect(stack.services.worker!.env).toEqual({ PORT: '5100' });
+    expect(stack.services.clock!.env).toEqual({ PORT: '5200' });
+  });
+
+  it('a Procfile line with a fixed port puts it in the plan', async () => {
+    await using s = tmpStack('name: unused\nservices: {}\n', { Procfile: 'web: rails server -p 3000\napi: PORT=4000 node api.js\nworker: sidekiq\n' });
+    const out = join(s.dir, 'p.yaml');
+    const r = await devnet(['import', 'Procfile', '-o', out], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    const stack = parse(readFileSync(out, 'utf8')) as { services: Record<string, { port?: number; env?: Record<string, string> }> };
+    expect(stack.services.web!.port).toBe(3000);
+    expect(stack.services.api!.port).toBe(4000);
+    expect(stack.services.worker).toMatchObject({ env: { PORT: '5200' } });
+    expect(r.stderr).toMatch(/web: listens on 3000 \(fixed in its command\): in the plan/);
   });
 
   it('a process-compose file: conditions, readiness and liveness probes, availability', async () => {
