@@ -40,6 +40,9 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
   const notes: string[] = [];
   const services: Obj = {};
   notes.push(...imageNotes(list));
+  const fallbacks = new Map<string, string[]>();
+  for (const e of list) if (e.fallbackNote) fallbacks.set(e.fallbackNote, [...(fallbacks.get(e.fallbackNote) ?? []), e.name]);
+  for (const [why, names] of fallbacks) notes.push(`${names.join(', ')}: ${why}`);
   for (const e of list) {
     const s = e.s;
     // compose interpolates $ in values and commands: a literal $ is $$, a secret a required variable
@@ -70,7 +73,8 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
       svc.healthcheck = {
         test: health ?? ready,
         interval: secs(s.health?.intervalMs ?? Math.max(1000, s.ready.intervalMs)),
-        timeout: secs(s.health?.timeoutMs ?? 2000),
+        // the stack's own probe timeout: a fixed 2s fails a slow start under load
+        timeout: secs(s.health?.timeoutMs ?? Math.min(s.ready.timeoutMs, 10_000)),
         retries: s.health?.retries ?? 3,
         start_period: secs(s.health?.startPeriodMs ?? s.ready.timeoutMs),
       };

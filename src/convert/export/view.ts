@@ -19,6 +19,8 @@ export interface ExportedService {
   image: string;
   /** set when the image was chosen by devnet, not by image: */
   imageNote?: string;
+  /** set when the command exported is the service's fallback: */
+  fallbackNote?: string;
   argv: string[];
   /** exec probes as run (interpolated), inside the container: a shell line, or argv */
   probes: { ready?: string | string[]; health?: string | string[] };
@@ -66,7 +68,8 @@ export function exportedServices(stack: Stack): ExportedService[] {
       ...stack,
       services: dict(Object.values(stack.services).map((x) => [x.name, { ...x, host: x.name === name ? '0.0.0.0' : dnsName(x.name) }])),
     };
-    const spec = launchSpec(inContainers, name, { processEnv: {}, fallback: false });
+    // the command that will run: a service whose program is not installed here exports its fallback:
+    const spec = launchSpec(inContainers, name, { processEnv: {}, fallback: true });
     const keys = new Set([...Object.keys(stack.fileEnv), ...Object.keys(stack.env), ...Object.keys(s.fileEnv), ...Object.keys(s.env)]);
     const used = new Set<string>();
     const env = dict([...keys].map((k) => [k, hideSecrets(spec.env[k] ?? '', vars, used)]));
@@ -83,6 +86,7 @@ export function exportedServices(stack: Stack): ExportedService[] {
       base: s.replica?.of ?? name,
       s,
       image,
+      ...(spec.fallbackFor ? { fallbackNote: `runs its fallback: (${spec.fallbackWhy}), as devnet up would here` } : {}),
       imageNote: s.image ? undefined : `${name}: image ${image} chosen for ${program || 'its command'}, with the stack root mounted at ${STACK_MOUNT}; set image: to use your own`,
       argv: inContainer(spec.shell ? ['/bin/sh', '-c', spec.file] : [spec.file, ...spec.args], s.image).map((a) => hideSecrets(a, vars, used)),
       probes: { ready: probeArgv(spec.readyExec, s.image), health: probeArgv(spec.healthExec, s.image) },
