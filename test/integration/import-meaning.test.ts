@@ -108,4 +108,21 @@ describe('import keeps the meaning', () => {
     expect(stack.services.images!.ready!.exec!.join(' ')).toContain('http://localhost:${env.IMAGE_PROVIDER_PORT:-}/status');
     expect((await devnet(['export', 'compose', '--stack', out], { cwd: s.dir, env: s.env })).code).toBe(0);
   });
+
+  it('compose: include: adds the other file\'s services (one that is depended on included), extends: merges as compose does', async () => {
+    await using s = tmpStack('name: unused\nservices: {}\n');
+    const out = join(s.dir, 'inc.yaml');
+    const r = await devnet(['import', fixture('compose-files/compose.yaml'), '-o', out], { cwd: s.dir, env: s.env });
+    // base and api (which extends it) both publish 3000, as they would in compose: said, with positions
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/port 3000 is claimed by both service "base" and service "api"/);
+    const stack = parse(readFileSync(out, 'utf8')) as { services: Record<string, { env?: Record<string, string>; image?: string; depends_on?: unknown; command?: string[] }> };
+    expect(Object.keys(stack.services).sort()).toEqual(['api', 'base', 'db', 'worker']);
+    expect(stack.services.api!.env).toEqual({ NODE_ENV: 'production', LOG: 'debug' });
+    expect(stack.services.api!.command!.slice(-2)).toEqual(['node', 'api.js']);
+    expect(stack.services.worker).toMatchObject({ image: 'node:20', env: { QUEUE: 'default' }, depends_on: ['db'] });
+    expect(stack.services.db!.image).toBe('postgres:16');
+    expect(r.stderr).toMatch(/include: db\/compose\.yaml: 1 service \(db\)/);
+    expect(r.stderr).toMatch(/worker: extends job from common\.yaml: merged as compose merges it/);
+  });
 });

@@ -29,7 +29,9 @@ export async function importFile(file: string, text: string, kind?: ImportKind):
   if (problems.length) throw new StackError(problems, { hint: `nothing was written; ${file} is not a ${as} file devnet can read as it is` });
   if (as === 'compose') {
     const notes: string[] = [];
-    const result = importCompose(prepareCompose(doc as Record<string, unknown>, notes), name);
+    const { resolveComposeFiles } = await import('./compose-files.js');
+    const whole = await resolveComposeFiles(doc as Record<string, unknown>, file, notes);
+    const result = importCompose(prepareCompose(whole, notes), name);
     result.notes.unshift(...notes);
     return { kind: as, result };
   }
