@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { FIXTURES, devnet, tmpStack } from '../helpers.js';
 
 const REAL = join(FIXTURES, 'import', 'real');
-const KINDS = ['compose', 'process-compose'] as const;
+const KINDS = ['compose', 'process-compose', 'procfile', 'markdown'] as const;
 const files = KINDS.flatMap((k) => readdirSync(join(REAL, k)).map((f) => ({ kind: k, file: join(REAL, k, f), name: `${k}/${f}` })));
 const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
 
