@@ -125,4 +125,30 @@ describe('import keeps the meaning', () => {
     expect(r.stderr).toMatch(/include: db\/compose\.yaml: 1 service \(db\)/);
     expect(r.stderr).toMatch(/worker: extends job from common\.yaml: merged as compose merges it/);
   });
+
+  it('real files keep their meaning: dependency conditions, readiness and health, env, ports', async () => {
+    await using s = tmpStack('name: unused\nservices: {}\n');
+    const real = (f: string) => join(FIXTURES, 'import', 'real', f);
+    const out = join(s.dir, 'flask.yaml');
+    const r = await devnet(['import', real('compose/nginx-flask-mysql.yaml'), '-o', out], { cwd: s.dir, env: s.env });
+    expect(r.code, r.all).toBe(0);
+    const flask = parse(readFileSync(out, 'utf8')) as { services: Record<string, Record<string, unknown>> };
+    // db: its healthcheck runs in its container, $$ a literal $ for the container's shell; its timing kept
+    expect(flask.services.db!.health).toEqual({ exec: ['docker', 'exec', 'nginx-flask-mysql-db', 'sh', '-c', 'mysqladmin ping -h 127.0.0.1 --password="$(cat /run/secrets/db-password)" --silent'], interval: '3s', retries: 5, start_period: '30s' });
+    expect(flask.services.db!.restart).toBe('always');
+    expect(flask.services.db!.env).toEqual({ MYSQL_DATABASE: 'example', MYSQL_ROOT_PASSWORD_FILE: '/run/secrets/db-password' });
+    // service_healthy is ready; a plain list is started
+    expect(flask.services.backend!.depends_on).toEqual({ db: { condition: 'ready' } });
+    expect(flask.services.proxy!.depends_on).toEqual(['backend']);
+    expect([flask.services.backend!.port, flask.services.proxy!.port]).toEqual([8000, 80]);
+
+    const pc = join(s.dir, 'rhombus.yaml');
+    expect((await devnet(['import', real('process-compose/fixtures_process-compose-chain-rhombus.yaml'), '-o', pc], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const rh = parse(readFileSync(pc, 'utf8')) as { env: Record<string, string>; services: Record<string, { depends_on?: Record<string, { condition: string }>; ready?: unknown; restart?: string; backoff?: string }> };
+    expect(rh.env).toEqual({ ABC: '222' });
+    expect(rh.services.process5!.depends_on).toEqual({ process6: { condition: 'completed' }, process7: { condition: 'completed' } });
+    // what others wait to complete is a one-shot task, ready when it exits 0
+    for (const n of ['process2', 'process3', 'process8']) expect(rh.services[n]!.ready, n).toEqual({ exit: true });
+    expect(rh.services.process3).toMatchObject({ restart: 'on-failure', backoff: '2s' });
+  });
 });
