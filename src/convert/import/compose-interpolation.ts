@@ -31,8 +31,11 @@ function readRef(s: string, at: number): Ref | undefined {
   return m ? { end: at + 1 + m[0].length, name: m[0], arg: '' } : undefined;
 }
 
-/** For a field devnet interpolates when it runs: compose's references as devnet's. */
-export function toDevnet(s: string, note: (n: string) => void): string {
+/**
+ * `s` with each $$ and each reference replaced: `dollars` says what $$ becomes (given the next
+ * character), `ref` what a reference becomes (undefined: the whole string has no value).
+ */
+function rewrite(s: string, dollars: (next: string | undefined) => string, ref: (r: Ref) => string | undefined): string | undefined {
   let out = '';
   for (let i = 0; i < s.length; ) {
     const c = s[i]!;
@@ -42,8 +45,7 @@ export function toDevnet(s: string, note: (n: string) => void): string {
       continue;
     }
     if (s[i + 1] === '$') {
-      // $$ is a literal $; before { it must stay literal for devnet too
-      out += s[i + 2] === '{' ? '$$' : '$';
+      out += dollars(s[i + 2]);
       i += 2;
       continue;
     }
@@ -53,17 +55,31 @@ export function toDevnet(s: string, note: (n: string) => void): string {
       i++;
       continue;
     }
-    let arg = r.arg;
-    if (/[${}]/.test(arg)) {
-      // devnet's ${...} holds no nested reference: the default is kept as plain text
-      note(`\${${r.name}${r.op}${r.arg}}: a nested reference in its default is kept as the text ${JSON.stringify(arg.replace(/\$\{([^}]*)\}/g, '$1').replace(/[${}]/g, ''))}`);
-      arg = arg.replace(/\$\{([^}]*)\}/g, '$1').replace(/[${}]/g, '');
-    }
-    // compose gives an unset variable as empty (with a warning): ${VAR} is ${env.VAR:-} here
-    out += r.op ? `\${env.${r.name}${r.op}${arg}}` : `\${env.${r.name}:-}`;
+    const v = ref(r);
+    if (v === undefined) return undefined;
+    out += v;
     i = r.end;
   }
   return out;
+}
+
+/** For a field devnet interpolates when it runs: compose's references as devnet's. */
+export function toDevnet(s: string, note: (n: string) => void): string {
+  return rewrite(
+    s,
+    // $$ is a literal $; before { it must stay literal for devnet too
+    (next) => (next === '{' ? '$$' : '$'),
+    (r) => {
+      let arg = r.arg;
+      if (/[${}]/.test(arg)) {
+        // devnet's ${...} holds no nested reference: the default is kept as plain text
+        arg = arg.replace(/\$\{([^}]*)\}/g, '$1').replace(/[${}]/g, '');
+        note(`\${${r.name}${r.op}${r.arg}}: a nested reference in its default is kept as the text ${JSON.stringify(arg)}`);
+      }
+      // compose gives an unset variable as empty (with a warning): ${VAR} is ${env.VAR:-} here
+      return r.op ? `\${env.${r.name}${r.op}${arg}}` : `\${env.${r.name}:-}`;
+    },
+  )!;
 }
 
 /**
@@ -71,34 +87,11 @@ export function toDevnet(s: string, note: (n: string) => void): string {
  * unset (defaults taken, :+ and + empty). undefined when a required one (:? ?) has no value.
  */
 export function resolveUnset(s: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < s.length; ) {
-    const c = s[i]!;
-    if (c !== '$') {
-      out += c;
-      i++;
-      continue;
-    }
-    if (s[i + 1] === '$') {
-      out += '$';
-      i += 2;
-      continue;
-    }
-    const r = readRef(s, i);
-    if (!r) {
-      out += c;
-      i++;
-      continue;
-    }
-    if (r.op === '?' || r.op === ':?') return undefined;
-    if (r.op === '-' || r.op === ':-') {
-      const inner = resolveUnset(r.arg);
-      if (inner === undefined) return undefined;
-      out += inner;
-    }
-    i = r.end;
-  }
-  return out;
+  return rewrite(
+    s,
+    () => '$',
+    (r) => (r.op === '?' || r.op === ':?' ? undefined : r.op === '-' || r.op === ':-' ? resolveUnset(r.arg) : ''),
+  );
 }
 
 export const hasInterpolation = (s: string): boolean => /\$(\{|[A-Za-z_])/.test(s.replace(/\$\$/g, ''));
