@@ -73,7 +73,8 @@ export class UiController {
     // keys typed faster than they are read (or pasted) come as one chunk: "/block" is / then b, l, o, c, k
     const plain = !Object.values(key).some(Boolean);
     if (plain && [...input].length > 1) {
-      for (const ch of input) this.key(ch, {});
+      // Enter, Backspace and Esc can be in such a chunk too: given as the keys they are
+      for (const ch of input) this.key(ch === '\r' || ch === '\n' ? '' : ch === '\x7f' || ch === '\b' ? '' : ch, ch === '\r' || ch === '\n' ? { return: true } : ch === '\x7f' || ch === '\b' ? { backspace: true } : {});
       return;
     }
     const paneHeight = Math.max(3, this.size.height - 8);
