@@ -2,11 +2,14 @@
 // hold or their `within` passes (backing off as readiness does, no fixed sleeps), actions go
 // through the same requests as the CLI's commands. It prints nothing: each step's result is
 // an event and a return value; the CLI reports them.
-import { connect } from 'node:net';
 import { isSameProcess } from '../platform/identity.js';
 import { platform } from '../platform/index.js';
 import { LogCursor } from '../service/log/log-reader.js';
-import { parsePromText, samplesOf } from '../service/probes/prom-text.js';
+import { metricProbe } from '../service/probes/metric.js';
+import { tcpProbe } from '../service/probes/tcp.js';
+import type { ProbeTarget } from '../service/probes/types.js';
+import { urlHost } from '../stack/launch-spec.js';
+import { holds } from '../stack/metric-condition.js';
 import type { ServiceRecord, StackState } from '../state/store.js';
 import { matchServices, parseJsonPath, type ActionKind, type Check, type Op, type Step, type Value } from './grammar.js';
 
@@ -159,14 +162,17 @@ async function checkOne(c: Check, name: string, r: ServiceRecord, deps: TestDeps
   switch (c.kind) {
     case 'up': {
       if (r.state !== 'ready' || !alive) return { ok: false, saw: `${r.state}${r.reason ? `: ${r.reason}` : ''}` };
-      for (const p of Object.values(r.ports)) if (!(await answers(hostOf(r), p, Math.min(1000, leftMs)))) return { ok: false, saw: `ready, but port ${p} does not answer` };
+      for (const p of Object.values(r.ports)) {
+        const t = await tcpProbe(target(r, 'tcp', Math.min(1000, leftMs), p), signal ?? new AbortController().signal);
+        if (!t.ok) return { ok: false, saw: `ready, but port ${p} does not answer (${t.reason})` };
+      }
       return { ok: true };
     }
     case 'down':
       return !ACTIVE.has(r.state) || !alive ? { ok: true } : { ok: false, saw: `${r.state} (pid ${r.pid})` };
     case 'http': {
       const path = deps.fill(name, c.path);
-      const url = `http://${urlHost(hostOf(r))}:${Object.values(r.ports)[0]}${path}`;
+      const url = `http://${urlHost(r.host ?? '127.0.0.1')}:${Object.values(r.ports)[0]}${path}`;
       let res: Response;
       let text: string;
       try {
@@ -194,17 +200,10 @@ async function checkOne(c: Check, name: string, r: ServiceRecord, deps: TestDeps
     case 'metric': {
       const path = deps.metricsPath(name);
       if (!path) return { ok: false, saw: `${name} declares no metrics: path` };
-      let text: string;
-      try {
-        const res = await fetch(`http://${urlHost(hostOf(r))}:${Object.values(r.ports)[0]}${path}`, { signal: AbortSignal.timeout(Math.min(2000, leftMs)) });
-        text = await res.text();
-      } catch (e) {
-        return { ok: false, saw: `${path}: ${(e as Error).message}` };
-      }
-      const found = samplesOf(parsePromText(text), c.name, c.labels);
-      if (!found.length) return { ok: false, saw: `no sample of ${c.name}${Object.keys(c.labels).length ? JSON.stringify(c.labels) : ''} on ${path}` };
-      const bad = found.filter((s) => !compare(s.value, c.op, c.value));
-      return bad.length ? { ok: false, saw: `${c.name} = ${bad.map((s) => s.value).join(', ')}` } : { ok: true };
+      // the probe that ready: { metric } uses: one reading of the format and the condition
+      const url = `http://${urlHost(r.host ?? '127.0.0.1')}:${Object.values(r.ports)[0]}${path}`;
+      const m = await metricProbe({ ...target(r, 'metric', Math.min(2000, leftMs)), url, metric: { name: c.name, labels: c.labels, op: c.op, value: c.value } }, signal ?? new AbortController().signal);
+      return m.ok ? { ok: true } : { ok: false, saw: m.reason };
     }
     case 'log': {
       let l = logs.get(name);
@@ -230,24 +229,9 @@ async function checkOne(c: Check, name: string, r: ServiceRecord, deps: TestDeps
   }
 }
 
-function hostOf(r: ServiceRecord): string {
-  const h = r.host ?? '127.0.0.1';
-  return h === '0.0.0.0' ? '127.0.0.1' : h === '::' ? '::1' : h;
-}
-
-const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
-
-function answers(host: string, port: number, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(ms, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
+/** A probe's target for the service as recorded: probes of devnet test, like health, trust what readiness proved. */
+function target(r: ServiceRecord, kind: 'tcp' | 'metric', timeoutMs: number, port = Object.values(r.ports)[0]): ProbeTarget {
+  return { kind, host: r.host ?? '127.0.0.1', port, owned: false, pid: r.pid ?? 0, pgid: r.pgid ?? 0, timeoutMs };
 }
 
 function at(v: unknown, path: (string | number)[]): { found: boolean; value?: unknown } {
@@ -269,8 +253,7 @@ export function compare(got: unknown, op: Op, want: Value): boolean {
     case 'contains':
       return typeof got === 'string' ? got.includes(String(want)) : Array.isArray(got) ? got.some((x) => x === want) : false;
     default: {
-      if (typeof got !== 'number' || typeof want !== 'number') return false;
-      return op === '>' ? got > want : op === '>=' ? got >= want : op === '<' ? got < want : got <= want;
+      return typeof got === 'number' && typeof want === 'number' && holds(got, op, want);
     }
   }
 }

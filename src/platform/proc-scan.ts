@@ -9,12 +9,33 @@ export function scanProcesses(): ProcStat[] {
   return platform().processes();
 }
 
+/** A scan by parent, group and pid: built once, it serves the trees of many services (devnet ui, every second). */
+export interface ProcIndex {
+  children: Map<number, ProcStat[]>;
+  groups: Map<number, ProcStat[]>;
+  byPid: Map<number, ProcStat>;
+}
+
+export function indexProcesses(procs: readonly ProcStat[]): ProcIndex {
+  const index: ProcIndex = { children: new Map(), groups: new Map(), byPid: new Map() };
+  const add = (m: Map<number, ProcStat[]>, k: number, p: ProcStat) => {
+    const list = m.get(k);
+    if (list) list.push(p);
+    else m.set(k, [p]);
+  };
+  for (const p of procs) {
+    add(index.children, p.ppid, p);
+    add(index.groups, p.pgid, p);
+    index.byPid.set(p.pid, p);
+  }
+  return index;
+}
+
 /** The process group plus every descendant of its leader (children that left the group included). */
-export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = scanProcesses()): ProcStat[] {
-  const children = new Map<number, ProcStat[]>();
-  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = scanProcesses(), index: ProcIndex = indexProcesses(procs)): ProcStat[] {
+  const { children } = index;
   const tree = new Map<number, ProcStat>();
-  for (const p of procs) if (p.pgid === pgid) tree.set(p.pid, p);
+  for (const p of index.groups.get(pgid) ?? []) tree.set(p.pid, p);
   const walk = (pid: number) => {
     for (const c of children.get(pid) ?? []) {
       if (tree.has(c.pid) && c.pgid !== pgid) continue;
@@ -22,7 +43,7 @@ export function processTree(rootPid: number, pgid: number, procs: ProcStat[] = s
       walk(c.pid);
     }
   };
-  const root = procs.find((p) => p.pid === rootPid);
+  const root = index.byPid.get(rootPid);
   if (root) tree.set(root.pid, root);
   [...tree.keys()].forEach(walk);
   return [...tree.values()];

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { LogCursor, mergeByTime, type LogLine } from '../service/log/log-reader.js';
 import { platform, adoptPlatform } from '../platform/index.js';
 import { isFrozen, isSameProcess } from '../platform/identity.js';
-import { scanProcesses } from '../platform/proc-scan.js';
+import { indexProcesses, processTree, scanProcesses } from '../platform/proc-scan.js';
 import type { StatePaths } from '../state/paths.js';
 import { readState, type StackState } from '../state/store.js';
 import type { SupervisorState, UiLine, Usage } from './model.js';
@@ -129,20 +129,9 @@ export class StackFeed {
     } catch {
       return out;
     }
-    // one map of children for all the trees (processTree would build it once per service)
-    const children = new Map<number, number[]>();
-    const byGroup = new Map<number, number[]>();
-    for (const p of procs) {
-      (children.get(p.ppid) ?? children.set(p.ppid, []).get(p.ppid)!).push(p.pid);
-      (byGroup.get(p.pgid) ?? byGroup.set(p.pgid, []).get(p.pgid)!).push(p.pid);
-    }
-    const treeOf = (pid: number, pgid: number) => {
-      const seen = new Set<number>([pid, ...(byGroup.get(pgid) ?? [])]);
-      const todo = [...seen];
-      while (todo.length) for (const c of children.get(todo.pop()!) ?? []) if (!seen.has(c)) (seen.add(c), todo.push(c));
-      return [...seen];
-    };
-    const trees = services.map((r) => ({ r, pids: isSameProcess({ pid: r.pid!, startTime: r.startTime! }) ? treeOf(r.pid!, r.pgid!) : [] }));
+    // one index of the table for all the trees
+    const index = indexProcesses(procs);
+    const trees = services.map((r) => ({ r, pids: isSameProcess({ pid: r.pid!, startTime: r.startTime! }) ? processTree(r.pid!, r.pgid!, procs, index).map((p) => p.pid) : [] }));
     let usage;
     try {
       usage = platform().usage(trees.flatMap((t) => t.pids));
