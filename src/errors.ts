@@ -86,6 +86,11 @@ export class ProgramMissingError extends DevnetError {
   override readonly exitCode = ExitCode.failed;
 }
 
+/** A container service's engine is missing or its daemon does not answer: nothing was started. */
+export class EngineError extends DevnetError {
+  override readonly exitCode = ExitCode.failed;
+}
+
 /** down could not free something (a process that would not die, a port still held). */
 export class StopError extends DevnetError {
   override readonly exitCode = ExitCode.failed;
@@ -150,6 +155,7 @@ const REVIVE: Record<string, (s: SerializedError, o: { hint?: string }) => Devne
   LockError: (s, o) => new LockError(s.message, o),
   ServiceFailedError: (s, o) => new ServiceFailedError(s.service ?? '?', s.message, s.logTail ?? [], { ...o, reason: s.reason }),
   ProgramMissingError: (s, o) => new ProgramMissingError(s.message, o),
+  EngineError: (s, o) => new EngineError(s.message, o),
   StopError: (s, o) => new StopError(s.message, o),
   NoSupervisorError: (s, o) => new NoSupervisorError(s.message, o),
   UnresponsiveSupervisorError: (s, o) => new UnresponsiveSupervisorError(s.message, o),

@@ -1,13 +1,16 @@
 // Demo follower node: syncs the hub's blocks over its RPC every 300ms and serves the same
 // read RPC (/rpc/head, /rpc/blocks) from its own copy; it reports its height to the hub,
 // which lists its followers on /rpc/followers (shown by the explorer).
-// Usage: node blockchain-follower.mjs --port P --host H --hub URL --name NAME
+// Usage: node blockchain-follower.mjs --port P --host H --hub URL --name NAME [--url URL]
+// --url: what it announces to the hub (default http://H:P); the stack passes ${address}, which
+// stays reachable where H is 0.0.0.0 (an exported compose file binds every interface)
 import { arg, getJson, metrics, serve } from './http.mjs';
 
 const port = Number(arg('port', 8080));
 const host = arg('host', '127.0.0.2');
 const hub = arg('hub', 'http://127.0.0.1:8080');
 const name = arg('name', 'follower');
+const url = arg('url', `http://${host}:${port}`);
 const blocks = [];
 let lastSync = 0;
 // the hub's head as last seen: the follower's lag is measured against it
@@ -30,7 +33,7 @@ async function sync() {
     await fetch(`${hub}/rpc/followers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, url: `http://${host}:${port}`, height: blocks.at(-1)?.height ?? -1 }),
+      body: JSON.stringify({ name, url, height: blocks.at(-1)?.height ?? -1 }),
       signal: AbortSignal.timeout(1000),
     });
   } catch {

@@ -152,6 +152,7 @@ export function buildProgram(version: string): Command {
     .argument('[files...]', 'test files: one assertion or action a line (docs/testing.md)')
     .option('--up', 'bring the stack up first and down afterwards, also when a step fails or the run is interrupted')
     .option('--bail', 'stop at the first failed assertion')
+    .option('--external', "the stack runs outside devnet (an exported compose file): check it at the plan's addresses; actions, log and exec lines are not run, and say so")
     .option('--junit <file>', 'also write the results as JUnit XML there')
     .option('--json', 'print the results as JSON')
     .action((files: string[], o) => execute(async () => (await import('./commands/test.js')).test(files, o)));
@@ -226,6 +227,7 @@ export function buildProgram(version: string): Command {
     .addArgument(new Argument('<engine>', 'compose or k8s').choices(['compose', 'k8s']))
     .option('-o, --output <file>', 'write there instead of stdout (never over an existing file without --force)')
     .option('--force', 'with -o: replace the file if it exists (never the stack file, its env files or templates)')
+    .addOption(new Option('--network <mode>', 'compose: bridge (default: a container network, services reached by name) or host (the host network, at the addresses and ports devnet gives them)').choices(['bridge', 'host']))
     .action((engine: 'compose' | 'k8s', o) => execute(async () => (await import('./commands/export.js')).exportCommand(engine, o)));
 
   stackOptions(program.command('completion'))

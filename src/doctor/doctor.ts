@@ -5,7 +5,8 @@ import { worst, type Check } from '../check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Stack } from '../stack/model.js';
 import { staleStateChecks } from './stale-state.js';
-import { programChecks } from '../stack/programs.js';
+import { enginesUnreachable, programChecks } from '../stack/programs.js';
+import { launchSpec } from '../stack/launch-spec.js';
 import { subreaperHelper } from '../service/subreaper.js';
 import { platform } from '../platform/index.js';
 import { PlatformError } from '../errors.js';
@@ -46,10 +47,28 @@ export async function runDoctor(stack: Stack, o: DoctorOptions): Promise<DoctorR
   };
   checks.push(...(await reading(async () => (await preflight(stack, { services: o.services, selfStackId: o.stackId })).checks)));
   checks.push(...programChecks(stack, o.services, o.processEnv ?? process.env));
+  checks.push(...(await engineChecks(stack, o.services, o.processEnv ?? process.env)));
   checks.push(...(await reading(() => staleStateChecks(o.stateFile, o.lockFile))));
   checks.push(unreadable ? { id: 'platform.backend', level: 'error', message: `${unreadable.message}; ports and running stacks were not checked` } : backendCheck(), subreaperCheck());
   const level = worst(checks);
   return { ok: level === 'ok' || (level === 'warn' && !o.strict), stack: stack.name, checks };
+}
+
+/** Container services: the engine's daemon answers, and each image is here or will be pulled. */
+async function engineChecks(stack: Stack, services: readonly string[], processEnv: Record<string, string | undefined>): Promise<Check[]> {
+  const specs = services.filter((n) => stack.services[n]!.engine).map((n) => launchSpec(stack, n, { processEnv }));
+  if (!specs.length) return [];
+  const down = await enginesUnreachable(specs);
+  if (down.length) return down.map((message) => ({ id: 'engine.daemon', level: 'error', message }));
+  const { engineCall } = await import('../container/engine.js');
+  const checks: Check[] = [{ id: 'engine.daemon', level: 'ok', message: `${specs[0]!.container!.engine.cli} answers: container services can start` }];
+  const images = new Map(specs.map((s) => [s.container!.image, s]));
+  for (const [image, spec] of images) {
+    const here = (await engineCall(spec.container!.engine, ['image', 'inspect', '--format', '{{.Id}}', image], 15_000)).code === 0;
+    const users = specs.filter((s) => s.container!.image === image).map((s) => s.service).join(', ');
+    checks.push(here ? { id: 'engine.image', level: 'ok', message: `image ${image} is here (${users})` } : { id: 'engine.image', level: 'warn', message: `image ${image} is not here yet (${users}): devnet up pulls it, which needs its registry` });
+  }
+  return checks;
 }
 
 function backendCheck(): Check {

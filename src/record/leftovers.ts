@@ -4,11 +4,9 @@
 import { platform } from '../platform/index.js';
 import { processesWithMarker, scanProcesses } from '../platform/proc-scan.js';
 import { isActive, isRecordAlive, type StackState } from '../state/store.js';
+import { liveContainers } from './containers.js';
 
-export interface Leftover {
-  service: string;
-  pid: number;
-}
+export type Leftover = { service: string; pid: number; container?: undefined } | { service: string; container: string; pid?: undefined };
 
 /** Live processes of the run recorded in `state`: its recorded leaders and anything carrying its marker. */
 export function leftoversOf(state: StackState): Leftover[] {
@@ -21,9 +19,12 @@ export function leftoversOf(state: StackState): Leftover[] {
   const marked = processesWithMarker(state.runId, undefined, scanProcesses(), since).filter((p) => !found.has(p.pid));
   const markers = platform().markers(marked.map((p) => p.pid));
   for (const p of marked) found.set(p.pid, { service: markers.get(p.pid)?.service ?? '?', pid: p.pid });
-  return [...found.values()];
+  const out: Leftover[] = [...found.values()];
+  // a container outlives its docker CLI: asked of the engine by the run's label
+  if (recs.some((r) => r.container)) for (const c of liveContainers(recs, state.runId)) out.push({ service: c.labels['devnet.service'] ?? '?', container: c.name });
+  return out;
 }
 
 export function describeLeftovers(list: readonly Leftover[]): string {
-  return list.map((l) => `${l.service} (pid ${l.pid})`).join(', ');
+  return list.map((l) => (l.container ? `${l.service} (container ${l.container})` : `${l.service} (pid ${l.pid})`)).join(', ');
 }

@@ -5,7 +5,8 @@ import { platform, withPlatform } from '../platform/index.js';
 import { ownerLookup } from '../ports/owners.js';
 import { readSocketTable } from '../ports/socket-table.js';
 import { conflicts } from '../stack/address-conflict.js';
-import { processTree, scanProcesses } from '../platform/proc-scan.js';
+import { processTree, processesWithMarker, scanProcesses } from '../platform/proc-scan.js';
+import type { ProcStat } from '../platform/identity.js';
 import { statSync } from 'node:fs';
 import { isFrozen, isSameProcess } from '../platform/identity.js';
 import { isActive, isRecordAlive, readState, type LastExit, type ServiceState, type StackState } from '../state/store.js';
@@ -84,16 +85,23 @@ function supervisorOf(state: StackState, paths: StatePaths): SupervisorStatus {
 function statusOf(state: StackState, paths: StatePaths, checkPorts: boolean): StackStatus {
   const services = state.services;
   const names = [...state.order, ...Object.keys(services).filter((n) => !state.order.includes(n))];
+  let procs: ProcStat[] | undefined;
   const list = names.map((name): ServiceStatus => {
     const r = services[name]!;
-    const alive = isRecordAlive(r);
+    let alive = isRecordAlive(r);
+    let pid = alive ? r.pid : undefined;
     let st = r.state;
+    // a container outlives its docker CLI: its processes carry the run's marker
+    if (!alive && r.container && (isActive(st) || st === 'stopping')) {
+      const inside = processesWithMarker(state.runId, name, (procs ??= scanProcesses()), r.startTime ?? 0);
+      if (inside.length) [alive, pid] = [true, inside.reduce((a, b) => (a.startTime <= b.startTime ? a : b)).pid];
+    }
     // the record says running but the process is gone: it died while nobody watched
     if (!alive && (isActive(st) || st === 'stopping')) st = 'exited';
     return {
       name,
       state: st,
-      pid: alive ? r.pid : undefined,
+      pid,
       ports: r.ports,
       url: alive ? r.url : undefined,
       uptimeSeconds: alive && r.startedAt ? Math.round((Date.now() - Date.parse(r.startedAt)) / 1000) : undefined,

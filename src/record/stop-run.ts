@@ -38,6 +38,8 @@ export interface DownResult {
   stopped: string[];
   held: HeldPort[];
   survivors: { service: string; pid: number }[];
+  /** engine services: containers that could not be removed, or an engine that did not answer */
+  containerProblems?: string[];
 }
 
 
@@ -101,6 +103,20 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
       r.state = mustMove(r.name, r.state, 'swept').to;
     },
   });
+  // the engine is asked by label for what of this stack is still there, whatever the records say
+  let containerProblems: string[] | undefined;
+  if (recs.some((r) => r.container)) {
+    const { sweepContainers } = await import('./containers.js');
+    const swept = await sweepContainers(recs, paths.dir);
+    for (const c of swept.removed) {
+      const service = c.labels['devnet.service'];
+      if (service && !stopped.has(service)) {
+        stopped.add(service);
+        emit({ kind: 'service:stopped', service, forced: true, ms: 0 });
+      }
+    }
+    if (swept.problems.length) containerProblems = swept.problems;
+  }
   trace('down swept');
   try {
     writeState(paths.stateFile, state);
@@ -113,8 +129,8 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
     // the break lock cannot be written on a full disk: the next up takes the stale lock over
   }
   // a run with survivors stays listed: it is not over, and down may be run again
-  if (!survivors.length) forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
-  return { wasUp: anyAlive, stopped: [...stopped], held: await portsStillHeld(recs, state.runId), survivors };
+  if (!survivors.length && !containerProblems) forgetRun(state.stackFile, state.portOffset ?? 0, paths.dir);
+  return { wasUp: anyAlive || stopped.size > 0, stopped: [...stopped], held: await portsStillHeld(recs, state.runId), survivors, ...(containerProblems ? { containerProblems } : {}) };
 }
 
 /** A bind on each port (where the record says which address) proves it free at once; the tables are read only otherwise. */

@@ -433,7 +433,7 @@ export class ServiceRunner {
   }
 
   private stopTarget(run: Run) {
-    return { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs };
+    return { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs, container: this.rec.container };
   }
 
   /** Its log, for the runner that replaces it; this one writes no more. */

@@ -6,6 +6,7 @@ import type { ProcStat } from '../platform/identity.js';
 import { isSameProcess } from '../platform/identity.js';
 import { waitGone } from '../platform/wait-gone.js';
 import { processTree, processesWithMarker, scanProcesses } from '../platform/proc-scan.js';
+import { stopContainer, type ContainerRef } from '../container/engine.js';
 
 export interface StopTarget {
   name: string;
@@ -14,6 +15,8 @@ export interface StopTarget {
   startTime: number;
   runId: string;
   stopTimeoutMs: number;
+  /** an engine service: its container is stopped through the engine first (the image's STOPSIGNAL, then SIGKILL) */
+  container?: ContainerRef;
 }
 
 export interface StopResult {
@@ -80,6 +83,7 @@ export function tryKill(pid: number, sig: NodeJS.Signals): void {
 
 /** `procs`: a scan of the process table shared by the services stopped together, so each need not scan again. */
 export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal, onTerm?: () => void): Promise<StopResult> {
+  if (t.container) return stopContainerService(t, t.container, timeoutMs, procs, hurry, onTerm);
   const first = ownedProcesses(t, procs);
   const before = first.owned;
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
@@ -109,4 +113,24 @@ async function signalAndWait(t: StopTarget, first: ReturnType<typeof ownedProces
   for (const p of left) if (isSameProcess(p)) tryKill(p.pid, 'SIGKILL');
   left = await waitGone([...left, ...late], 2000);
   return { signalled: before.length, forced: true, survivors: left };
+}
+
+/**
+ * An engine service: `docker stop` (the image's own stop signal, SIGKILL after the grace
+ * period) and removal, asked of the engine even when devnet's CLI process is gone; then what
+ * is left of the service (the CLI, or the container's processes where the engine did not
+ * answer: they carry the run's marker) is stopped as any process.
+ */
+async function stopContainerService(t: StopTarget, c: ContainerRef, timeoutMs: number, procs: ProcStat[], hurry: AbortSignal | undefined, onTerm: (() => void) | undefined): Promise<StopResult> {
+  const first = ownedProcesses(t, procs);
+  if (first.owned.length) onTerm?.();
+  stopsUnderWay++;
+  try {
+    const existed = await stopContainer(c, timeoutMs, hurry);
+    const rest = ownedProcesses(t);
+    const res = rest.owned.length ? await signalAndWait(t, rest, Math.min(timeoutMs, 5000), hurry, undefined) : { forced: false, survivors: [] };
+    return { signalled: Math.max(first.owned.length, existed ? 1 : 0), forced: res.forced, survivors: res.survivors };
+  } finally {
+    stopsUnderWay--;
+  }
 }

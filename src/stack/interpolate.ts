@@ -1,6 +1,6 @@
 // ${...} interpolation: a pure function from a template and a context to a string.
 // References: ${port} ${ports.NAME} ${host} ${services.S.port} ${services.S.ports.NAME}
-// ${services.S.host} ${env.VAR} ${env.VAR:-default} ${stack.dir}; for replicas ${replica}
+// ${services.S.host} ${address} (what others reach this service at) ${env.VAR} ${env.VAR:-default} ${stack.dir}; for replicas ${replica}
 // ${replicas} ${peers} ${peers.PORT} ${services.S.peers} ${services.S.peers.PORT}; and
 // ${files.NAME}. `$${` is a literal `${`.
 import { quote } from '../errors.js';
@@ -9,6 +9,8 @@ import { didYouMean } from './schema-dsl.js';
 
 export interface PortsOf {
   host: string;
+  /** the address others reach it at where that is not its bind address (a container network's name) */
+  address?: string;
   ports: Record<string, number>;
   /** a replica: which (1-based), of how many */
   replica?: { index: number; count: number };
@@ -80,6 +82,11 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     throw new InterpolationError(ref, `\${${ref}}: environment variable ${name} is not set (set it, add it to env:, or give a default: \${env.${name}:-value})`);
   }
   if (head === 'host' && rest.length === 0) return ctx.self?.host ?? ctx.host;
+  // what a service announces of itself: its bind address is 0.0.0.0 in a container, never reachable as that
+  if (head === 'address' && rest.length === 0) {
+    if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service has an address; use \${services.NAME.host}`);
+    return ctx.self.address ?? reachable(ctx.self.host);
+  }
   if ((head === 'replica' || head === 'replicas') && rest.length === 0) {
     if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service has replicas`);
     return String(head === 'replica' ? (ctx.self.replica?.index ?? 1) : (ctx.self.replica?.count ?? 1));
@@ -113,9 +120,12 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     if (field === 'port' || field === 'ports') return portOf(target, field, more, ref, `service "${svc}"`);
     throw new InterpolationError(ref, `\${${ref}}: a service has no "${field}"${didYouMean(field ?? '', ['port', 'ports', 'host', 'peers'])}; use services.${svc}.port, .ports.NAME, .host or .peers`);
   }
-  const hint = didYouMean(head ?? '', ['port', 'ports', 'host', 'replica', 'replicas', 'peers', 'services', 'files', 'data', 'env', 'stack']);
-  throw new InterpolationError(ref, `\${${ref}}: unknown reference${hint} (use port, ports.NAME, host, replica, replicas, peers, services.S.port, services.S.ports.NAME, services.S.host, services.S.peers, files.NAME, data, env.VAR or stack.dir)`);
+  const hint = didYouMean(head ?? '', ['port', 'ports', 'host', 'address', 'replica', 'replicas', 'peers', 'services', 'files', 'data', 'env', 'stack']);
+  throw new InterpolationError(ref, `\${${ref}}: unknown reference${hint} (use port, ports.NAME, host, address, replica, replicas, peers, services.S.port, services.S.ports.NAME, services.S.host, services.S.peers, files.NAME, data, env.VAR or stack.dir)`);
 }
+
+/** A bind address as others connect to it: wildcard binds are reached on loopback. */
+const reachable = (host: string) => (host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host);
 
 /** host:port of each, comma-separated; wildcard binds are reached on loopback, IPv6 in brackets. */
 function peerList(list: PortsOf[], portName: string | undefined, ref: string): string {
@@ -123,7 +133,7 @@ function peerList(list: PortsOf[], portName: string | undefined, ref: string): s
     .map((p) => {
       const port = portName === undefined ? Object.values(p.ports)[0] : own(p.ports, portName);
       if (port === undefined) throw new InterpolationError(ref, `\${${ref}}: ${portName === undefined ? 'the service declares no port' : `no port named "${portName}" (it has ${Object.keys(p.ports).join(', ') || 'none'})`}`);
-      const h = p.host === '0.0.0.0' || p.host === '' ? '127.0.0.1' : p.host === '::' ? '::1' : p.host;
+      const h = reachable(p.host);
       return `${h.includes(':') ? `[${h}]` : h}:${port}`;
     })
     .join(',');

@@ -9,6 +9,9 @@ import { interpolate, type InterpolationContext } from './interpolate.js';
 import type { Service, Stack } from './model.js';
 import { findProgram, isDir } from './which.js';
 import { interpolationContext } from './interpolation-context.js';
+import { containerRunArgs, type Mount } from './container-run.js';
+import { containerName, engineEnv, type EngineRef } from '../container/engine.js';
+import { filePaths } from './files.js';
 
 export interface LaunchSpec {
   service: string;
@@ -31,6 +34,19 @@ export interface LaunchSpec {
   fallbackFor?: string;
   /** why the fallback runs, for people: the program is not installed, or the directory is missing */
   fallbackWhy?: string;
+  /** engine services: file and args are the engine CLI's `run` of this container */
+  container?: ContainerSpec;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  engine: EngineRef;
+  /** what the container runs: its arguments (command:), interpolated; [] is the image's own */
+  args: string[];
+  /** its files, data directories, cwd and volumes: (export writes them as compose volumes) */
+  mounts: Mount[];
+  workdir?: string;
 }
 
 export interface ProbeCommand {
@@ -70,6 +86,7 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   env[MARKER.stack] = stackId;
   env[MARKER.service] = name;
   if (runId) env[MARKER.run] = runId;
+  if (s.engine) return containerSpec(stack, s, ctx, env, stackId, processEnv, runId);
   let command = commandOf(s.shell, s.command!, ctx);
   const spec: LaunchSpec = {
     service: name,
@@ -98,6 +115,52 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
   // a shell line expands its interpolated values from the environment (see shell-line.ts)
   Object.assign(env, command.values);
   return spec;
+}
+
+/**
+ * An engine service: the engine's CLI runs the container in the foreground (`docker run
+ * --rm`), on the host's network, labelled with the run; env goes by name only (-e KEY takes
+ * the value from the CLI's own env, so no value is ever on a command line); the service's
+ * files, data directories and cwd are mounted at their own paths, so ${files.X} and ${data}
+ * mean the same inside as out.
+ */
+function containerSpec(stack: Stack, s: Service, ctx: InterpolationContext, env: Record<string, string>, stackId: string, processEnv: Record<string, string | undefined>, runId: string | undefined): LaunchSpec {
+  const fill = (t: string) => interpolate(t, ctx);
+  const command = s.command === undefined ? undefined : commandOf(s.shell, s.command, ctx);
+  const args = !command ? [] : command.shell ? ['sh', '-c', command.file] : [command.file, ...command.args];
+  if (command) Object.assign(env, command.values);
+  const cli = findProgram('docker', stack.dir, processEnv.PATH ?? '') ?? findProgram('podman', stack.dir, processEnv.PATH ?? '') ?? 'docker';
+  const engine: EngineRef = { cli, env: engineEnv(processEnv) };
+  const name = containerName(stackId, s.name);
+  const workdir = s.cwd ? resolve(stack.root, fill(s.cwd)) : undefined;
+  const declared = [stack.env, stack.fileEnv, s.env, s.fileEnv, command?.values ?? {}].flatMap((m) => Object.keys(m));
+  const envKeys = [...new Set([...declared, ...Object.values(MARKER)])].filter((k) => env[k] !== undefined);
+  const files = [...Object.values(filePaths(stack, undefined)), ...Object.values(filePaths(stack, s))].map((p) => ({ host: p, container: p, readOnly: true }));
+  const volumes = s.volumes.map((v) => {
+    const [host = '', container = '', mode] = fill(v).split(':');
+    return { host: resolve(stack.root, host), container, readOnly: mode === 'ro' };
+  });
+  const mounts = [...files, ...(ctx.data ?? []).map((d) => ({ host: d, container: d, readOnly: false })), ...(workdir ? [{ host: workdir, container: workdir, readOnly: false }] : []), ...volumes];
+  const labels = { stack: stackId, state: stack.stateDir ?? '', run: runId ?? '', service: s.name };
+  // devnet's own user by default: what it writes in its data directories and mounts stays the user's
+  const user = s.user === 'image' ? undefined : (s.user ?? (process.getuid && process.getgid ? `${process.getuid()}:${process.getgid()}` : undefined));
+  const podman = cli.split('/').pop() === 'podman' && s.user === undefined;
+  const run = containerRunArgs({ name, image: s.image!, labels, envKeys, mounts, workdir, args, user, podman });
+  const cwd = isDir(stack.root) ? stack.root : stack.dir;
+  return {
+    service: s.name,
+    file: cli,
+    args: run,
+    shell: false,
+    display: [`${cli.split('/').pop()} run`, ...[s.image!, ...args].map(displayWord)].join(' '),
+    cwd,
+    env,
+    readyUrl: s.ready.kind === 'http' ? probeUrl(s, s.ready.target!, s.ready.port, fill) : s.ready.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.ready.port, fill) : undefined,
+    healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : s.health?.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.health.port, fill) : undefined,
+    readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
+    healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
+    container: { name, image: s.image!, engine, args, mounts, ...(workdir ? { workdir } : {}) },
+  };
 }
 
 /** The program a spec runs: its file, or the first program of its shell line where that can be told. */

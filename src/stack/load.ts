@@ -173,7 +173,15 @@ function buildStack(
     }
     secretValues.push(...secretValuesOf(svcFileEnv), ...secretValuesOf(literals(envStrings(s.env))));
     for (const [k, v] of [...secretVarsOf(svcFileEnv), ...secretVarsOf(literals(envStrings(s.env)))]) secretVars[k] ??= v;
-    services[name] = normalizeService(name, s, host, portOffset, svcFileEnv);
+    const svc = (services[name] = normalizeService(name, s, host, portOffset, svcFileEnv));
+    // the stack's engine: is a default for the services that name an image
+    const engine = s.engine ?? (s.image !== undefined ? raw.engine : undefined);
+    if (engine === 'docker') {
+      if (s.image === undefined) at(['services', name, 'engine'], 'engine: docker runs a container image: add image: (the image to run), or remove engine:');
+      svc.engine = 'docker';
+      // the listener is the container's process, not a child of the docker CLI devnet runs
+      if (s.ready?.owned === undefined) svc.ready.owned = false;
+    }
   }
   const files = normalizeFiles(raw.files);
   for (const f of [...Object.values(files), ...Object.values(services).flatMap((s) => Object.values(s.files))]) if (f.template !== undefined) sources.push(resolve(dir, f.template));

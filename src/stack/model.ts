@@ -92,8 +92,14 @@ export interface FileSpec {
 
 export interface Service {
   name: string;
-  /** the container image devnet export uses (optional: else one for the program) */
+  /** the container image: run from when engine is set, else only devnet export reads it */
   image?: string;
+  /** set: the service runs image as a container through this engine's CLI (host networking) */
+  engine?: 'docker';
+  /** engine services: who the container runs as (undefined: devnet's own uid:gid; 'image': the image's USER) */
+  user?: string;
+  /** engine services: HOST:CONTAINER[:ro] mounts, HOST relative to the stack root (interpolated) */
+  volumes: string[];
   /** files rendered for this service (per replica) */
   files: Record<string, FileSpec>;
   /** directories it keeps data in, relative to the stack root (interpolated); down --volumes deletes them */
@@ -109,6 +115,8 @@ export interface Service {
   /** cwd template, relative to the stack root */
   cwd?: string;
   host: string;
+  /** set by export only: the address others reach it at where that is not host (its name on a container network) */
+  address?: string;
   /** named ports after --port-offset; `${port}` is the first */
   ports: Record<string, number>;
   env: Record<string, string>;
@@ -194,5 +202,5 @@ export const DEFAULT_BACKOFF_MS = 1000;
 export const DEFAULT_BACKOFF_MAX_MS = 30_000;
 
 export function isLaunchable(s: Service): boolean {
-  return s.status !== 'planned' && s.command !== undefined;
+  return s.status !== 'planned' && (s.command !== undefined || s.engine !== undefined);
 }

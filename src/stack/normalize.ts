@@ -90,6 +90,8 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     files: normalizeFiles(raw.files),
     data: raw.data ?? [],
     image: raw.image,
+    volumes: raw.volumes ?? [],
+    user: raw.user,
     replicas: raw.replicas === undefined ? undefined : { count: raw.replicas, spread: raw.spread ?? 'hosts', stride: raw.stride ?? 1 },
     profiles: raw.profiles ?? [],
     status: (raw.status ?? 'active') as ServiceLifecycle,

@@ -7,6 +7,7 @@ import { launchSpec, type LaunchSpec } from './launch-spec.js';
 import { firstShellProgram } from './shell-program.js';
 import type { Stack } from './model.js';
 import { findProgram, isDir } from './which.js';
+import type { EngineRef } from '../container/engine.js';
 
 /** `specOf`: the launch specs of a plan already resolved (up); doctor resolves them here. */
 export function programChecks(
@@ -19,7 +20,9 @@ export function programChecks(
   const rootMissing = !isDir(stack.root);
   if (rootMissing) {
     const how = stack.setup ? `; ${stack.setup}` : '; create it, or fix root:';
-    const withoutStandIn = services.filter((n) => stack.services[n]!.fallback === undefined);
+    // a container needs the root only where it mounts it (its cwd:)
+    const needsRoot = (n: string) => !stack.services[n]!.engine || stack.services[n]!.cwd !== undefined;
+    const withoutStandIn = services.filter((n) => stack.services[n]!.fallback === undefined && needsRoot(n));
     // the services with a stand-in run anyway: the root is an error only for those without one
     if (withoutStandIn.length)
       checks.push({
@@ -33,6 +36,15 @@ export function programChecks(
     const spec = specOf(name);
     const s = stack.services[name]!;
     const setup = s.setup ? `; to get it: ${s.setup}` : '';
+    if (spec.container) {
+      const cli = spec.container.engine.cli;
+      checks.push(
+        cli.includes('/')
+          ? { id: 'service.engine', level: 'ok', service: name, message: `service ${name}: runs ${spec.container.image} in a container (${shown(cli)})` }
+          : { id: 'service.engine', level: 'error', service: name, message: `service ${name}: runs ${spec.container.image} in a container (engine: docker), but neither docker nor podman is installed; install Docker (apt-get install docker.io) or Podman${setup}` },
+      );
+      continue;
+    }
     if (spec.fallbackFor) {
       checks.push({ id: 'service.fallback', level: 'ok', service: name, message: `service ${name}: ${spec.fallbackWhy}, so its fallback runs (${redact(spec.display, stack.secretValues)})` });
       continue;
@@ -80,4 +92,14 @@ function shown(p: string): string {
   const abs = resolve(p);
   const r = relative(process.cwd(), abs);
   return r && !r.startsWith('../..') ? r : abs;
+}
+
+/** Each engine the services use, asked once whether its daemon answers: why not, one line each. */
+export async function enginesUnreachable(specs: readonly LaunchSpec[]): Promise<string[]> {
+  const engines = new Map<string, EngineRef>();
+  for (const spec of specs) if (spec.container?.engine.cli.includes('/')) engines.set(JSON.stringify(spec.container.engine), spec.container.engine);
+  if (!engines.size) return [];
+  const { engineUnreachable } = await import('../container/engine.js');
+  const why = await Promise.all([...engines.values()].map(engineUnreachable));
+  return why.filter((w): w is string => w !== undefined);
 }

@@ -45,7 +45,7 @@ const svcPath = (name: string, ...rest: PathSegment[]): PathSegment[] => ['servi
 
 function checkCommands(stack: Stack, err: Push) {
   for (const s of Object.values(stack.services)) {
-    if (s.status !== 'planned' && s.command === undefined) err(svcPath(s.name), 'missing "command" (add one, or mark the service status: planned)');
+    if (s.status !== 'planned' && s.command === undefined && !s.engine) err(svcPath(s.name), 'missing "command" (add one, or mark the service status: planned)');
     const commands: [PathSegment[], string | string[] | undefined, boolean][] = [
       [['command'], s.command, s.shell],
       [['fallback'], s.fallback, s.shell],
@@ -201,9 +201,10 @@ function checkInterpolation(stack: Stack, processEnv: Record<string, string | un
   for (const s of Object.values(stack.services)) {
     if (!isLaunchable(s)) continue;
     const ctx = interpolationContext(stack, s.name, processEnv);
-    const cmd = s.command!;
+    const cmd = s.command;
     if (typeof cmd === 'string') check(cmd, ctx, svcPath(s.name, 'command'));
-    else cmd.forEach((c, i) => check(c, ctx, svcPath(s.name, 'command', i)));
+    else cmd?.forEach((c, i) => check(c, ctx, svcPath(s.name, 'command', i)));
+    s.volumes.forEach((v, i) => check(v, ctx, svcPath(s.name, 'volumes', i)));
     const fb = s.fallback;
     if (typeof fb === 'string') check(fb, ctx, svcPath(s.name, 'fallback'));
     else fb?.forEach((c, i) => check(c, ctx, svcPath(s.name, 'fallback', i)));

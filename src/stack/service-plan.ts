@@ -114,6 +114,10 @@ function planParts(p: Omit<ServicePlan, 'hash' | 'parts'>, s: Service, stack: St
   raw('command', { command: s.command, fallback: s.fallback, shell: s.shell });
   parts.cwd = short(l.cwd);
   raw('cwd', s.cwd);
+  if (l.container) {
+    parts.image = short(l.container.image);
+    if (s.volumes.length) parts.volumes = short(s.volumes);
+  }
   for (const [k, v] of Object.entries(l.env)) {
     if (marker.has(k) || processEnv[k] === v) continue;
     const inherited = processEnv[k];

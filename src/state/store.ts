@@ -7,6 +7,7 @@ import type { Platform } from '../platform/types.js';
 import type { ExitStatus } from '../platform/exit.js';
 import { isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 import { nullProtoDeep } from '../stack/own.js';
+import type { ContainerRef } from '../container/engine.js';
 
 export const STATE_VERSION = 1;
 
@@ -65,6 +66,8 @@ export interface ServiceRecord {
   data?: string[];
   /** the hash of its resolved plan (stack/service-plan.ts): a stack file edited since changes the services whose hash differs */
   plan?: string;
+  /** engine services: the container and the engine that runs it (down removes it by name and by label) */
+  container?: ContainerRef;
   /** its plan part by part (short hashes; a port's number): why an edited stack file changes it */
   parts?: Record<string, string>;
 }

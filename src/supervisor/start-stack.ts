@@ -2,7 +2,8 @@
 import { trace } from '../trace.js';
 import { programChecks } from '../stack/programs.js';
 import { planStack } from '../stack/service-plan.js';
-import { DevnetError, LockError, PreflightError, ProgramMissingError } from '../errors.js';
+import { DevnetError, EngineError, LockError, PreflightError, ProgramMissingError } from '../errors.js';
+import { enginesUnreachable } from '../stack/programs.js';
 import { preflight } from '../ports/preflight.js';
 import { unbindablePorts } from '../ports/bind-check.js';
 import { whoTookPorts } from '../ports/port-taken.js';
@@ -107,6 +108,8 @@ export async function startStack(o: UpOptions): Promise<UpHandle> {
     const plan = planStack(stack, o.services, { stackId: o.paths.stackId, runId });
     const missing = programChecks(stack, o.services, process.env, (n) => plan.services[n]!.launch).filter((c) => c.level === 'error');
     if (missing.length) throw new ProgramMissingError(missing.map((c) => c.message).join('\n'), { hint: 'nothing was started; devnet doctor shows the whole report' });
+    const unreachable = await enginesUnreachable(Object.values(plan.services).map((p) => p.launch));
+    if (unreachable.length) throw new EngineError(unreachable.join('\n'), { hint: 'nothing was started; devnet doctor checks it too' });
     const supervisor = new Supervisor({ stack, services: o.services, paths: o.paths, runId, supervisor: me, emit: o.emit, hurry: o.hurry, watch: o.watch, plan, selection: o.selection });
     const stopRequested = new AbortController();
     let closeControl: (() => Promise<void>) | undefined;

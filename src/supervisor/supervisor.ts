@@ -205,6 +205,7 @@ export class Supervisor {
       parts: plan.parts,
       ...(s.replica ? { replicaOf: s.replica.of } : {}),
       ...(s.ready.owned === false ? { ownsPorts: false } : {}),
+      ...(plan.launch.container ? { container: { name: plan.launch.container.name, engine: plan.launch.container.engine } } : {}),
     };
     this.state.services[name] = rec;
     const runner = new ServiceRunner(rec, { stack, plan, paths, runId: this.o.runId, emit: this.emit, save: (now) => this.save(now), spawn: this.o.spawn, log });

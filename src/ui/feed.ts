@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { LogCursor, mergeByTime, type LogLine } from '../service/log/log-reader.js';
 import { platform, adoptPlatform } from '../platform/index.js';
 import { isFrozen, isSameProcess } from '../platform/identity.js';
-import { indexProcesses, processTree, scanProcesses } from '../platform/proc-scan.js';
+import { indexProcesses, processTree, processesWithMarker, scanProcesses } from '../platform/proc-scan.js';
 import type { StatePaths } from '../state/paths.js';
 import { readState, type StackState } from '../state/store.js';
 import type { SupervisorState, UiLine, Usage } from './model.js';
@@ -131,7 +131,13 @@ export class StackFeed {
     }
     // one index of the table for all the trees
     const index = indexProcesses(procs);
-    const trees = services.map((r) => ({ r, pids: isSameProcess({ pid: r.pid!, startTime: r.startTime! }) ? processTree(r.pid!, r.pgid!, procs, index).map((p) => p.pid) : [] }));
+    const runId = this.record!.runId;
+    const trees = services.map((r) => {
+      const pids = isSameProcess({ pid: r.pid!, startTime: r.startTime! }) ? processTree(r.pid!, r.pgid!, procs, index).map((p) => p.pid) : [];
+      // a container's processes are the engine's children, not the docker CLI's: they carry the run's marker
+      if (r.container) pids.push(...processesWithMarker(runId, r.name, procs, r.startTime).map((p) => p.pid).filter((p) => !pids.includes(p)));
+      return { r, pids };
+    });
     let usage;
     try {
       usage = platform().usage(trees.flatMap((t) => t.pids));

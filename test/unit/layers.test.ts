@@ -10,7 +10,8 @@ const src = resolve(import.meta.dirname, '../../src');
 /** Lowest first. Files at the top of src/ (errors, events, trace) are the floor everything stands on. */
 export const LAYERS: string[][] = [
   ['.', 'async', 'fs'],
-  ['platform'],
+  // containers through the engine's CLI: beside the platform, what a process is to it
+  ['platform', 'container'],
   // the port plan as code is the stack's own view of itself (a rendered prometheus.yml is one)
   ['stack', 'plan'],
   ['state'],

@@ -43,7 +43,7 @@ export async function down(flags: Flags): Promise<number> {
     const elsewhere = upElsewhere(paths, ctx.stackFile);
     if (elsewhere) print(elsewhere);
   }
-  const problems = [...result.survivors.map((s) => `service ${s.service}: pid ${s.pid} survived SIGKILL`), ...result.held.filter((h) => h.ours).map((h) => h.message)];
+  const problems = [...result.survivors.map((s) => `service ${s.service}: pid ${s.pid} survived SIGKILL`), ...(result.containerProblems ?? []), ...result.held.filter((h) => h.ours).map((h) => h.message)];
   // a stray that took a port since is not devnet's to stop: said, not failed
   if (!flags.json) for (const h of result.held.filter((x) => !x.ours)) process.stderr.write(`warning: ${h.message}\n`);
   if (problems.length) {

@@ -1,20 +1,22 @@
 import { writeOutput } from '../../fs/output-file.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { openStack, shownPath } from '../context.js';
 import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
   output?: string;
   force?: boolean;
+  network?: string;
 }
 
 export async function exportCommand(engine: 'compose' | 'k8s', flags: Flags): Promise<number> {
+  if (flags.network !== undefined && engine !== 'compose') throw new UsageError('--network is an option of devnet export compose only');
   const { stack, paths } = await openStack(flags);
   const { stringifyPortable } = await import('../../convert/yaml-out.js');
   let body: string;
   let notes: string[];
   if (engine === 'compose') {
-    const r = (await import('../../convert/export/compose.js')).toCompose(stack);
+    const r = (await import('../../convert/export/compose.js')).toCompose(stack, { network: flags.network === 'host' ? 'host' : 'bridge' });
     body = stringifyPortable(r.text);
     notes = r.notes;
   } else {

@@ -14,7 +14,8 @@ import { interpolate } from '../../stack/interpolate.js';
 import { interpolationContext } from '../../stack/interpolation-context.js';
 import { resolveStack } from '../../stack/resolve.js';
 import { execEnv, type ResolvedService } from '../../stack/resolved-config.js';
-import { readState } from '../../state/store.js';
+import { readState, type StackState } from '../../state/store.js';
+import { isLaunchable } from '../../stack/model.js';
 import { openStack, print, printJson, shownPath } from '../context.js';
 import type { StackFlags } from '../flags.js';
 import { liveSupervisor } from './steer.js';
@@ -24,6 +25,7 @@ interface Flags extends StackFlags {
   junit?: string;
   json?: boolean;
   bail?: boolean;
+  external?: boolean;
 }
 
 /** The test file beside a stack file: stacks/demo.yaml -> stacks/demo.test. */
@@ -35,6 +37,7 @@ export async function test(files: string[], flags: Flags): Promise<number> {
   const resolved = resolveStack({ stack: flags.stack });
   const given = files.length ? files : [testFileOf(resolved.file)];
   for (const f of given) if (!existsSync(f)) throw new UsageError(`no test file ${shownPath(f)}`, { hint: files.length ? undefined : `devnet test looks for ${basename(given[0]!)} beside the stack file; name one: devnet test FILE` });
+  if (flags.up && flags.external) throw new UsageError('--up and --external exclude each other: --external tests a stack devnet did not start');
   const { stack, paths } = await openStack(flags, resolved);
   const names = Object.keys(stack.services);
   // every file parsed before anything runs: a bad line is exit 2, nothing started
@@ -58,13 +61,17 @@ export async function test(files: string[], flags: Flags): Promise<number> {
       broughtUp = true;
       // interrupted while it came up: every step is reported as not run, and the stack goes
     }
-    let state;
-    try {
-      state = liveSupervisor(paths, 'test');
-    } catch (e) {
-      throw new UsageError((e as Error).message, { hint: 'devnet test --up brings the stack up first and down afterwards' });
+    let deps: TestDeps;
+    if (flags.external) deps = externalDeps(stack, paths);
+    else {
+      let state;
+      try {
+        state = liveSupervisor(paths, 'test');
+      } catch (e) {
+        throw new UsageError((e as Error).message, { hint: 'devnet test --up brings the stack up first and down afterwards; --external tests one that runs elsewhere (docker compose) at the plan\'s addresses' });
+      }
+      deps = testDeps(stack, paths, state.control ?? paths.controlSocket);
     }
-    const deps = testDeps(stack, paths, state.control ?? paths.controlSocket);
     const { runSteps } = await import('../../assertions/run-steps.js');
     const suites: SuiteResult[] = [];
     const paint = painter(colorEnabled());
@@ -81,7 +88,7 @@ export async function test(files: string[], flags: Flags): Promise<number> {
             return;
           }
           if (live) process.stdout.write('\r\x1b[2K');
-          if (!e.result.skipped) printResult(e.result, p.file, paint);
+          if (!e.result.skipped || e.result.saw) printResult(e.result, p.file, paint);
         },
       });
       suites.push({ file: shownPath(p.file), stack: paths.stackId, results });
@@ -95,9 +102,11 @@ export async function test(files: string[], flags: Flags): Promise<number> {
       const { junitXml } = await import('../../assertions/junit.js');
       writeFileSync(flags.junit, junitXml(suites));
     }
+    // --external: what needs devnet's run is not run, and says so; it fails nothing
+    const unrun = flags.external ? 0 : skipped;
     if (flags.json)
       printJson({
-        ok: failed === 0 && skipped === 0,
+        ok: failed === 0 && unrun === 0,
         stack: paths.stackId,
         passed,
         failed,
@@ -106,7 +115,7 @@ export async function test(files: string[], flags: Flags): Promise<number> {
         files: suites.map((s) => ({ file: s.file, steps: s.results.map(resultJson) })),
       });
     else print(`${abort.signal.aborted ? 'interrupted: ' : ''}${passed} passed, ${failed} failed${skipped ? `, ${skipped} not run` : ''} (${(ms / 1000).toFixed(1)}s)${flags.junit ? `; JUnit in ${flags.junit}` : ''}`);
-    return failed || skipped || abort.signal.aborted ? ExitCode.failed : ExitCode.ok;
+    return failed || unrun || abort.signal.aborted ? ExitCode.failed : ExitCode.ok;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -124,6 +133,7 @@ function printResult(r: StepResult, file: string, paint: ReturnType<typeof paint
   const where = `${shownPath(file)}:${r.step.line}`;
   const secs = `(${(r.ms / 1000).toFixed(1)}s)`;
   if (r.ok) print(`${paint('green', 'ok  ')}  ${where}  ${r.step.text}  ${paint('dim', secs)}`);
+  else if (r.skipped) print(`${paint('dim', 'skip')}  ${where}  ${r.step.text}  ${paint('dim', `(${r.saw})`)}`);
   else {
     print(`${paint('red', 'FAIL')}  ${where}  ${r.step.text}  ${paint('dim', secs)}`);
     if (r.saw) print(`      saw: ${r.saw}`);
@@ -157,6 +167,42 @@ function checkTemplates(parsed: { file: string; steps: Step[] }[], stack: Loaded
 
 type Loaded = Awaited<ReturnType<typeof openStack>>;
 
+/** What the steps read from the stack itself: templates filled as for the service, its metrics path. */
+function planDeps(stack: Loaded['stack']): Pick<TestDeps, 'fill' | 'metricsPath'> {
+  return {
+    fill: (service, template) => (template.includes('${') && stack.services[service] ? interpolate(template, interpolationContext(stack, service, process.env)) : template),
+    metricsPath: (service) => stack.services[service]?.metrics,
+  };
+}
+
+/**
+ * A stack that runs outside devnet (an exported compose file, by hand): the record is the
+ * plan itself, every launched service at its planned address and ports, and the checks reach
+ * them there; what needs devnet's run is reported as not run.
+ */
+function externalDeps(stack: Loaded['stack'], paths: Loaded['paths']): TestDeps {
+  const services = Object.values(stack.services).filter((s) => isLaunchable(s) && !s.profiles.length);
+  const state: StackState = {
+    version: 0,
+    stack: stack.name,
+    stackId: paths.stackId,
+    stackFile: stack.file,
+    runId: 'external',
+    supervisor: { pid: 0, startTime: 0 },
+    startedAt: new Date().toISOString(),
+    order: services.map((s) => s.name),
+    services: Object.fromEntries(services.map((s) => [s.name, { name: s.name, state: 'ready', ports: s.ports, host: s.host, logFile: '', stopTimeoutMs: s.stopTimeoutMs, dependsOn: Object.keys(s.dependsOn) }])),
+  };
+  const fail = () => Promise.reject(new Error('not run outside devnet'));
+  return {
+    readState: () => state,
+    request: fail,
+    exec: fail,
+    ...planDeps(stack),
+    external: 'the stack runs outside devnet: --external',
+  };
+}
+
 /** What the steps act through: the record, the supervisor's requests, exec in a service's env, the stack's interpolation. */
 function testDeps(stack: Loaded['stack'], paths: Loaded['paths'], socket: string): TestDeps {
   const resolved = new Map<string, ResolvedService>();
@@ -187,7 +233,6 @@ function testDeps(stack: Loaded['stack'], paths: Loaded['paths'], socket: string
         child.once('error', () => resolve(127));
       });
     },
-    fill: (service, template) => (template.includes('${') && stack.services[service] ? interpolate(template, interpolationContext(stack, service, process.env)) : template),
-    metricsPath: (service) => stack.services[service]?.metrics,
+    ...planDeps(stack),
   };
 }

@@ -3,9 +3,9 @@
 // interpolation (secrets as ${VAR} references that compose fills from its environment),
 // depends_on conditions from readiness, healthchecks from the probes, profiles and restart.
 import { dict } from '../../stack/own.js';
-import { isAbsolute } from 'node:path';
+import { connectHost, urlHost } from '../../stack/launch-spec.js';
 import type { Stack } from '../../stack/model.js';
-import { SECRET_REF, STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportedService } from './view.js';
+import { SECRET_REF, STACK_MOUNT, dnsName, exportedServices, probePath, probePort, type ExportOptions, type ExportedService } from './view.js';
 
 type Obj = Record<string, unknown>;
 
@@ -14,15 +14,15 @@ function testOf(e: ExportedService, p: { kind: string; target?: string; port?: s
   const port = probePort(e.s, p);
   const node = /^node:/.test(e.image);
   if (p.kind === 'http') {
-    const url = `http://127.0.0.1:${port}${probePath(p.target)}`;
+    const url = `http://${urlHost(e.probeHost)}:${port}${probePath(p.target)}`;
     return node
       ? ['CMD', 'node', '-e', `fetch(${JSON.stringify(url)}).then((r) => { process.exitCode = r.ok ? 0 : 1; }, () => { process.exitCode = 1; })`]
       : ['CMD-SHELL', `curl -fsS ${url} >/dev/null || wget -qO /dev/null ${url} || exit 1`];
   }
   if (p.kind === 'tcp')
     return node
-      ? ['CMD', 'node', '-e', `require('net').connect(${port}, '127.0.0.1').on('connect', function () { this.destroy(); }).on('error', () => { process.exitCode = 1; })`]
-      : ['CMD-SHELL', `nc -z 127.0.0.1 ${port} || exit 1`];
+      ? ['CMD', 'node', '-e', `require('net').connect(${port}, '${connectHost(e.probeHost)}').on('connect', function () { this.destroy(); }).on('error', () => { process.exitCode = 1; })`]
+      : ['CMD-SHELL', `nc -z ${connectHost(e.probeHost)} ${port} || exit 1`];
   if (p.kind === 'exec' && p.exec) {
     // as devnet runs it: interpolated; compose must not interpolate it again
     const run = e.probes[which] ?? p.exec.command;
@@ -32,14 +32,18 @@ function testOf(e: ExportedService, p: { kind: string; target?: string; port?: s
   return undefined;
 }
 
+/** What a healthcheck's own process may take to start, beyond the probe's timeout. */
+const CHECK_START_MS = 3000;
+
 const secs = (ms: number) => `${Math.max(1, Math.round(ms / 1000))}s`;
 
-export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
-  const list = exportedServices(stack);
+export function toCompose(stack: Stack, o: ExportOptions = {}): { text: Obj; notes: string[] } {
+  const hostNetwork = o.network === 'host';
+  const list = exportedServices(stack, o);
   const byName = new Map(list.map((e) => [e.name, e]));
   const notes: string[] = [];
   const services: Obj = {};
-  notes.push(...imageNotes(list));
+  notes.push(...imageNotes(list, hostNetwork ? stack.root : STACK_MOUNT));
   const fallbacks = new Map<string, string[]>();
   for (const e of list) if (e.fallbackNote) fallbacks.set(e.fallbackNote, [...(fallbacks.get(e.fallbackNote) ?? []), e.name]);
   for (const [why, names] of fallbacks) notes.push(`${names.join(', ')}: ${why}`);
@@ -48,13 +52,15 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
     // compose interpolates $ in values and commands: a literal $ is $$, a secret a required variable
     const forCompose = (v: string) => v.replaceAll('$', () => '$$').replace(SECRET_REF, (_, k: string) => `\${${k}:?set ${k}}`);
     // [] : the image's own command
-    const svc: Obj = { image: e.image, ...(s.image ? {} : { working_dir: e.workingDir }), ...(e.argv.length ? { command: e.argv.map(forCompose) } : {}) };
-    if (!s.image) svc.volumes = [`${isAbsolute(stack.root) ? stack.root : `./${stack.root}`}:${STACK_MOUNT}`];
+    const svc: Obj = { image: e.image, ...(s.image && !s.engine ? {} : s.engine && !s.cwd ? {} : { working_dir: e.workingDir }), ...(e.argv.length ? { command: e.argv.map(forCompose) } : {}) };
+    if (e.volumes.length) svc.volumes = e.volumes.map(forCompose);
+    // the plan's own addresses and ports, as devnet runs it: nothing to publish
+    if (hostNetwork) svc.network_mode = 'host';
     const env = dict(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) && !v.includes('\u0000') ? `\${${k}:?set ${k}}` : forCompose(v)]));
     for (const k of e.secretRefs) notes.push(`${e.name}: ${k} is a secret: written as \${${k}:?}, set it in the environment docker compose runs in`);
     if (Object.keys(env).length) svc.environment = env;
     const published = Object.values(e.ports).map((p) => (e.bindHost === '0.0.0.0' || e.bindHost === '' ? `${p}:${p}` : `${e.bindHost.includes(':') ? `[${e.bindHost}]` : e.bindHost}:${p}:${p}`));
-    if (published.length) svc.ports = published;
+    if (published.length && !hostNetwork) svc.ports = published;
     if (e.deps.length)
       svc.depends_on = dict(
         e.deps.map((d) => {
@@ -70,13 +76,16 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
     const ready = testOf(e, s.ready);
     const health = s.health && testOf(e, s.health, 'health');
     if (health || ready) {
+      const probe = s.health ?? s.ready;
       svc.healthcheck = {
         test: health ?? ready,
         interval: secs(s.health?.intervalMs ?? Math.max(1000, s.ready.intervalMs)),
-        // the stack's own probe timeout: a fixed 2s fails a slow start under load
-        timeout: secs(s.health?.timeoutMs ?? Math.min(s.ready.timeoutMs, 10_000)),
+        // the stack's own probe timeout, and the start of the check's own process: devnet probes
+        // from a running process, a healthcheck starts one in the container (a second or more under load)
+        timeout: secs(Math.min(probe.timeoutMs, 10_000) + CHECK_START_MS),
         retries: s.health?.retries ?? 3,
-        start_period: secs(s.health?.startPeriodMs ?? s.ready.timeoutMs),
+        // it must become ready first: the time the stack gives it for that, at least
+        start_period: secs(Math.max(s.health?.startPeriodMs ?? 0, s.ready.timeoutMs)),
       };
     }
     if (s.ready.kind === 'log') notes.push(`${e.name}: ready: { log } has no compose healthcheck; its dependents wait for it to start only`);
@@ -87,13 +96,13 @@ export function toCompose(stack: Stack): { text: Obj; notes: string[] } {
     services[dnsName(e.name)] = svc;
   }
   // the project name goes on the command line (docker compose -p), which every compose version takes
-  notes.unshift(`run it as: docker compose -p ${dnsName(stack.name)} -f FILE up`);
+  notes.unshift(`run it as: docker compose -p ${dnsName(stack.name)} -f FILE up${hostNetwork ? '; every service on the host network, at the addresses and ports devnet gives it (stop a devnet run of the stack first)' : ''}`);
   return { text: { services }, notes };
 }
 
 /** One note per chosen image, naming its services. */
-export function imageNotes(list: ExportedService[]): string[] {
+export function imageNotes(list: ExportedService[], mount: string = STACK_MOUNT): string[] {
   const chosen = new Map<string, string[]>();
   for (const e of list) if (e.imageNote) chosen.set(e.image, [...(chosen.get(e.image) ?? []), e.name]);
-  return [...chosen].map(([image, names]) => `${names.join(', ')}: image ${image} (chosen for the program, with the stack root mounted at ${STACK_MOUNT}); set image: on a service to use your own`);
+  return [...chosen].map(([image, names]) => `${names.join(', ')}: image ${image} (chosen for the program, with the stack root mounted at ${mount}); set image: on a service to use your own`);
 }

@@ -3,7 +3,7 @@
 // another by its name (compose service, Kubernetes Service). Shared by the compose and
 // Kubernetes writers.
 import type { LaunchSpec } from '../../stack/launch-spec.js';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { launchSpec, programOf } from '../../stack/launch-spec.js';
 import { isLaunchable, type ReadySpec, type Service, type Stack } from '../../stack/model.js';
 import { dict, own } from '../../stack/own.js';
@@ -34,6 +34,10 @@ export interface ExportedService {
   ports: Record<string, number>;
   /** the address the stack binds on the host (for compose's published ports) */
   bindHost: string;
+  /** where its own healthcheck reaches it, inside its container */
+  probeHost: string;
+  /** host paths mounted into its container, at HOST:CONTAINER[:ro] */
+  volumes: string[];
   deps: { name: string; condition: 'ready' | 'started' | 'completed' }[];
 }
 
@@ -57,17 +61,27 @@ function hideSecrets(text: string, vars: readonly [string, string][], used: Set<
   return out;
 }
 
-export function exportedServices(stack: Stack): ExportedService[] {
+export interface ExportOptions {
+  /**
+   * bridge (default): every service in its own container on a container network, binding
+   * 0.0.0.0 there and reached by name; host: on the host's network, the plan's addresses and
+   * ports as devnet runs them, the stack root mounted at its own path
+   */
+  network?: 'bridge' | 'host';
+}
+
+export function exportedServices(stack: Stack, o: ExportOptions = {}): ExportedService[] {
+  const hostNetwork = o.network === 'host';
   const vars = Object.entries(stack.secretVars ?? {}).sort((a, b) => b[1].length - a[1].length);
   const names = Object.values(stack.services).filter(isLaunchable).map((s) => s.name);
   refuseCollisions([...new Set(names.map((n) => stack.services[n]!.replica?.of ?? n))]);
   return names.map((name) => {
     const s = stack.services[name]!;
-    // the container network: this service binds every interface of its own container, the others are reached by name
-    const inContainers: Stack = {
-      ...stack,
-      services: dict(Object.values(stack.services).map((x) => [x.name, { ...x, host: x.name === name ? '0.0.0.0' : dnsName(x.name) }])),
-    };
+    // the container network: this service binds every interface of its own container, the
+    // others are reached by name, and what it announces of itself (${address}) is its name
+    const inContainers: Stack = hostNetwork
+      ? stack
+      : { ...stack, services: dict(Object.values(stack.services).map((x) => [x.name, { ...x, host: x.name === name ? '0.0.0.0' : dnsName(x.name), address: dnsName(x.name) }])) };
     // the command that will run: a service whose program is not installed here exports its fallback:
     const spec = launchSpec(inContainers, name, { processEnv: {}, fallback: true });
     const keys = new Set([...Object.keys(stack.fileEnv), ...Object.keys(stack.env), ...Object.keys(s.fileEnv), ...Object.keys(s.env)]);
@@ -78,9 +92,16 @@ export function exportedServices(stack: Stack): ExportedService[] {
     const byProgram = IMAGES.find(([re]) => re.test(program.split('/').pop() ?? ''))?.[1];
     const image = s.image ?? byProgram ?? 'debian:bookworm-slim';
     const cwd = relative(stack.root, spec.cwd);
-    const workingDir = cwd && !cwd.startsWith('..') ? `${STACK_MOUNT}/${cwd}` : STACK_MOUNT;
+    // on the host's network the stack root is mounted at its own path: paths mean what they mean to devnet
+    const mount = hostNetwork ? stack.root : STACK_MOUNT;
+    const workingDir = spec.container?.workdir ?? (cwd && !cwd.startsWith('..') ? `${mount}/${cwd}` : mount);
     // node_modules/.bin first, as devnet runs it: inside the container, under the mount
-    if (!s.image) env.PATH = [...new Set([`${workingDir}/node_modules/.bin`, `${STACK_MOUNT}/node_modules/.bin`])].join(':') + ':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    if (!s.image) env.PATH = [...new Set([`${workingDir}/node_modules/.bin`, `${mount}/node_modules/.bin`])].join(':') + ':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    const volumes = spec.container
+      ? spec.container.mounts.map((m) => `${m.host}:${m.container}${m.readOnly ? ':ro' : ''}`)
+      : s.image
+        ? []
+        : [`${isAbsolute(stack.root) ? stack.root : `./${stack.root}`}:${mount}`];
     return {
       name,
       base: s.replica?.of ?? name,
@@ -97,6 +118,8 @@ export function exportedServices(stack: Stack): ExportedService[] {
       secretKeys,
       ports: s.ports,
       bindHost: s.host,
+      probeHost: hostNetwork ? s.host : '0.0.0.0',
+      volumes: [...new Set(volumes)],
       deps: Object.entries(s.dependsOn)
         .filter(([d]) => names.includes(d))
         .map(([d, c]) => ({ name: d, condition: c })),
