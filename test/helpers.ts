@@ -151,13 +151,13 @@ export function reapStack(stackId: string, shifted = false): void {
 export const DEMO_PORTS = [8080, 8090, 8011, 8071, 4173, 5173];
 const DEMO_FOLLOWERS = ['127.0.0.2', '127.0.0.3'];
 
-/** An offset at which every demo port is free right now. */
-export async function freeDemoOffset(): Promise<number> {
+/** An offset at which every demo port (and each of `extra`, such as a profile's) is free right now. */
+export async function freeDemoOffset(extra: readonly number[] = []): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const offset = 10000 + Math.floor(Math.random() * 1000) * 10;
     const held = [];
     try {
-      for (const p of DEMO_PORTS) held.push(await holdPort(p + offset));
+      for (const p of [...DEMO_PORTS, ...extra]) held.push(await holdPort(p + offset));
       for (const h of DEMO_FOLLOWERS) held.push(await holdPort(8080 + offset, h));
       return offset;
     } catch {

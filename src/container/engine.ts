@@ -52,7 +52,8 @@ const callEnv = (e: EngineRef) => ({ ...process.env, ...e.env });
 export function engineCall(e: EngineRef, args: readonly string[], timeoutMs = 30_000): Promise<CallResult> {
   return new Promise((resolve) => {
     execFile(e.cli, args, { env: callEnv(e), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? ((err as unknown as { code: number }).code) : err.killed ? null : 1) : 0;
+      // a number: the CLI's exit code; ENOENT and the like: it did not run; killed: the timeout
+      const code = !err ? 0 : typeof err.code === 'number' ? err.code : err.killed ? null : 1;
       resolve({ code, stdout: String(stdout), stderr: err && !stderr ? err.message : String(stderr) });
     });
   });

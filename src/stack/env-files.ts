@@ -66,7 +66,11 @@ export function readEnvFiles(refs: EnvFileRef[], baseDir: string): EnvFilesResul
   return { env, problems };
 }
 
-const SECRET_KEY = /(secret|token|passw(or)?d|pass$|private|credential|api[_-]?key|_key$|^key$|auth|dsn|cookie|session)/i;
+// auth alone only at the end or before what carries it: GF_AUTH_ANONYMOUS_ENABLED is a switch, BASIC_AUTH a secret
+const SECRET_KEY = /(secret|token|passw(or)?d|pass$|private|credential|api[_-]?key|_key$|^key$|auth$|auth_?(header|key|orization)|dsn|cookie|session)/i;
+/** A switch or a number is no secret, whatever its key: redacting "true" would mangle every line that says it. */
+const PLAIN_VALUE = /^(true|false|yes|no|on|off|enabled|disabled|none|null|\d+)$/i;
+const secretish = (k: string, v: string) => SECRET_KEY.test(k) && !PLAIN_VALUE.test(v.trim());
 
 /**
  * Values whose key looks secret; output redacts them. Short values are left alone: redacting
@@ -75,13 +79,13 @@ const SECRET_KEY = /(secret|token|passw(or)?d|pass$|private|credential|api[_-]?k
  */
 /** The variables among `env` whose names look secret, with their values (export writes references to them). */
 export function secretVarsOf(env: Record<string, string>): [string, string][] {
-  return Object.entries(env).filter(([k, v]) => SECRET_KEY.test(k) && v.length >= 4);
+  return Object.entries(env).filter(([k, v]) => secretish(k, v) && v.length >= 4);
 }
 
 export function secretValuesOf(env: Record<string, string>): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(env)) {
-    if (!SECRET_KEY.test(k)) continue;
+    if (!secretish(k, v)) continue;
     if (v.length >= 4) out.push(v);
     if (v.includes('\n')) for (const line of v.split(/\r?\n/)) if (line.trim().length >= 4) out.push(line.trim());
   }

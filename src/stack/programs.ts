@@ -30,7 +30,11 @@ export function programChecks(
         level: 'error',
         message: `stack root ${shown(stack.root)} does not exist${how}; ${withoutStandIn.join(', ')} ${withoutStandIn.length === 1 ? 'has' : 'have'} no fallback and cannot run without it`,
       });
-    else checks.push({ id: 'stack.root', level: 'ok', message: `stack root ${shown(stack.root)} does not exist, so every service runs its fallback${how}` });
+    else {
+      const images = services.filter((n) => !needsRoot(n));
+      const theirs = images.length ? ` (${images.join(', ')}: ${images.length === 1 ? 'its image' : 'their images'})` : '';
+      checks.push({ id: 'stack.root', level: 'ok', message: `stack root ${shown(stack.root)} does not exist, so every service runs its fallback${theirs}${how}` });
+    }
   }
   for (const name of services) {
     const spec = specOf(name);

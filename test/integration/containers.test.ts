@@ -4,8 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devnet, freePorts, tmpStack } from '../helpers.js';
-import { nodeImage, privateDocker, type PrivateDocker } from '../docker.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { devnet, freeDemoOffset, freePorts, tmpStack } from '../helpers.js';
+import { nodeImage, privateDocker, prometheusImage, type PrivateDocker } from '../docker.js';
 
 const started = await privateDocker();
 const docker = 'skip' in started ? undefined : started;
@@ -173,6 +175,39 @@ describe.skipIf(!docker)('container services', () => {
     expect(up.code).toBe(1);
     expect(up.all).toMatch(/Unable to find image|pull access denied|dial|lookup|connect/i);
   }, 90_000);
+
+  it('the demo observability profile runs real Prometheus beside the native services, scraping them from its generated config', async (t) => {
+    const d = docker!;
+    // the official image's layout, from this host's prometheus (no registry here)
+    if (!prometheusImage(d, 'prom/prometheus:v2.53.0')) return t.skip('no prometheus binary here to build its image from');
+    const offset = await freeDemoOffset([9090, 3000]);
+    const state = mkdtempSync(join(tmpdir(), 'devnet-obs-'));
+    const env = { ...d.env, DEVNET_STATE_DIR: state };
+    const at = ['--port-offset', String(offset)];
+    try {
+      const up = await devnet(['up', '-d', ...at, '--profile', 'observability', '--only', 'prometheus,blockchain-node,mock-coordinator'], { env, timeout: 120_000 });
+      expect(up.code, up.all).toBe(0);
+      expect(up.stdout).toMatch(/start\s+prometheus \(pid \d+\): docker run prom\/prometheus:v2\.53\.0 --config\.file=\S+\/files\/prometheus\/scrape/);
+      const jobs = async () => {
+        const r = (await (await fetch(`http://127.0.0.1:${9090 + offset}/api/v1/targets`)).json()) as { data: { activeTargets: { labels: { job: string }; health: string }[] } };
+        return Object.fromEntries(r.data.activeTargets.map((x) => [x.labels.job, x.health]));
+      };
+      const until = Date.now() + 60_000;
+      let seen: Record<string, string> = {};
+      while (Date.now() < until) {
+        seen = await jobs();
+        if (['blockchain-node', 'mock-coordinator', 'prometheus'].every((j) => seen[j] === 'up')) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(seen).toMatchObject({ 'blockchain-node': 'up', 'mock-coordinator': 'up', prometheus: 'up' });
+      const down = await devnet(['down', ...at], { env });
+      expect(down.code, down.all).toBe(0);
+      expect(d.docker(['ps', '-a', '-q', '--filter', `label=devnet.stack=demo+${offset}`]).stdout.trim()).toBe('');
+    } finally {
+      await devnet(['down', ...at], { env });
+      rmSync(state, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 /** The stack's state folder: one stack file at one offset (what devnet labels its containers with). */

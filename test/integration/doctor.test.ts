@@ -160,12 +160,28 @@ describe('doctor on the shipped stacks', () => {
 
 describe('doctor of a stack whose root is missing', () => {
   it('names the services without a fallback and what each needs, keeping the per-service lines', async () => {
-    const r = await devnet(['doctor', '--stack', 'aitbc', '--profile', 'observability'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
+    const [a, b, c] = await freePorts(3);
+    await using st = tmpStack(
+      `name: noroot\nroot: /nonexistent/noroot\nservices:\n` +
+        `  api: { command: "${node} api.js", fallback: "${node} \${stack.dir}/../demo/stand-in.js", cwd: apps/api, port: ${a} }\n` +
+        `  dash: { command: "dash-server-x --port \${port}", port: ${b}, setup: "install the dash server" }\n` +
+        // a container needs the root only where it mounts it (cwd:)
+        `  cache: { image: redis:7, engine: docker, port: ${c} }\n`,
+    );
+    const r = await devnet(['doctor', '--stack', st.file], { cwd: st.dir, env: { ...st.env, DOCKER_HOST: `unix://${st.dir}/none.sock` } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/stack root \/nonexistent\/aitbc does not exist; .*; prometheus, grafana have no fallback and cannot run without it/);
-    expect(r.stdout).toMatch(/service grafana: needs the stack root \(no fallback\); grafana-server is not installed either; to get it: install Grafana/);
-    expect(r.stdout).toMatch(/service blockchain-node: .* so its fallback runs \(node \S+\/demo\/services\/blockchain-node\.mjs/);
+    expect(r.stdout).toMatch(/stack root \/nonexistent\/noroot does not exist; create it, or fix root:; dash has no fallback and cannot run without it/);
+    expect(r.stdout).toMatch(/service dash: needs the stack root \(no fallback\); dash-server-x is not installed either; to get it: install the dash server/);
+    expect(r.stdout).toMatch(/service api: .* so its fallback runs \(\S*node \S+\/demo\/stand-in\.js/);
+    expect(r.stdout).toContain('service cache: runs redis:7 in a container');
     expect(r.stdout).not.toContain('/../');
+    expect(r.stdout).toMatch(/^devnet doctor: stack noroot \(devnet\.yaml\)/);
+  });
+
+  it('the aitbc observability profile needs no checkout: its services are containers', async () => {
+    const r = await devnet(['doctor', '--stack', 'aitbc', '--profile', 'observability'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
+    expect(r.stdout).toContain('stack root /nonexistent/aitbc does not exist, so every service runs its fallback (prometheus, grafana: their images)');
+    expect(r.stdout).toContain('service prometheus: runs prom/prometheus:v2.53.0 in a container');
     expect(r.stdout).toMatch(/^devnet doctor: stack aitbc \(stacks\/aitbc\.yaml\)/);
   });
 });

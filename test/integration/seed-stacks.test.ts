@@ -63,10 +63,14 @@ describe('stacks/aitbc.yaml', () => {
     expect(r.stdout).toMatch(/service blockchain-node: its directory \/nonexistent\/aitbc\/apps\/blockchain-node does not exist, so its fallback runs \(node \S+\/demo\/services\/blockchain-node\.mjs/);
   });
 
-  it('says what is missing when a selected service has no stand-in (observability)', async () => {
-    const r = await devnet(['doctor', '--stack', 'aitbc', '--profile', 'observability'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('stack root /nonexistent/aitbc does not exist; clone the AITBC repository there, or point AITBC_ROOT at your checkout');
+  it('runs its observability profile from the official images, with the scrape config devnet writes', async () => {
+    const r = await devnet(['config', '--stack', 'aitbc', 'prometheus', 'grafana', '--json'], { env: { AITBC_ROOT: '/nonexistent/aitbc' } });
+    expect(r.code, r.all).toBe(0);
+    const services = JSON.parse(r.stdout).services as Record<string, { command: string; args: string[] }>;
+    expect(services.grafana!.args).toEqual(expect.arrayContaining(['--network', 'host', '--label', 'devnet.service=grafana']));
+    const byName = { prometheus: services.prometheus!.command, grafana: services.grafana!.command };
+    expect(byName.prometheus).toMatch(/^docker run prom\/prometheus:v[\d.]+ --config\.file=\S+\/files\/prometheus\/scrape --web\.listen-address=127\.0\.0\.1:9090/);
+    expect(byName.grafana).toMatch(/^docker run grafana\/grafana:[\d.]+$/);
   });
 });
 

@@ -199,7 +199,7 @@ function externalDeps(stack: Loaded['stack'], paths: Loaded['paths']): TestDeps 
     request: fail,
     exec: fail,
     ...planDeps(stack),
-    external: 'the stack runs outside devnet: --external',
+    external: '--external',
   };
 }
 

@@ -54,6 +54,8 @@ export function toCompose(stack: Stack, o: ExportOptions = {}): { text: Obj; not
     // [] : the image's own command
     const svc: Obj = { image: e.image, ...(s.image && !s.engine ? {} : s.engine && !s.cwd ? {} : { working_dir: e.workingDir }), ...(e.argv.length ? { command: e.argv.map(forCompose) } : {}) };
     if (e.volumes.length) svc.volumes = e.volumes.map(forCompose);
+    // a real PID 1, as devnet runs containers: SIGTERM reaches a program without a handler for it
+    svc.init = true;
     // the plan's own addresses and ports, as devnet runs it: nothing to publish
     if (hostNetwork) svc.network_mode = 'host';
     const env = dict(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) && !v.includes('\u0000') ? `\${${k}:?set ${k}}` : forCompose(v)]));
