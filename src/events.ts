@@ -11,7 +11,8 @@ export type RunEvent =
   | { kind: 'service:failed'; service: string; reason: string; logTail: string[] }
   | { kind: 'service:exited'; service: string; code: number | null; signal: string | null; expected: boolean }
   | { kind: 'service:log'; service: string; stream: 'out' | 'err'; line: string }
-  | { kind: 'service:stopping'; service: string; graceMs?: number }
+  /** via: how it is asked to stop where that is not SIGTERM (a container: docker stop, the image's own stop signal) */
+  | { kind: 'service:stopping'; service: string; graceMs?: number; via?: string }
   /** down asked a live supervisor to stop the stack and waits for it, at most `ms` */
   | { kind: 'stack:stopping'; stack: string; supervisorPid: number; ms: number }
   | { kind: 'service:stopped'; service: string; forced: boolean; ms: number }

@@ -28,6 +28,8 @@ export interface ServiceStatus {
   degradedBy?: string[];
   /** the replicated service it is a replica of */
   replicaOf?: string;
+  /** an engine service: its container's name */
+  container?: string;
   /** ready, but a port of it is not its own now: nothing listens there, or another process does */
   portLost?: string;
 }
@@ -110,6 +112,7 @@ function statusOf(state: StackState, paths: StatePaths, checkPorts: boolean): St
       lastExit: r.lastExit,
       reason: r.reason,
       ...(r.replicaOf ? { replicaOf: r.replicaOf } : {}),
+      ...(r.container ? { container: r.container.name } : {}),
     };
   });
   if (checkPorts) markLostPorts(list, services);
@@ -192,6 +195,7 @@ export function statusJson(st: StackStatus) {
       ...(s.reason ? { reason: s.reason } : {}),
       ...(s.degradedBy ? { degradedBy: s.degradedBy } : {}),
       ...(s.portLost ? { portLost: s.portLost } : {}),
+      ...(s.container ? { container: s.container } : {}),
     })),
   };
 }

@@ -18,7 +18,7 @@ import { waitGone } from '../platform/wait-gone.js';
 import { allBindable } from '../ports/bind-check.js';
 import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
-import { tryKill } from '../service/stop.js';
+import { stopVia, tryKill } from '../service/stop.js';
 import { mustMove } from '../service/table.js';
 import { stopInWaves } from '../service/stop-waves.js';
 
@@ -92,7 +92,7 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
   const stopped = new Set(aliveAtStart);
   const survivors: DownResult['survivors'] = [];
   await stopInWaves(recs, state.runId, timeoutMs, {
-    signalling: (r) => emit({ kind: 'service:stopping', service: r.name, graceMs: timeoutMs ?? r.stopTimeoutMs }),
+    signalling: (r) => emit({ kind: 'service:stopping', service: r.name, graceMs: timeoutMs ?? r.stopTimeoutMs, ...stopVia(r) }),
     after: (r, res) => {
       if (res.signalled) stopped.add(r.name);
       // stopped here, not by its supervisor: its exit is this one (an older one would mislead)

@@ -91,7 +91,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
         return;
       case 'service:stopping':
         views.get(e.service)?.stopping();
-        if (after && e.graceMs !== undefined) write(`stop   ${e.service}: SIGTERM sent; SIGKILL in ${formatDuration(e.graceMs)} if it has not exited\n`);
+        if (after && e.graceMs !== undefined) write(`stop   ${e.service}: ${e.via ?? 'SIGTERM'} sent; SIGKILL in ${formatDuration(e.graceMs)} if it has not exited\n`);
         return;
       case 'stack:stopping':
         return;

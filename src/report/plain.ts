@@ -44,7 +44,7 @@ export function plainReporter(o: ReporterOptions): Reporter {
         if (o.showLogs) serviceLine(`${prefix(e.service, e.line)}\n`);
         return;
       case 'service:stopping':
-        return e.graceMs === undefined ? undefined : line('stop', `${e.service}: SIGTERM sent; SIGKILL in ${formatDuration(e.graceMs)} if it has not exited`);
+        return e.graceMs === undefined ? undefined : line('stop', `${e.service}: ${e.via ?? 'SIGTERM'} sent; SIGKILL in ${formatDuration(e.graceMs)} if it has not exited`);
       case 'stack:stopping':
         return line('stop', `stack ${e.stack}: its supervisor (pid ${e.supervisorPid}) stops the services, dependents first; waiting up to ${formatDuration(e.ms)}`);
       case 'service:stopped':

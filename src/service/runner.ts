@@ -19,7 +19,7 @@ import { ServiceLog } from './log/log-file.js';
 import type { ProbeTarget } from './probes/types.js';
 import { describeReady, waitReady, type ReadyWait } from './probes/wait-ready.js';
 import { spawnService, type LineSink, type SpawnFailure, type Spawned } from './spawn.js';
-import { signalService, stopService, type StopResult } from './stop.js';
+import { signalService, stopService, stopVia, type StopResult } from './stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
 import { mustMove, type MoveAction, type ServiceEvent } from './table.js';
@@ -391,7 +391,7 @@ export class ServiceRunner {
     if (active) this.apply('stop');
     const t0 = Date.now();
     const target = this.stopTarget(run);
-    const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace });
+    const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace, ...stopVia(this.rec) });
     const res = await stopService(target, grace, o.procs ?? scanProcesses(), o.hurry, onTerm);
     // its output drained and its exit recorded (bounded: spawn waits briefly for held pipes).
     // A leader that outlives SIGKILL (uninterruptible sleep, a zombie nobody reaps) never

@@ -72,6 +72,11 @@ function scanAfterWait(): Promise<ProcStat[]> {
 }
 
 
+/** How a service is asked to stop, for the line that says so: a container through its engine. */
+export function stopVia(r: { container?: ContainerRef }): { via?: string } {
+  return r.container ? { via: `${r.container.engine.cli.split('/').pop()} stop` } : {};
+}
+
 /** A signal to a process that may have exited meanwhile. */
 export function tryKill(pid: number, sig: NodeJS.Signals): void {
   try {

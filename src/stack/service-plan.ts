@@ -110,13 +110,15 @@ function planParts(p: Omit<ServicePlan, 'hash' | 'parts'>, s: Service, stack: St
   // ~KEY: the part as written, before interpolation; a part whose text is unchanged changed
   // only through what it references (a port), which is then the reason said
   const raw = (key: string, v: unknown) => void (parts[`~${key}`] = short(v));
-  parts.command = short({ file: l.file, args: l.args, shell: l.shell, fallbackFor: l.fallbackFor });
+  // a container: what runs inside it (the engine's own argv follows from the parts below)
+  parts.command = short(l.container ? { container: l.container.args } : { file: l.file, args: l.args, shell: l.shell, fallbackFor: l.fallbackFor });
   raw('command', { command: s.command, fallback: s.fallback, shell: s.shell });
   parts.cwd = short(l.cwd);
   raw('cwd', s.cwd);
   if (l.container) {
     parts.image = short(l.container.image);
     if (s.volumes.length) parts.volumes = short(s.volumes);
+    if (s.user !== undefined) parts.user = short(s.user);
   }
   for (const [k, v] of Object.entries(l.env)) {
     if (marker.has(k) || processEnv[k] === v) continue;

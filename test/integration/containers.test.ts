@@ -78,8 +78,8 @@ describe.skipIf(!docker)('container services', () => {
     const up = await devnet(['up', '-d'], { cwd: s.dir, env });
     expect(up.code, up.all).toBe(0);
     expect(await get(ports[2]!)).toBe('edge -> api -> db');
-    const stateDir = JSON.parse((await devnet(['status', '--json'], { cwd: s.dir, env })).stdout);
-    expect(stateDir.services.map((x: { name: string; state: string }) => `${x.name}:${x.state}`)).toEqual(['db:ready', 'api:ready', 'edge:ready']);
+    const status = JSON.parse((await devnet(['status', '--json'], { cwd: s.dir, env })).stdout);
+    expect(status.services.map((x: { name: string; state: string; container?: string }) => `${x.name}:${x.state}:${x.container ?? '-'}`)).toEqual(['db:ready:devnet-mixed-db', 'api:ready:-', 'edge:ready:devnet-mixed-edge']);
     expect(labelled(d, dirOf(s)).sort()).toEqual(['devnet-mixed-db running', 'devnet-mixed-edge running']);
     // its own user: what it writes in its mounts stays the user's
     expect((await devnet(['logs', 'db'], { cwd: s.dir, env })).stdout).toContain(`as uid ${process.getuid!()}`);
