@@ -391,7 +391,7 @@ export class ServiceRunner {
     if (active) this.apply('stop');
     const t0 = Date.now();
     const target = this.stopTarget(run);
-    const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace, ...stopVia(this.rec) });
+    const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace, ...stopVia(this.rec, !!this.ctx.plan.launch.stopExec) });
     const res = await stopService(target, grace, o.procs ?? scanProcesses(), o.hurry, onTerm);
     // its output drained and its exit recorded (bounded: spawn waits briefly for held pipes).
     // A leader that outlives SIGKILL (uninterruptible sleep, a zombie nobody reaps) never
@@ -433,7 +433,10 @@ export class ServiceRunner {
   }
 
   private stopTarget(run: Run) {
-    return { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs, container: this.rec.container };
+    const l = this.ctx.plan.launch;
+    const x = l.stopExec;
+    const stopExec = x && { file: x.shell ? '/bin/sh' : x.file, args: x.shell ? ['-c', x.file] : x.args, cwd: l.cwd, env: { ...l.env, ...x.values } };
+    return { name: this.name, pid: run.pid, pgid: run.pgid, startTime: run.startTime, runId: this.ctx.runId, stopTimeoutMs: this.service.stopTimeoutMs, container: this.rec.container, signal: this.service.stopSignal, ...(stopExec ? { stopExec } : {}) };
   }
 
   /** Its log, for the runner that replaces it; this one writes no more. */

@@ -31,7 +31,7 @@ export async function stopInWaves(records: ServiceRecord[], runId: string, timeo
         if (r.pid === undefined || r.startTime === undefined) return;
         hooks.before?.(r);
         const t0 = Date.now();
-        const result = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId, stopTimeoutMs: r.stopTimeoutMs, container: r.container }, timeoutMs, procs, hurry, () => hooks.signalling?.(r));
+        const result = await stopService({ name, pid: r.pid, pgid: r.pgid ?? r.pid, startTime: r.startTime, runId, stopTimeoutMs: r.stopTimeoutMs, container: r.container, ...(r.stopSignal ? { signal: r.stopSignal as NodeJS.Signals } : {}) }, timeoutMs, procs, hurry, () => hooks.signalling?.(r));
         hooks.after(r, result, Date.now() - t0);
       }),
     );

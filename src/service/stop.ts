@@ -7,6 +7,7 @@ import { isSameProcess } from '../platform/identity.js';
 import { waitGone } from '../platform/wait-gone.js';
 import { processTree, processesWithMarker, scanProcesses } from '../platform/proc-scan.js';
 import { stopContainer, type ContainerRef } from '../container/engine.js';
+import { spawn } from 'node:child_process';
 
 export interface StopTarget {
   name: string;
@@ -17,6 +18,17 @@ export interface StopTarget {
   stopTimeoutMs: number;
   /** an engine service: its container is stopped through the engine first (the image's STOPSIGNAL, then SIGKILL) */
   container?: ContainerRef;
+  /** stop_signal: sent first instead of SIGTERM */
+  signal?: NodeJS.Signals;
+  /** stop_command: run instead of the first signal (the supervisor has it; a down from the record signals) */
+  stopExec?: StopCommand;
+}
+
+export interface StopCommand {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
 }
 
 export interface StopResult {
@@ -72,9 +84,20 @@ function scanAfterWait(): Promise<ProcStat[]> {
 }
 
 
-/** How a service is asked to stop, for the line that says so: a container through its engine. */
-export function stopVia(r: { container?: ContainerRef }): { via?: string } {
-  return r.container ? { via: `${r.container.engine.cli.split('/').pop()} stop` } : {};
+/** How a service is asked to stop where that is not SIGTERM, for the line that says so. */
+export function stopVia(r: { container?: ContainerRef; stopSignal?: string }, stopCommand = false): { via?: string } {
+  if (r.container) return { via: `${r.container.engine.cli.split('/').pop()} stop` };
+  if (stopCommand) return { via: 'stop_command' };
+  return r.stopSignal && r.stopSignal !== 'SIGTERM' ? { via: r.stopSignal } : {};
+}
+
+/** true: it ran and exited 0 within the grace period (a second Ctrl-C ends it). */
+function runStopCommand(c: StopCommand, timeoutMs: number, hurry?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(c.file, c.args, { cwd: c.cwd, env: c.env, stdio: 'ignore', timeout: timeoutMs, ...(hurry ? { signal: hurry } : {}) });
+    child.once('exit', (code) => resolve(code === 0));
+    child.once('error', () => resolve(false));
+  });
 }
 
 /** A signal to a process that may have exited meanwhile. */
@@ -103,10 +126,12 @@ export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, pr
 async function signalAndWait(t: StopTarget, first: ReturnType<typeof ownedProcesses>, timeoutMs: number, hurry: AbortSignal | undefined, onTerm: (() => void) | undefined): Promise<StopResult> {
   const before = first.owned;
   onTerm?.();
-  signal(t, 'SIGTERM', first);
+  const t0 = Date.now();
+  // a stop command that fails is followed by the stop signal at once: the grace is for exiting
+  if (!t.stopExec || !(await runStopCommand(t.stopExec, timeoutMs, hurry))) signal(t, t.signal ?? 'SIGTERM', first);
   // a frozen process (SIGSTOP, Ctrl-Z) holds SIGTERM until it runs again: wake it, as systemd does
   signal(t, 'SIGCONT', first);
-  let left = await waitGone(before, timeoutMs, hurry);
+  let left = await waitGone(before, Math.max(0, timeoutMs - (Date.now() - t0)), hurry);
   // a child may have been forked during the grace period: look again before giving up
   const now = await scanAfterWait();
   const again = ownedProcesses(t, now);
@@ -128,7 +153,11 @@ async function signalAndWait(t: StopTarget, first: ReturnType<typeof ownedProces
  */
 async function stopContainerService(t: StopTarget, c: ContainerRef, timeoutMs: number, procs: ProcStat[], hurry: AbortSignal | undefined, onTerm: (() => void) | undefined): Promise<StopResult> {
   const first = ownedProcesses(t, procs);
-  if (first.owned.length) onTerm?.();
+  // nothing of it left on this host (the container's processes carry the marker, the CLI is
+  // its leader): already stopped, as after its supervisor stopped it. What an engine in a VM
+  // keeps running unseen, down removes by label
+  if (!first.owned.length) return { signalled: 0, forced: false, survivors: [] };
+  onTerm?.();
   stopsUnderWay++;
   try {
     const existed = await stopContainer(c, timeoutMs, hurry);

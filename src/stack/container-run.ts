@@ -22,6 +22,8 @@ export interface ContainerRun {
   /** --user (docker); podman keeps the caller's uid with --userns keep-id instead; undefined: the image's USER */
   user?: string;
   podman?: boolean;
+  /** stop_signal: what docker stop sends (else the image's STOPSIGNAL) */
+  stopSignal?: string;
 }
 
 export function containerRunArgs(r: ContainerRun): string[] {
@@ -47,6 +49,7 @@ export function containerRunArgs(r: ContainerRun): string[] {
     argv.push('-v', `${m.host}:${m.container}${m.readOnly ? ':ro' : ''}`);
   }
   if (r.user !== undefined) argv.push(...(r.podman ? ['--userns', 'keep-id'] : ['--user', r.user]));
+  if (r.stopSignal) argv.push('--stop-signal', r.stopSignal);
   if (r.workdir) argv.push('-w', r.workdir);
   argv.push(r.image, ...r.args);
   return argv;

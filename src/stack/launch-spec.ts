@@ -30,6 +30,8 @@ export interface LaunchSpec {
   /** exec probes, interpolated; they run in cwd with env */
   readyExec?: ProbeCommand;
   healthExec?: ProbeCommand;
+  /** stop_command: run (in cwd with env) to stop it instead of its stop signal */
+  stopExec?: ProbeCommand;
   /** set when command's program (or cwd) is missing and the service's fallback runs instead */
   fallbackFor?: string;
   /** why the fallback runs, for people: the program is not installed, or the directory is missing */
@@ -101,6 +103,7 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
     healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : s.health?.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.health.port, fill) : undefined,
     readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
     healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
+    ...(s.stopCommand !== undefined ? { stopExec: commandOf(s.shell, s.stopCommand, ctx) } : {}),
   };
   if (s.fallback !== undefined && fallback) {
     const program = programOf(spec);
@@ -145,7 +148,7 @@ function containerSpec(stack: Stack, s: Service, ctx: InterpolationContext, env:
   // devnet's own user by default: what it writes in its data directories and mounts stays the user's
   const user = s.user === 'image' ? undefined : (s.user ?? (process.getuid && process.getgid ? `${process.getuid()}:${process.getgid()}` : undefined));
   const podman = cli.split('/').pop() === 'podman' && s.user === undefined;
-  const run = containerRunArgs({ name, image: s.image!, labels, envKeys, mounts, workdir, args, user, podman });
+  const run = containerRunArgs({ name, image: s.image!, labels, envKeys, mounts, workdir, args, user, podman, ...(s.stopSignal !== 'SIGTERM' ? { stopSignal: s.stopSignal } : {}) });
   const cwd = isDir(stack.root) ? stack.root : stack.dir;
   return {
     service: s.name,
@@ -159,6 +162,7 @@ function containerSpec(stack: Stack, s: Service, ctx: InterpolationContext, env:
     healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : s.health?.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.health.port, fill) : undefined,
     readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
     healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
+    ...(s.stopCommand !== undefined ? { stopExec: commandOf(s.shell, s.stopCommand, ctx) } : {}),
     container: { name, image: s.image!, engine, args, mounts, ...(workdir ? { workdir } : {}) },
   };
 }

@@ -5,6 +5,7 @@ export type Condition = 'ready' | 'started' | 'completed';
 /** public: meant to be reached from other machines; a wildcard bind without it is warned about */
 export type Exposure = 'internal' | 'external' | 'public';import type { MetricCondition } from './metric-condition.js';
 
+export type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGQUIT' | 'SIGHUP' | 'SIGUSR1' | 'SIGUSR2';
 export type ReadyKind = 'http' | 'tcp' | 'log' | 'exit' | 'exec' | 'metric' | 'none';
 export type HealthKind = 'http' | 'tcp' | 'exec' | 'metric';
 /** compose's words; within one run always and unless-stopped behave the same (devnet has no daemon restart) */
@@ -142,6 +143,10 @@ export interface Service {
   url?: string;
   setup?: string;
   stopTimeoutMs: number;
+  /** what a stop sends first (default SIGTERM) */
+  stopSignal: StopSignal;
+  /** run to stop it instead of stopSignal (as the supervisor runs it; a down without one signals) */
+  stopCommand?: string | string[];
   /** the log rotates past this size */
   logMaxBytes: number;
 }

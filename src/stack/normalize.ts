@@ -105,6 +105,8 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     url: raw.url,
     setup: raw.setup,
     stopTimeoutMs: parseDuration(raw.stop_timeout, DEFAULT_STOP_TIMEOUT_MS),
+    stopSignal: raw.stop_signal ?? 'SIGTERM',
+    ...(raw.stop_command !== undefined ? { stopCommand: raw.stop_command } : {}),
     logMaxBytes: parseSize(raw.log_max_size, DEFAULT_LOG_MAX_BYTES),
   };
 }

@@ -205,6 +205,9 @@ function checkInterpolation(stack: Stack, processEnv: Record<string, string | un
     if (typeof cmd === 'string') check(cmd, ctx, svcPath(s.name, 'command'));
     else cmd?.forEach((c, i) => check(c, ctx, svcPath(s.name, 'command', i)));
     s.volumes.forEach((v, i) => check(v, ctx, svcPath(s.name, 'volumes', i)));
+    const stop = s.stopCommand;
+    if (typeof stop === 'string') check(stop, ctx, svcPath(s.name, 'stop_command'));
+    else stop?.forEach((c, i) => check(c, ctx, svcPath(s.name, 'stop_command', i)));
     const fb = s.fallback;
     if (typeof fb === 'string') check(fb, ctx, svcPath(s.name, 'fallback'));
     else fb?.forEach((c, i) => check(c, ctx, svcPath(s.name, 'fallback', i)));

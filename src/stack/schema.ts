@@ -134,7 +134,11 @@ export const serviceSchema: Schema = obj({
   metrics: str({ description: 'HTTP path of Prometheus metrics, e.g. /metrics' }),
   url: str({ description: 'path shown in the URL table when up, e.g. / or /docs' }),
   setup: str({ description: 'how to get what the service needs (a checkout, a program); doctor shows it when missing' }),
-  stop_timeout: duration('grace period between SIGTERM and SIGKILL (default 10s)'),
+  stop_timeout: duration('grace period between the stop (stop_signal, or stop_command) and SIGKILL (default 10s)'),
+  stop_signal: str({ enum: ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'], description: "the signal a stop sends the service's processes first (default SIGTERM); a container gets it as its stop signal" }),
+  stop_command: union([str(), arr(str(), { minItems: 1 })], {
+    description: "run to stop the service instead of sending stop_signal (redis-cli shutdown, pg_ctl stop), in the service's folder and env on the host; SIGKILL after stop_timeout if it has not exited. A down that finds the supervisor gone sends stop_signal",
+  }),
   log_max_size: union([int({ min: 1024, description: 'bytes' }), str({ pattern: '^\\d+(\\.\\d+)?\\s*(B|KB|KiB|MB|MiB|GB|GiB)$', patternHint: 'a size such as 500KB, 20MB or 1GiB' })], {
     description: 'size at which the service log rotates (default 20MiB); 3 earlier logs are kept',
   }),

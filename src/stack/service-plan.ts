@@ -151,6 +151,8 @@ function planParts(p: Omit<ServicePlan, 'hash' | 'parts'>, s: Service, stack: St
   if (Object.keys(p.dependsOn).length) parts.depends_on = short(Object.entries(p.dependsOn).sort(([a], [b]) => (a < b ? -1 : 1)));
   parts.restart = short(s.restart);
   parts.stop_grace = String(s.stopTimeoutMs);
+  if (s.stopSignal !== 'SIGTERM') parts.stop_signal = s.stopSignal;
+  if (l.stopExec) parts.stop_command = short({ file: l.stopExec.file, args: l.stopExec.args });
   parts.log_max_bytes = String(s.logMaxBytes);
   if (s.watch.length) parts.watch = short(s.watch);
   if (s.restartWith.length) parts.restart_with = short([...s.restartWith].sort());

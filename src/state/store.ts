@@ -66,6 +66,8 @@ export interface ServiceRecord {
   data?: string[];
   /** the hash of its resolved plan (stack/service-plan.ts): a stack file edited since changes the services whose hash differs */
   plan?: string;
+  /** stop_signal where it is not SIGTERM: down sends it */
+  stopSignal?: string;
   /** engine services: the container and the engine that runs it (down removes it by name and by label) */
   container?: ContainerRef;
   /** its plan part by part (short hashes; a port's number): why an edited stack file changes it */

@@ -205,6 +205,7 @@ export class Supervisor {
       parts: plan.parts,
       ...(s.replica ? { replicaOf: s.replica.of } : {}),
       ...(s.ready.owned === false ? { ownsPorts: false } : {}),
+      ...(s.stopSignal !== 'SIGTERM' ? { stopSignal: s.stopSignal } : {}),
       ...(plan.launch.container ? { container: { name: plan.launch.container.name, engine: plan.launch.container.engine } } : {}),
     };
     this.state.services[name] = rec;

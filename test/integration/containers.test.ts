@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { devnet, freeDemoOffset, freePorts, tmpStack } from '../helpers.js';
+import { devnet, freeDemoOffset, freePorts, tmpStack, waitFor } from '../helpers.js';
 import { nodeImage, privateDocker, prometheusImage, type PrivateDocker } from '../docker.js';
 
 const started = await privateDocker();
@@ -106,6 +106,21 @@ describe.skipIf(!docker)('container services', () => {
     expect(down.stdout).toContain('all ports free');
     expect(labelled(d, dirOf(s))).toEqual([]);
   }, 120_000);
+
+  it('a container that dies is started again by its restart policy, under the same name', async () => {
+    const d = docker!;
+    const [port] = await freePorts(1);
+    await using s = tmpStack(`name: crash\nservices:\n  db:\n    image: ${IMAGE}\n    engine: docker\n    cwd: .\n    command: node server.js \${port} db\n    port: ${port}\n    ready: { http: / }\n    restart: always\n    backoff: 100ms\n`, { 'server.js': SERVER });
+    const env = { ...s.env, ...d.env };
+    expect((await devnet(['up', '-d'], { cwd: s.dir, env })).code).toBe(0);
+    expect(d.docker(['kill', 'devnet-crash-db']).code).toBe(0);
+    await waitFor(async () => {
+      const st = JSON.parse((await devnet(['status', '--json'], { cwd: s.dir, env })).stdout);
+      return st.services[0].restarts === 1 && st.services[0].state === 'ready';
+    }, 30_000, 'db restarted by its policy');
+    expect(await get(port!)).toBe('db');
+    expect(labelled(d, dirOf(s, 'crash'))).toEqual(['devnet-crash-db running']);
+  }, 60_000);
 
   it('after SIGKILL of the supervisor and every docker CLI, up refuses over the live containers and down removes them', async () => {
     const d = docker!;

@@ -74,7 +74,8 @@ describe('import keeps the meaning', () => {
     expect(stack.services.db!.ready).toMatchObject({ exec: 'pg_isready -p $${PGPORT:-5432}', shell: true, interval: '1s', timeout: '42s' });
     expect(stack.services.migrate!.command).toBe('python3 migrate.py; code=$?; echo done $${code}');
     expect(stack.services.api!.command).toBe('python3 -m http.server 8000');
-    expect(r.stderr).toMatch(/db: shutdown\.command \(pg_ctl stop -m fast\) is not run/);
+    // shutdown: the stop command (a shell line, as its commands), the signal by name, the grace
+    expect(stack.services.db).toMatchObject({ stop_command: 'pg_ctl stop -m fast', stop_signal: 'SIGINT', stop_timeout: '10s' });
     expect(r.stderr).toMatch(/migrate: availability\.restart: exit_on_failure stops all of process-compose/);
     expect(r.stderr).toMatch(/api: depends_on migrate: process_completed \(any exit\) becomes completed/);
     // the shell sees ${code} itself: devnet passes $${ on as ${

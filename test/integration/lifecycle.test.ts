@@ -193,6 +193,26 @@ services:
     expect(pidAlive(pid)).toBe(false);
   });
 
+  it('stops a service with its stop_signal or its stop_command, without the SIGKILL its SIGTERM would need', async () => {
+    const [p, q] = await freePorts(2);
+    const ignoring = `${node} ${fixture('ignore-term.mjs')} \${port}`;
+    await using s = tmpStack(
+      `name: stopby\nservices:\n` +
+        `  sig: { command: "${ignoring}", port: ${p}, stop_signal: SIGINT, stop_timeout: 20s }\n` +
+        // the command stops it by its pid file, as pg_ctl stop or redis-cli shutdown would
+        `  cmd: { command: "${ignoring}", port: ${q}, stop_command: "sh -c 'kill -INT $(cat cmd.pid)'", stop_timeout: 20s }\n`,
+    );
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    writeFileSync(join(s.dir, 'cmd.pid'), String(stateOf(s.stateDir, 'stopby').services.cmd!.pid));
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+    expect(down.stdout).toContain('stack stopby is down; all ports free');
+    // SIGTERM alone would have waited out the 20 s and then killed them, and said so
+    expect(down.stdout).not.toContain('killed after its grace period');
+    const logs = (await devnet(['logs', '--stack', s.file], { cwd: s.dir, env: s.env })).stdout;
+    expect(logs).not.toContain('ignoring SIGTERM');
+  });
+
   /** Up a service whose child escapes into its own session; returns the escaped child's pid. */
   async function upWithEscapedChild(s: TmpStack, port: number): Promise<number> {
     expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);

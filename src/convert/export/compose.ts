@@ -94,6 +94,9 @@ export function toCompose(stack: Stack, o: ExportOptions = {}): { text: Obj; not
     if (s.profiles.length) svc.profiles = s.profiles;
     if (s.restart.policy !== 'no') svc.restart = s.restart.policy === 'on-failure' && s.restart.maxRestarts ? `on-failure:${s.restart.maxRestarts}` : s.restart.policy;
     svc.stop_grace_period = secs(s.stopTimeoutMs);
+    if (s.stopSignal !== 'SIGTERM') svc.stop_signal = s.stopSignal;
+    if (s.stopCommand !== undefined) notes.push(`${e.name}: stop_command is not run by compose, which sends ${s.stopSignal} and SIGKILL after the grace period`);
+    if (Object.keys(s.files).length) notes.push(`${e.name}: its files: (${Object.keys(s.files).join(', ')}) are rendered by devnet up in the stack's state folder, which this file ${s.engine ? 'mounts' : 'names'}; they are there once devnet up has run the stack here`);
     if (s.data.length) notes.push(`${e.name}: its data: directories are not volumes here; add named volumes if they must outlive the containers`);
     services[dnsName(e.name)] = svc;
   }

@@ -9,7 +9,8 @@ import { duration, serviceName, type Imported, type RawService } from './result.
 
 type Obj = Record<string, unknown>;
 const CONDITION: Record<string, string> = { service_healthy: 'ready', service_started: 'started', service_completed_successfully: 'completed' };
-const CARRIED = new Set(['image', 'command', 'entrypoint', 'ports', 'environment', 'env_file', 'depends_on', 'healthcheck', 'profiles', 'restart', 'working_dir', 'container_name', 'stop_grace_period']);
+const STOP_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2']);
+const CARRIED = new Set(['image', 'command', 'entrypoint', 'ports', 'environment', 'env_file', 'depends_on', 'healthcheck', 'profiles', 'restart', 'working_dir', 'container_name', 'stop_grace_period', 'stop_signal']);
 
 /** "127.0.0.1:8080:80/tcp" or { published, target, host_ip } as host, published and target. */
 function portOf(p: unknown): { host?: string; published: number; target: number } | undefined {
@@ -163,6 +164,12 @@ export function importCompose(doc: Obj, name: string): Imported {
     }
     const grace = duration(s.stop_grace_period);
     if (grace) svc.stop_timeout = grace;
+    if (s.stop_signal !== undefined) {
+      const sig = String(s.stop_signal).toUpperCase().replace(/^(?!SIG)/, 'SIG');
+      // sent to the docker run devnet starts for it, which passes it on to the container
+      if (STOP_SIGNALS.has(sig)) svc.stop_signal = sig;
+      else notes.push(`${id}: stop_signal ${String(s.stop_signal)} has no devnet stop_signal (SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2): it is sent SIGTERM`);
+    }
     // x- keys are compose's extension fields: ignored by compose itself (their anchors were merged)
     for (const k of Object.keys(s)) if (!CARRIED.has(k) && k !== 'build' && !k.startsWith('x-')) notes.push(`${id}: ${k}: is not carried over`);
     // a depends_on condition of completed needs the dependency to be a one-shot task

@@ -61,6 +61,9 @@ const varsOf = (v: unknown): Record<string, string> => (v && typeof v === 'objec
 const envOf = (list: unknown[]): Record<string, string> =>
   dict(list.map(String).map((kv) => [kv.split('=')[0]!, kv.includes('=') ? toDevnet(kv.slice(kv.indexOf('=') + 1), () => {}) : '']));
 
+/** process-compose gives shutdown.signal as a number (Linux's). */
+const STOP_SIGNALS: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 10: 'SIGUSR1', 12: 'SIGUSR2', 15: 'SIGTERM' };
+
 export function importProcessCompose(doc: Obj, name: string): Imported {
   const notes: string[] = [];
   const services: Record<string, RawService> = dict();
@@ -97,8 +100,13 @@ export function importProcessCompose(doc: Obj, name: string): Imported {
     if (avail?.backoff_seconds) svc.backoff = duration(avail.backoff_seconds);
     const shutdown = s.shutdown as Obj | undefined;
     if (shutdown?.timeout_seconds) svc.stop_timeout = duration(shutdown.timeout_seconds);
-    if (shutdown?.command) notes.push(`${id}: shutdown.command (${String(shutdown.command)}) is not run: devnet stops a service with SIGTERM, then SIGKILL after stop_timeout`);
-    if (shutdown?.signal !== undefined && Number(shutdown.signal) !== 15) notes.push(`${id}: shutdown.signal ${String(shutdown.signal)} is not carried over: devnet sends SIGTERM`);
+    // a shell line, as process-compose runs it (the service's commands are shell: true)
+    if (shutdown?.command) svc.stop_command = shellText(String(shutdown.command), vars);
+    if (shutdown?.signal !== undefined && Number(shutdown.signal) !== 15) {
+      const sig = STOP_SIGNALS[Number(shutdown.signal)];
+      if (sig) svc.stop_signal = sig;
+      else notes.push(`${id}: shutdown.signal ${String(shutdown.signal)} has no devnet stop_signal (SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2): it is sent SIGTERM`);
+    }
     if (s.disabled) svc.profiles = ['disabled'];
     for (const k of Object.keys(s)) if (!CARRIED.has(k)) notes.push(`${id}: ${k}: is not carried over`);
     services[id] = svc;
