@@ -21,6 +21,8 @@ export interface PlanRow {
   exposure: Exposure;
   /** replicas that share this port (spread: hosts), each on its own address */
   replicas?: { count: number; hosts: string[] };
+  /** a UDP port (udp_ports:); port then reads "30303/udp" */
+  udp?: boolean;
 }
 
 export function planRows(stack: Stack): PlanRow[] {
@@ -36,11 +38,12 @@ export function planRows(stack: Stack): PlanRow[] {
     firstPorts.set(s.replica.of, firstPorts.get(s.replica.of) ?? ports);
   }
   for (const s of Object.values(stack.services)) {
-    for (const [name, port] of Object.entries(s.ports)) {
+    const entries = [...Object.entries(s.ports).map(([n, p]) => [n, p, false] as const), ...Object.entries(s.udpPorts).map(([n, p]) => [n, p, true] as const)];
+    for (const [name, port, udp] of entries) {
       const base = s.description ?? s.replica?.of ?? s.name;
       // spread: ports gives each replica its own port: its own row, saying which replica
       const label = s.replica && movedPorts.has(s.replica.of) ? `${base} (replica ${s.replica.index} of ${s.replica.count})` : base;
-      const key = s.replica && `${s.replica.of}|${name}|${port}`;
+      const key = s.replica && `${s.replica.of}|${name}|${port}|${udp}`;
       const same = key && shared.get(key);
       if (same) {
         same.replicas!.count++;
@@ -48,7 +51,8 @@ export function planRows(stack: Stack): PlanRow[] {
         continue;
       }
       rows.push({
-        port: String(port),
+        port: udp ? `${port}/udp` : String(port),
+        ...(udp ? { udp } : {}),
         from: port,
         to: port,
         service: name === 'default' ? label : `${label} (${name})`,

@@ -66,6 +66,8 @@ export interface Platform {
   readonly name: 'linux' | 'posix';
   /** TCP listeners of one family */
   listeners(family: 4 | 6): Listener[];
+  /** bound UDP sockets of one family (a UDP port is held by any socket bound to it) */
+  udpSockets(family: 4 | 6): Listener[];
   /** connections (not listeners) whose local port is `port`: an outgoing connection can take a planned port */
   connectionsOn(port: number): Connection[];
   /** who holds each of these listeners, where the system says (one pass for all) */

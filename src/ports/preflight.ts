@@ -12,7 +12,7 @@ import { ownerField } from './owners.js';
 import { inEphemeral, offsetOutsideEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
 import { describeOwner, ownerLookup, type Owner } from './owners.js';
 import { conflicts } from '../stack/address-conflict.js';
-import { readSocketTable, type Listener, type SocketTable } from './socket-table.js';
+import { readSocketTable, readUdpTable, type Listener, type SocketTable } from './socket-table.js';
 import { suggestPorts } from './suggest.js';
 
 export interface PreflightOptions {
@@ -86,11 +86,29 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
     }
     checks.push(...policyChecks(w, kernel));
   }
+  checks.push(...udpChecks(services, isSelf));
   checks.push(...ephemeralChecks(stack, wants, kernel));
   stack.ranges.forEach((r, i) => checks.push(...rangeChecks(r, rangeBusy[i]!, ownerOf, kernel)));
   for (const s of services) checks.push(...lintCommand(s));
   if (options.siblings !== false) checks.push(...(await siblingClaims(stack, wants)));
   return { checks, table, kernel };
+}
+
+/** UDP ports: bound by anything else on the service's address is busy (read only when a service plans one). */
+function udpChecks(services: readonly Service[], isSelf: (o: Owner | undefined) => boolean): Check[] {
+  const wants = services.flatMap((s) => Object.entries(s.udpPorts).map(([name, port]) => ({ s, port, label: `${s.name}.${name}` })));
+  if (!wants.length) return [];
+  const table = readUdpTable();
+  const busy = wants.map((w) => table.on(w.port).filter((l) => conflicts(l, w.s.host)));
+  const ownerOf = ownerLookup(busy.flat());
+  return wants.map((w, i): Check => {
+    const ls = busy[i]!;
+    if (!ls.length) return { id: 'port.free', level: 'ok', service: w.s.name, port: w.port, message: `UDP port ${w.port} (${w.label}) is free` };
+    const owner = ownerOf(ls);
+    if (isSelf(owner)) return { id: 'port.own', level: 'ok', service: w.s.name, port: w.port, owner: ownerField(owner), message: `UDP port ${w.port} (${w.label}) is held by this stack's running service ${owner!.devnet!.service}` };
+    const fix = owner?.devnet ? `stop it with devnet down (stack ${owner.devnet.stack})` : 'free it, or move the port (--remap moves TCP ports only)';
+    return { id: 'port.busy', level: 'error', service: w.s.name, port: w.port, owner: ownerField(owner), message: `UDP port ${w.port} (${w.label}) is bound by ${describeOwner(owner)} on ${addresses(ls)}; ${fix}` };
+  });
 }
 
 function addresses(ls: Listener[]): string {

@@ -16,6 +16,12 @@ export function readSocketTable(): SocketTable {
   return tableOf([...p.listeners(4), ...p.listeners(6)]);
 }
 
+/** The bound UDP sockets, in the same shape: read only for stacks that plan UDP ports. */
+export function readUdpTable(): SocketTable {
+  const p = platform();
+  return tableOf([...p.udpSockets(4), ...p.udpSockets(6)]);
+}
+
 export function tableOf(listeners: Listener[]): SocketTable {
   const byPort = new Map<number, Listener[]>();
   for (const l of listeners) byPort.set(l.port, [...(byPort.get(l.port) ?? []), l]);

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeOwner, ownerLookup, type Owner } from '../ports/owners.js';
 import { conflicts } from '../stack/address-conflict.js';
-import { readSocketTable } from '../ports/socket-table.js';
+import { readSocketTable, readUdpTable } from '../ports/socket-table.js';
 import type { Emit } from '../events.js';
 import { adoptPlatform } from '../platform/index.js';
 import { clearStaleLock, holderAlive, readLock } from '../state/lock.js';
@@ -135,7 +135,7 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
 
 /** A bind on each port (where the record says which address) proves it free at once; the tables are read only otherwise. */
 async function portsStillHeld(recs: ServiceRecord[], runId: string): Promise<HeldPort[]> {
-  if (recs.every((r) => r.host !== undefined) && (await allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports }))))) return [];
+  if (recs.every((r) => r.host !== undefined) && (await allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports, udpPorts: r.udpPorts }))))) return [];
   return heldPorts(recs, runId);
 }
 
@@ -188,11 +188,17 @@ async function askToStop(paths: StatePaths, holder: ProcessIdentity, timeoutMs: 
 }
 
 /** Ports of the stopped services that something still listens on. */
-export function heldPorts(recs: { name: string; ports: Record<string, number>; host?: string; startTime?: number }[], runId?: string): HeldPort[] {
+export function heldPorts(recs: { name: string; ports: Record<string, number>; udpPorts?: Record<string, number>; host?: string; startTime?: number }[], runId?: string): HeldPort[] {
   const table = readSocketTable();
+  const udp = recs.some((r) => Object.keys(r.udpPorts ?? {}).length) ? readUdpTable() : undefined;
   // per address where the record says which (replicas share ports on their own addresses)
-  const on = (port: number, host?: string) => table.on(port).filter((l) => host === undefined || conflicts(l, host));
-  const wanted = recs.flatMap((r) => Object.values(r.ports).map((port) => ({ service: r.name, startTime: r.startTime, port, ls: on(port, r.host) }))).filter((w) => w.ls.length);
+  const on = (t: typeof table, port: number, host?: string) => t.on(port).filter((l) => host === undefined || conflicts(l, host));
+  const wanted = recs
+    .flatMap((r) => [
+      ...Object.values(r.ports).map((port) => ({ service: r.name, startTime: r.startTime, port, ls: on(table, port, r.host) })),
+      ...(udp ? Object.values(r.udpPorts ?? {}).map((port) => ({ service: r.name, startTime: r.startTime, port, ls: on(udp, port, r.host) })) : []),
+    ])
+    .filter((w) => w.ls.length);
   if (!wanted.length) return [];
   const ownerOf = ownerLookup(wanted.flatMap((w) => w.ls));
   return wanted.map((w) => {

@@ -11,6 +11,7 @@ export interface PortsOf {
   host: string;
   /** the address others reach it at where that is not its bind address (a container network's name) */
   address?: string;
+  udp?: Record<string, number>;
   ports: Record<string, number>;
   /** a replica: which (1-based), of how many */
   replica?: { index: number; count: number };
@@ -105,6 +106,10 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     return path;
   }
   if (head === 'stack' && rest.length === 1 && rest[0] === 'dir' && ctx.stackDir !== undefined) return ctx.stackDir;
+  if (head === 'udp_ports' && rest.length === 1) {
+    if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service has UDP ports; use \${services.NAME.udp_ports.${rest[0]}}`);
+    return udpPortOf(ctx.self, rest[0]!, ref, 'this service');
+  }
   if (head === 'port' || head === 'ports') {
     if (!ctx.self) throw new InterpolationError(ref, `\${${ref}}: only a service can use its own port; use \${services.NAME.port}`);
     return portOf(ctx.self, head, rest, ref, 'this service');
@@ -117,11 +122,18 @@ export function resolveReference(ref: string, ctx: InterpolationContext): string
     if (target.replicas && (field === 'host' || field === 'port' || field === 'ports'))
       throw new InterpolationError(ref, `\${${ref}}: service "${svc}" has ${target.replicas.length} replicas; name one (\${services.${svc}-1.${[field, ...more].join('.')}}) or list them all (\${services.${svc}.peers})`);
     if (field === 'host' && more.length === 0) return target.host;
+    if (field === 'udp_ports' && more.length === 1) return udpPortOf(target, more[0]!, ref, `service "${svc}"`);
     if (field === 'port' || field === 'ports') return portOf(target, field, more, ref, `service "${svc}"`);
     throw new InterpolationError(ref, `\${${ref}}: a service has no "${field}"${didYouMean(field ?? '', ['port', 'ports', 'host', 'peers'])}; use services.${svc}.port, .ports.NAME, .host or .peers`);
   }
-  const hint = didYouMean(head ?? '', ['port', 'ports', 'host', 'address', 'replica', 'replicas', 'peers', 'services', 'files', 'data', 'env', 'stack']);
-  throw new InterpolationError(ref, `\${${ref}}: unknown reference${hint} (use port, ports.NAME, host, address, replica, replicas, peers, services.S.port, services.S.ports.NAME, services.S.host, services.S.peers, files.NAME, data, env.VAR or stack.dir)`);
+  const hint = didYouMean(head ?? '', ['port', 'ports', 'host', 'address', 'replica', 'replicas', 'peers', 'services', 'files', 'data', 'env', 'stack', 'udp_ports']);
+  throw new InterpolationError(ref, `\${${ref}}: unknown reference${hint} (use port, ports.NAME, udp_ports.NAME, host, address, replica, replicas, peers, services.S.port, services.S.ports.NAME, services.S.host, services.S.peers, files.NAME, data, env.VAR or stack.dir)`);
+}
+
+function udpPortOf(target: PortsOf, name: string, ref: string, who: string): string {
+  const port = target.udp && own(target.udp, name);
+  if (port === undefined) throw new InterpolationError(ref, `\${${ref}}: ${who} has no UDP port named "${name}" (it has ${Object.keys(target.udp ?? {}).join(', ') || 'none'})`);
+  return String(port);
 }
 
 /** A bind address as others connect to it: wildcard binds are reached on loopback. */

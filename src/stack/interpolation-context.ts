@@ -8,7 +8,7 @@ import { dict, own } from './own.js';
 export function interpolationContext(stack: Stack, serviceName: string | undefined, processEnv: Record<string, string | undefined>): InterpolationContext {
   const s = serviceName ? own(stack.services, serviceName) : undefined;
   const all = Object.values(stack.services);
-  const portsOf = (x: Service): PortsOf => ({ host: x.host, ...(x.address ? { address: x.address } : {}), ports: x.ports, replica: x.replica && { index: x.replica.index, count: x.replica.count } });
+  const portsOf = (x: Service): PortsOf => ({ host: x.host, ...(x.address ? { address: x.address } : {}), ports: x.ports, ...(Object.keys(x.udpPorts ?? {}).length ? { udp: x.udpPorts } : {}), replica: x.replica && { index: x.replica.index, count: x.replica.count } });
   const groups = new Map<string, PortsOf[]>();
   for (const x of all) if (x.replica) groups.set(x.replica.of, [...(groups.get(x.replica.of) ?? []), portsOf(x)]);
   const ctx: InterpolationContext = {

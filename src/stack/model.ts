@@ -120,6 +120,8 @@ export interface Service {
   address?: string;
   /** named ports after --port-offset; `${port}` is the first */
   ports: Record<string, number>;
+  /** named UDP ports after --port-offset (${udp_ports.NAME}): planned and preflighted, never probed */
+  udpPorts: Record<string, number>;
   env: Record<string, string>;
   /** env from the service's own env files, already read */
   fileEnv: Record<string, string>;

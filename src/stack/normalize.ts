@@ -60,6 +60,8 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
   const ports: Record<string, number> = dict();
   if (raw.port !== undefined) ports.default = raw.port + offset;
   for (const [k, v] of Object.entries((raw.ports ?? {}) as Record<string, number>)) ports[k] = v + offset;
+  const udpPorts: Record<string, number> = dict();
+  for (const [k, v] of Object.entries((raw.udp_ports ?? {}) as Record<string, number>)) udpPorts[k] = v + offset;
   const dependsOn: Record<string, Condition> = Array.isArray(raw.depends_on)
     ? dict((raw.depends_on as string[]).map((d) => [d, 'ready' as Condition]))
     : dict(Object.entries((raw.depends_on ?? {}) as Record<string, { condition?: Condition }>).map(([d, c]) => [d, c.condition ?? 'ready']));
@@ -73,6 +75,7 @@ export function normalizeService(name: string, raw: Raw, stackHost: string, offs
     cwd: raw.cwd,
     host: raw.host ?? stackHost,
     ports,
+    udpPorts,
     env: envStrings(raw.env),
     fileEnv,
     dependsOn,

@@ -103,7 +103,9 @@ export function scaleService(stack: Stack, group: string, count: number): Stack 
   // replica 1 holds the base address and ports
   const baseIndex = first.replica?.index ?? 1;
   const baseHost = spread === 'hosts' ? (loopbackPlus(first.host, -(baseIndex - 1)) ?? first.host) : first.host;
-  const basePorts = dict(Object.entries(first.ports).map(([k, p]) => [k, spread === 'ports' ? p - (baseIndex - 1) * stride : p]));
+  const base = (m: Record<string, number>) => dict(Object.entries(m).map(([k, p]) => [k, spread === 'ports' ? p - (baseIndex - 1) * stride : p]));
+  const basePorts = base(first.ports);
+  const baseUdp = base(first.udpPorts);
   const old = new Set(members ?? [group]);
   const copies: Service[] = [];
   for (let i = 1; i <= count; i++) {
@@ -111,9 +113,9 @@ export function scaleService(stack: Stack, group: string, count: number): Stack 
     if (stack.services[name] && !old.has(name)) throw new UsageError(`replica ${i} of ${group} would be named ${name}, which is already a service`);
     const host = spread === 'hosts' ? loopbackPlus(baseHost, i - 1) : baseHost;
     if (host === undefined) throw new UsageError(`${group} cannot have ${count} copies: replica ${i} would run past the loopback addresses`);
-    const ports = dict(Object.entries(basePorts).map(([k, p]) => [k, spread === 'ports' ? p + (i - 1) * stride : p]));
+    const nth = (m: Record<string, number>) => dict(Object.entries(m).map(([k, p]) => [k, spread === 'ports' ? p + (i - 1) * stride : p]));
     const { replica: _r, ...rest } = first;
-    copies.push({ ...rest, name, host, ports, replica: { of: group, index: i, count, spread, stride } });
+    copies.push({ ...rest, name, host, ports: nth(basePorts), udpPorts: nth(baseUdp), replica: { of: group, index: i, count, spread, stride } });
   }
   const names = copies.map((c) => c.name);
   const services: Record<string, Service> = dict();

@@ -92,6 +92,8 @@ function checkPortBounds(stack: Stack, err: Push) {
   for (const s of Object.values(stack.services))
     for (const [name, port] of Object.entries(s.ports))
       if (port < 1 || port > 65535) err(svcPath(s.name, name === 'default' ? 'port' : 'ports'), `port ${port}${offset} is outside 1-65535`);
+  for (const s of Object.values(stack.services))
+    for (const [name, port] of Object.entries(s.udpPorts)) if (port < 1 || port > 65535) err(svcPath(s.name, 'udp_ports', name), `UDP port ${port}${offset} is outside 1-65535`);
   const spans = (kind: 'ranges' | 'groups', list: PortSpan[]) =>
     list.forEach((r, i) => {
       if (!Number.isInteger(r.from) || !Number.isInteger(r.to) || r.from > r.to)
@@ -121,8 +123,18 @@ export function claimsOf(stack: Stack): Claim[] {
   return claims;
 }
 
+/** The UDP ports a stack claims: a space of their own (TCP 30303 and UDP 30303 do not collide). */
+function udpClaimsOf(stack: Stack): Claim[] {
+  return Object.values(stack.services).flatMap((s) => Object.entries(s.udpPorts).map(([name, port]) => ({ from: port, to: port, host: s.host, who: `service "${s.name}" (${name}, udp)`, path: svcPath(s.name, 'udp_ports', name) })));
+}
+
 function checkClaims(stack: Stack, err: Push) {
-  const claims = claimsOf(stack).sort((a, b) => a.from - b.from);
+  overlapping(claimsOf(stack), err);
+  overlapping(udpClaimsOf(stack), err);
+}
+
+function overlapping(list: Claim[], err: Push) {
+  const claims = list.sort((a, b) => a.from - b.from);
   for (let i = 0; i < claims.length; i++)
     for (let j = i + 1; j < claims.length && claims[j]!.from <= claims[i]!.to; j++) {
       const [a, b] = [claims[i]!, claims[j]!];

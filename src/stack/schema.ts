@@ -90,6 +90,7 @@ export const serviceSchema: Schema = obj({
   host: str({ description: 'address the service binds; default: the stack host (127.0.0.1)' }),
   port: port('the service port, available as ${port}'),
   ports: record(port('a named port'), { keyPattern: NAME, description: 'named ports, available as ${ports.NAME}' }),
+  udp_ports: record(port('a named UDP port'), { keyPattern: NAME, description: 'named UDP ports (peer discovery, gossip, DNS), available as ${udp_ports.NAME}: in the plan and in preflight, never probed; ports: are TCP' }),
   env: envMap,
   env_file: envFiles,
   depends_on: union(

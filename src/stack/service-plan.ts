@@ -35,6 +35,7 @@ export interface ServicePlan {
   launch: LaunchSpec;
   host: string;
   ports: Record<string, number>;
+  udpPorts: Record<string, number>;
   url?: string;
   /** its own files:, rendered */
   files: RenderedFile[];
@@ -82,7 +83,7 @@ export function planService(stack: Stack, name: string, o: PlanOptions, shared: 
   const ctx = interpolationContext(stack, name, processEnv);
   const launch = launchSpec(stack, name, { processEnv, stackId: o.stackId, runId: o.runId, context: ctx });
   const files = Object.values(s.files).map((f) => renderFile(stack, f, name, processEnv, ctx));
-  const plan = { name, launch, host: s.host, ports: s.ports, url: urlOf(stack, name), files, data: ctx.data ?? [], dependsOn: s.dependsOn };
+  const plan = { name, launch, host: s.host, ports: s.ports, udpPorts: s.udpPorts, url: urlOf(stack, name), files, data: ctx.data ?? [], dependsOn: s.dependsOn };
   const parts = planParts(plan, s, stack, shared, processEnv);
   return { ...plan, parts, hash: hashOf(parts) };
 }
@@ -130,6 +131,7 @@ function planParts(p: Omit<ServicePlan, 'hash' | 'parts'>, s: Service, stack: St
   }
   parts.host = p.host;
   for (const [k, port] of Object.entries(p.ports)) parts[`port.${k}`] = String(port);
+  for (const [k, port] of Object.entries(p.udpPorts)) parts[`udp_port.${k}`] = String(port);
   if (p.url !== undefined) {
     parts.url = short(p.url);
     raw('url', s.url ?? s.ready);

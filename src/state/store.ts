@@ -38,6 +38,8 @@ export interface ServiceRecord {
   pgid?: number;
   startTime?: number;
   ports: Record<string, number>;
+  /** its UDP ports, where it has some: down proves them free too */
+  udpPorts?: Record<string, number>;
   /** the address it binds (absent in states written before it was recorded) */
   host?: string;
   url?: string;

@@ -196,6 +196,7 @@ export class Supervisor {
       name,
       state: 'pending',
       ports: plan.ports,
+      ...(Object.keys(plan.udpPorts).length ? { udpPorts: plan.udpPorts } : {}),
       host: plan.host,
       logFile: paths.logFile(name),
       stopTimeoutMs: s.stopTimeoutMs,

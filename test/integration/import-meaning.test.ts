@@ -37,7 +37,9 @@ describe('import keeps the meaning', () => {
     expect(argv.slice(-3)).toEqual(['sh', '-c', 'geth --http --http.port ${env.GETH_PORT:-8545} --datadir $HOME/data']);
     expect(geth.ports).toEqual({ p8545: 8545, p6060: 6060 });
     expect(r.stderr).toMatch(/geth: ports: \$\{GETH_PORT:-8545\}:8545 read as "8545:8545"/);
-    expect(r.stderr).toMatch(/geth: port 30303:30303\/udp is UDP; devnet plans and checks TCP ports only/);
+    // UDP (peer discovery): planned and preflighted, published as UDP by its docker run
+    expect(geth.udp_ports).toEqual({ u30303: 30303 });
+    expect(argv.join(' ')).toContain('-p 127.0.0.1:${udp_ports.u30303}:30303/udp');
     expect(r.stderr).toMatch(/geth: port 6060 is published by compose on a random host port; devnet plans it on 6060/);
     expect(r.stderr).not.toMatch(/x-defaults/);
     expect(stack.services.web!.depends_on).toEqual({ geth: { condition: 'ready' } });
@@ -61,6 +63,7 @@ describe('import keeps the meaning', () => {
     expect(b.services.web!.depends_on).toEqual(a.services.web!.depends_on);
     const published = (x: typeof a) => JSON.stringify(x.services.geth!.ports).match(/\b(8545|6060)\b/g)?.sort();
     expect(published(b)).toEqual(expect.arrayContaining(['6060', '8545']));
+    expect(JSON.stringify(b.services.geth!.ports)).toMatch(/30303.*udp/);
   });
 
   it("process-compose: the shell's ${...} stay the shell's, vars: fill {{.X}}, probes keep their timing, top-level env, what is lost is said", async () => {

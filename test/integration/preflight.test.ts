@@ -1,10 +1,11 @@
 // Port preflight against real sockets held by real processes.
+import { createSocket } from 'node:dgram';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { preflight } from '../../src/ports/preflight.js';
 import { readSocketTable } from '../../src/ports/socket-table.js';
 import { loadStackText } from '../../src/stack/load.js';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CLI, FIXTURES, devnet, devnetProcess, fixture, freePort, freePorts, holdPort, tmpStack, waitFor } from '../helpers.js';
@@ -202,5 +203,44 @@ services:
     } finally {
       holder.kill('SIGKILL');
     }
+  });
+});
+
+describe('UDP ports (udp_ports:)', () => {
+  it('are in the plan and in preflight: a bound one is refused naming its holder; the service runs, and down proves them free', async () => {
+    const [tcp, udp] = await freePorts(2);
+    const server = `${process.execPath} -e "require('dgram').createSocket('udp4').bind(Number(process.argv[2]), '127.0.0.1'); require('net').createServer().listen(Number(process.argv[1]), '127.0.0.1')"`;
+    await using s = tmpStack(`name: gossip\nservices:\n  node:\n    command: ${JSON.stringify(`${server} \${port} \${udp_ports.discovery}`)}\n    shell: true\n    port: ${tcp}\n    udp_ports: { discovery: ${udp} }\n`);
+    const plan = await devnet(['ports', '--format', 'json'], { cwd: s.dir, env: s.env });
+    expect(JSON.parse(plan.stdout).ports.map((r: { port: string }) => r.port)).toEqual([String(tcp), `${udp}/udp`]);
+
+    // the firewall ruleset names them as UDP; nft itself accepts it (a check: -c changes nothing)
+    const nftables = await devnet(['ports', '--format', 'nftables'], { cwd: s.dir, env: s.env });
+    expect(nftables.stdout).toContain(`udp dport { ${udp} } accept`);
+    if (spawnSync('nft', ['--version'], { stdio: 'ignore' }).status === 0) {
+      writeFileSync(join(s.dir, 'plan.nft'), `${nftables.stdout}\n`);
+      const check = spawnSync('nft', ['-c', '-f', join(s.dir, 'plan.nft')], { encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
+    }
+
+    const holder = createSocket('udp4');
+    await new Promise<void>((r) => holder.bind(udp, '127.0.0.1', () => r()));
+    try {
+      const refused = await devnet(['up', '-d'], { cwd: s.dir, env: s.env });
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain(`UDP port ${udp} (node.discovery) is bound by pid ${process.pid}`);
+    } finally {
+      await new Promise<void>((r) => holder.close(() => r()));
+    }
+    const up = await devnet(['up', '-d'], { cwd: s.dir, env: s.env });
+    expect(up.code, up.all).toBe(0);
+    const busy = createSocket('udp4');
+    await expect(new Promise((ok, no) => busy.once('error', no).bind(udp, '127.0.0.1', () => ok(undefined)))).rejects.toThrow(/EADDRINUSE/);
+    busy.close();
+    const down = await devnet(['down'], { cwd: s.dir, env: s.env });
+    expect(down.stdout).toContain('all ports free');
+    const free = createSocket('udp4');
+    await new Promise<void>((r) => free.bind(udp, '127.0.0.1', () => r()));
+    free.close();
   });
 });

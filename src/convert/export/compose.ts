@@ -61,7 +61,8 @@ export function toCompose(stack: Stack, o: ExportOptions = {}): { text: Obj; not
     const env = dict(Object.entries(e.env).map(([k, v]) => [k, e.secretKeys.includes(k) && !v.includes('\u0000') ? `\${${k}:?set ${k}}` : forCompose(v)]));
     for (const k of e.secretRefs) notes.push(`${e.name}: ${k} is a secret: written as \${${k}:?}, set it in the environment docker compose runs in`);
     if (Object.keys(env).length) svc.environment = env;
-    const published = Object.values(e.ports).map((p) => (e.bindHost === '0.0.0.0' || e.bindHost === '' ? `${p}:${p}` : `${e.bindHost.includes(':') ? `[${e.bindHost}]` : e.bindHost}:${p}:${p}`));
+    const publish = (p: number, suffix = '') => (e.bindHost === '0.0.0.0' || e.bindHost === '' ? `${p}:${p}${suffix}` : `${e.bindHost.includes(':') ? `[${e.bindHost}]` : e.bindHost}:${p}:${p}${suffix}`);
+    const published = [...Object.values(e.ports).map((p) => publish(p)), ...Object.values(e.udpPorts).map((p) => publish(p, '/udp'))];
     if (published.length && !hostNetwork) svc.ports = published;
     if (e.deps.length)
       svc.depends_on = dict(

@@ -46,7 +46,10 @@ export function toK8s(stack: Stack): { docs: Obj[]; notes: string[] } {
         .map(([k, v]) => ({ name: k, value: asRef(v) })),
     ];
     if (fromSecret.length) notes.push(`${e.name}: ${fromSecret.join(', ')} from the Secret ${secretName} (kubectl create secret generic ${secretName} ${fromSecret.map((k) => `--from-literal=${k}=...`).join(' ')})`);
-    const ports = Object.entries(e.ports).map(([n, p]) => ({ name: portName(n, p), containerPort: p, protocol: 'TCP' }));
+    const ports = [
+      ...Object.entries(e.ports).map(([n, p]) => ({ name: portName(n, p), containerPort: p, protocol: 'TCP' })),
+      ...Object.entries(e.udpPorts).map(([n, p]) => ({ name: portName(`u-${n}`, p), containerPort: p, protocol: 'UDP' })),
+    ];
     const readiness = probeOf(e, s.ready, Math.max(1000, s.ready.intervalMs), Math.max(3, Math.ceil(s.ready.timeoutMs / Math.max(1000, s.ready.intervalMs))));
     const liveness = s.health && probeOf(e, s.health, s.health.intervalMs, s.health.retries);
     const waits = e.deps.map((d) => firstOf.get(stack.services[d.name]!.replica?.of ?? d.name) ?? all.find((x) => x.name === d.name)!).filter((d, i, a) => a.indexOf(d) === i);
@@ -87,7 +90,7 @@ export function toK8s(stack: Stack): { docs: Obj[]; notes: string[] } {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name, labels },
-        spec: { selector: labels, ...(list.length > 1 ? { clusterIP: 'None' } : {}), ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort, protocol: 'TCP' })) },
+        spec: { selector: labels, ...(list.length > 1 ? { clusterIP: 'None' } : {}), ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort, protocol: p.protocol })) },
       });
     if (s.profiles.length) notes.push(`${e.name}: in profiles ${s.profiles.join(', ')}: Kubernetes has none; it is exported like every service`);
   }

@@ -32,6 +32,7 @@ export interface ExportedService {
   /** the secret variables whose values stood in env values or argv (now SECRET_REF marks there) */
   secretRefs: string[];
   ports: Record<string, number>;
+  udpPorts: Record<string, number>;
   /** the address the stack binds on the host (for compose's published ports) */
   bindHost: string;
   /** where its own healthcheck reaches it, inside its container */
@@ -117,6 +118,7 @@ export function exportedServices(stack: Stack, o: ExportOptions = {}): ExportedS
       env: { ...env, ...(spec.shell ? dict(Object.entries(spec.env).filter(([k]) => k.startsWith('DEVNET_VALUE_')).map(([k, v]) => [k, hideSecrets(v, vars, used)])) : {}) },
       secretKeys,
       ports: s.ports,
+      udpPorts: s.udpPorts,
       bindHost: s.host,
       probeHost: hostNetwork ? s.host : '0.0.0.0',
       volumes: [...new Set(volumes)],

@@ -13,12 +13,13 @@ const STOP_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1
 const CARRIED = new Set(['image', 'command', 'entrypoint', 'ports', 'environment', 'env_file', 'depends_on', 'healthcheck', 'profiles', 'restart', 'working_dir', 'container_name', 'stop_grace_period', 'stop_signal']);
 
 /** "127.0.0.1:8080:80/tcp" or { published, target, host_ip } as host, published and target. */
+const isUdp = (p: unknown) => (typeof p === 'string' && /\/udp$/.test(p)) || (!!p && typeof p === 'object' && (p as Obj).protocol === 'udp');
+
+/** A ports: entry as host, published and target (the UDP ones go to udp_ports:, the caller sorts them). */
 function portOf(p: unknown): { host?: string; published: number; target: number } | undefined {
   if (typeof p === 'number') return { published: p, target: p };
   if (typeof p === 'string') {
-    // devnet plans and checks TCP ports: a UDP one is noted by the caller, not planned
-    if (/\/udp$/.test(p)) return undefined;
-    const parts = p.replace(/\/tcp$/, '').split(':');
+    const parts = p.replace(/\/(tcp|udp)$/, '').split(':');
     const target = Number(parts.at(-1));
     const published = parts.length >= 2 ? Number(parts.at(-2)) : target;
     const host = parts.length === 3 ? parts[0] : undefined;
@@ -103,18 +104,21 @@ export function importCompose(doc: Obj, name: string): Imported {
     const svc: RawService = {};
     const rawPorts = (s.ports as unknown[]) ?? [];
     for (const p of rawPorts) {
-      if (typeof p === 'string' && /\/udp$/.test(p)) notes.push(`${id}: port ${p} is UDP; devnet plans and checks TCP ports only, so it is not in the plan`);
-      else if (typeof p === 'string' && /\d+-\d+/.test(p)) notes.push(`${id}: port range ${p} is not in the plan; list the ports it needs, or a ranges: entry`);
+      if (typeof p === 'string' && /\d+-\d+/.test(p)) notes.push(`${id}: port range ${p} is not in the plan; list the ports it needs, or a ranges: entry`);
       else if ((typeof p === 'number' || (typeof p === 'string' && /^\d+$/.test(p))) && typeof s.image === 'string')
         notes.push(`${id}: port ${p} is published by compose on a random host port; devnet plans it on ${p}`);
-      else if (p && typeof p === 'object' && (p as Obj).protocol === 'udp') notes.push(`${id}: port ${JSON.stringify(p)} is UDP; not in the plan`);
     }
-    const mapped = rawPorts.filter((p) => !(p && typeof p === 'object' && (p as Obj).protocol === 'udp')).map(portOf).filter((p) => p !== undefined);
+    const mapped = rawPorts.filter((p) => !isUdp(p) && !(typeof p === 'string' && /\d+-\d+/.test(p))).map(portOf).filter((p) => p !== undefined);
+    // UDP (peer discovery, gossip): planned and preflighted as udp_ports
+    const udp = rawPorts.filter((p) => isUdp(p) && !(typeof p === 'string' && /\d+-\d+/.test(p))).map(portOf).filter((p) => p !== undefined);
     const command = [...argv(s.entrypoint), ...argv(s.command)];
     const envKeys = Array.isArray(s.environment) ? s.environment.map((kv) => String(kv).split('=')[0]!) : Object.keys((s.environment as Obj | undefined) ?? {});
     const container = typeof s.container_name === 'string' ? s.container_name : `${name}-${id}`;
     if (typeof s.image === 'string') {
-      const publish = mapped.flatMap((p) => ['-p', `${p.host ?? '127.0.0.1'}:\${${mapped.length > 1 ? `ports.p${p.target}` : 'port'}}:${p.target}`]);
+      const publish = [
+        ...mapped.flatMap((p) => ['-p', `${p.host ?? '127.0.0.1'}:\${${mapped.length > 1 ? `ports.p${p.target}` : 'port'}}:${p.target}`]),
+        ...udp.flatMap((p) => ['-p', `${p.host ?? '127.0.0.1'}:\${udp_ports.u${p.target}}:${p.target}/udp`]),
+      ];
       // the container gets the service's env through docker run -e NAME (the value comes from env:)
       const passEnv = envKeys.flatMap((k) => ['-e', k]);
       svc.command = ['docker', 'run', '--rm', '--name', container, ...publish, ...passEnv, s.image, ...command];
@@ -127,6 +131,7 @@ export function importCompose(doc: Obj, name: string): Imported {
       notes.push(`${id}: has no image or command (build: ${s.build ? 'a Dockerfile' : 'none'}); write the command that starts it`);
     }
     if (s.build) notes.push(`${id}: build: is not carried over; devnet runs processes, build the image or the program yourself`);
+    if (udp.length) svc.udp_ports = dict(udp.map((p) => [`u${p.target}`, p.published]));
     if (mapped.length === 1) svc.port = mapped[0]!.published;
     else if (mapped.length > 1) svc.ports = dict(mapped.map((p) => [`p${p.target}`, p.published]));
     const host = mapped.find((p) => p.host)?.host;

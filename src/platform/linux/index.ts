@@ -2,11 +2,12 @@
 import type { Listener, Marker, Owner, Platform, ProcStat, Usage } from '../types.js';
 import { linuxKernelPorts } from './kernel.js';
 import { commandLine, listPids, markerOfPid, readStat, readUsage, socketInodesOf } from './procfs.js';
-import { readConnectionsOn, readFamily } from './socket-table.js';
+import { readConnectionsOn, readFamily, readUdpFamily } from './socket-table.js';
 
 export const linux: Platform = {
   name: 'linux',
   listeners: (family) => readFamily(family),
+  udpSockets: (family) => readUdpFamily(family),
   connectionsOn: (port) => readConnectionsOn(port),
   owners(listeners) {
     const out = new Map<Listener, Owner>();

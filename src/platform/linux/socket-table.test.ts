@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseReservedPorts } from './kernel.js';
-import { parseProcNetTcp, readFamily } from './socket-table.js';
+import { parseProcNetTcp, parseProcNetUdp, readFamily } from './socket-table.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0000000000000000 100 0 0 10 0
@@ -13,6 +13,20 @@ const TCP6 = `  sl  local_address                         remote_address        
    0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 444 1 0000000000000000 100 0 0 10 0
    1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 555 1 0000000000000000 100 0 0 10 0
    2: 0000000000000000FFFF00000100007F:0051 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 666 1 0000000000000000 100 0 0 10 0`;
+
+// /proc/net/udp: a bound socket (07) and a connected one (01) both hold their local port
+const UDP = `   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+  123: 0100007F:765F 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 777 2 0000000000000000 0
+  124: 00000000:0035 0100007F:1F90 01 00000000:00000000 00:00000000 00000000   100        0 888 2 0000000000000000 0`;
+
+describe('the kernel UDP table', () => {
+  it('reads every bound socket, connected or not, with its inode', () => {
+    expect(parseProcNetUdp(UDP, 4)).toEqual([
+      { address: '127.0.0.1', port: 30303, inode: 777, family: 4, uid: 0 },
+      { address: '0.0.0.0', port: 53, inode: 888, family: 4, uid: 100 },
+    ]);
+  });
+});
 
 describe('the kernel socket table', () => {
   it('reads IPv4 listeners and skips connections', () => {

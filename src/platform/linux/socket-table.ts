@@ -50,6 +50,31 @@ function readListening(path: string): string {
 }
 
 
+/** One family's bound UDP sockets: the whole file (UDP has no listening state to stop at). */
+export function readUdpFamily(family: 4 | 6, procNet = '/proc/net'): Listener[] {
+  let text: string;
+  try {
+    text = readFileSync(`${procNet}/${family === 4 ? 'udp' : 'udp6'}`, 'latin1');
+  } catch {
+    return [];
+  }
+  return parseProcNetUdp(text, family);
+}
+
+/** /proc/net/udp has /proc/net/tcp's columns; every socket there is bound to its local port. */
+export function parseProcNetUdp(text: string, family: 4 | 6): Listener[] {
+  const out: Listener[] = [];
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const f = lines[i]!.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const [addrHex, portHex] = f[1]!.split(':') as [string, string];
+    const port = parseInt(portHex, 16);
+    if (port) out.push({ address: family === 4 ? ipv4(addrHex) : ipv6(addrHex), port, inode: Number(f[9]), family, uid: Number(f[7]) });
+  }
+  return out;
+}
+
 export function parseProcNetTcp(text: string, family: 4 | 6): Listener[] {
   const out: Listener[] = [];
   const lines = text.split('\n');

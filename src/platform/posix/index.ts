@@ -69,6 +69,8 @@ function allListeners(): Listener[] {
 export const posix: Platform = {
   name: 'posix',
   listeners: (family) => allListeners().filter((l) => l.family === family),
+  // exit 1 with no output: nothing is bound
+  udpSockets: (family) => parseLsof(run('lsof', ['-nP', '-w', '-iUDP', '-F', 'pctn']).stdout).filter((l) => l.family === family),
   connectionsOn: (port) => parseLsofConnections(run('lsof', ['-nP', '-w', `-iTCP:${port}`, '-F', 'pctn']).stdout, port),
   owners(listeners) {
     const out = new Map<Listener, Owner>();
