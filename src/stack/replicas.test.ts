@@ -4,7 +4,7 @@ import type { Stack } from './model.js';
 import { expandNames, expandReplicas, loopbackPlus, scaleService, withRecordedScale } from './replicas.js';
 
 const svc = (name: string, extra: Partial<Service> = {}): Service =>
-  ({ name, host: '127.0.0.1', ports: { default: 8800 }, dependsOn: {}, restartWith: [], files: {}, data: [], status: 'active', command: 'x', ...extra }) as Service;
+  ({ name, host: '127.0.0.1', ports: { default: 8800 }, udpPorts: {}, dependsOn: {}, restartWith: [], files: {}, data: [], status: 'active', command: 'x', ...extra }) as Service;
 
 describe('replicas', () => {
   it('counts loopback addresses up, across octets, and refuses what is not IPv4 loopback', () => {
