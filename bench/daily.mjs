@@ -94,14 +94,27 @@ export async function benchUi({ dir, cli, node, env, base }) {
     const uiMs = await presses(tmux, 30, (i) => new RegExp(`logs of s${String(i + 1).padStart(3, '0')}\\b`), 'j');
     // the rest of the flood, then the UI's peak memory
     await new Promise((r) => setTimeout(r, 3000));
-    const status = readFileSync(`/proc/${uiPid}/status`, "utf8"); const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)[1]) * 1024; const rss = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
+    // devnet ui is its launcher and the screen it starts with a small heap: both count
+    const tree = [uiPid, ...childrenOf(uiPid)];
+    const mem = (field) => tree.reduce((sum, pid) => sum + Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024, 0);
+    const [hwm, rss] = [mem('VmHWM'), mem('VmRSS')];
     const lines = countLines(env.DEVNET_STATE_DIR);
     tmux('send-keys', 'q');
-    return { bareMs, uiMs, hwm, rss, lines, services: n };
+    return { bareMs, uiMs, hwm, rss, lines, services: n, processes: tree.length };
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
     spawnSync(node, [cli, 'down', '--stack', file, '-t', '2'], { env, stdio: 'ignore' });
   }
+}
+
+function childrenOf(pid) {
+  let kids = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone
+  }
+  return kids.flatMap((k) => [k, ...childrenOf(k)]);
 }
 
 function countLines(stateDir) {

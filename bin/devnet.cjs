@@ -5,6 +5,27 @@
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${require('../package.json').version}\n`);
+} else if (args[0] === 'ui' && !process.env.DEVNET_UI_HEAP) {
+  // devnet ui holds a screen for hours under floods of output: its heap is kept small (a 1 MiB
+  // young generation, a 128 MiB old one; V8 grows both lazily, far past what the screen needs:
+  // 176 -> about 100 MB at its peak under 100 services writing 1M lines, see bench/RESULTS.md).
+  // V8 takes these only when it starts, so the screen runs in a child; this one waits for it
+  const child = require('node:child_process').spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=128', __filename, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, DEVNET_UI_HEAP: '1' },
+  });
+  // Ctrl-C is a key to the screen (raw mode), or reaches the child in the terminal's own group
+  process.on('SIGINT', () => {});
+  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  child.on('error', (e) => {
+    process.stderr.write(`error: devnet ui could not start: ${e.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (!signal) process.exit(code ?? 1);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
 } else {
   const { join } = require('node:path');
   const dist = join(__dirname, '..', 'dist');

@@ -188,7 +188,7 @@ try {
   console.log(`logs --grep: ${grep.matched} lines found by devnet, ${grep.grepMatched} by grep -E (both printing to a pipe)`);
   if (ui) {
     const mb = (b) => (b / 1048576).toFixed(0);
-    console.log(`devnet ui on ${ui.services} services writing ${ui.lines.toLocaleString('en')} log lines: peak memory ${mb(ui.hwm)} MB (goal <= 150 MB ${ui.hwm <= 150 * 1048576 ? 'ok' : 'MISSED'}), ${mb(ui.rss)} MB at the end;`);
+    console.log(`devnet ui on ${ui.services} services writing ${ui.lines.toLocaleString("en")} log lines: peak memory ${mb(ui.hwm)} MB (its ${ui.processes} processes, the launcher and the screen; goal <= 150 MB ${ui.hwm <= 150 * 1048576 ? 'ok' : 'MISSED'}), ${mb(ui.rss)} MB at the end;`);
     console.log('  the key press: tmux send-keys to capture-pane showing its effect; the bare program redraws a counter on each key in the same terminal');
   } else console.log('devnet ui: not measured (no tmux here)');
 } finally {
