@@ -98,12 +98,7 @@ export function launchSpec(stack: Stack, name: string, { processEnv = process.en
     display: command.display,
     cwd,
     env,
-    // a metric is read from the service's metrics: path
-    readyUrl: s.ready.kind === 'http' ? probeUrl(s, s.ready.target!, s.ready.port, fill) : s.ready.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.ready.port, fill) : undefined,
-    healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : s.health?.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.health.port, fill) : undefined,
-    readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
-    healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
-    ...(s.stopCommand !== undefined ? { stopExec: commandOf(s.shell, s.stopCommand, ctx) } : {}),
+    ...probesOf(s, ctx),
   };
   if (s.fallback !== undefined && fallback) {
     const program = programOf(spec);
@@ -158,12 +153,21 @@ function containerSpec(stack: Stack, s: Service, ctx: InterpolationContext, env:
     display: [`${cli.split('/').pop()} run`, ...[s.image!, ...args].map(displayWord)].join(' '),
     cwd,
     env,
+    ...probesOf(s, ctx),
+    container: { name, image: s.image!, engine, args, mounts, ...(workdir ? { workdir } : {}) },
+  };
+}
+
+/** Its probe URLs and commands, and its stop command, interpolated for it. */
+function probesOf(s: Service, ctx: InterpolationContext): Pick<LaunchSpec, 'readyUrl' | 'healthUrl' | 'readyExec' | 'healthExec' | 'stopExec'> {
+  const fill = (t: string) => interpolate(t, ctx);
+  return {
+    // a metric is read from the service's metrics: path
     readyUrl: s.ready.kind === 'http' ? probeUrl(s, s.ready.target!, s.ready.port, fill) : s.ready.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.ready.port, fill) : undefined,
     healthUrl: s.health?.kind === 'http' ? probeUrl(s, s.health.target!, s.health.port, fill) : s.health?.kind === 'metric' ? probeUrl(s, s.metrics ?? '/metrics', s.health.port, fill) : undefined,
     readyExec: s.ready.exec && commandOf(s.ready.exec.shell, s.ready.exec.command, ctx),
     healthExec: s.health?.exec && commandOf(s.health.exec.shell, s.health.exec.command, ctx),
     ...(s.stopCommand !== undefined ? { stopExec: commandOf(s.shell, s.stopCommand, ctx) } : {}),
-    container: { name, image: s.image!, engine, args, mounts, ...(workdir ? { workdir } : {}) },
   };
 }
 
