@@ -31,7 +31,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const dist = join(__dirname, '..', 'dist');
   // up -d: the supervisor's Node start-up begins now, beside the CLI's loading (see src/supervisor/fork.ts)
   const fork = args[0] === 'up' ? require('../dist/fork-supervisor.cjs') : undefined;
-  const early = fork && fork.wantsDetachedUp(args) ? fork.forkSupervisor(dist) : undefined;
+  // not when the stack is up already: up then applies the stack file through the supervisor it has
+  const early = fork && fork.wantsDetachedUp(args) && !fork.looksUp(args) ? fork.forkSupervisor(dist) : undefined;
   // devnet ui's view is an ES module: imported from here, where import() works (see src/cli/view-loader.ts).
   // Ink draws nothing but the last frame when CI is set (read once, as it loads): devnet ui runs
   // only in a terminal, where the screen was asked for, so Ink loads with CI unset, and the

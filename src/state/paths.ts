@@ -5,11 +5,12 @@
 // port offset, so a shifted copy has its own.
 import { createHash } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Stack } from '../stack/model.js';
 import { StateDirError } from '../errors.js';
+import { userStateDir } from './locations.js';
 import { PROJECT_STATE_DIR, ensurePrivateDir } from '../fs/private-fs.js';
 
 export interface StatePaths {
@@ -32,10 +33,7 @@ export function stackIdOf(stack: Pick<Stack, 'name' | 'portOffset'>): string {
   return stack.portOffset ? `${stack.name}${stack.portOffset > 0 ? '+' : ''}${stack.portOffset}` : stack.name;
 }
 
-/** The user's own devnet state directory. */
-export function userStateDir(env: Env = process.env): string {
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'devnet');
-}
+export { userStateDir };
 
 const writable = (dir: string) => {
   try {

@@ -2,11 +2,10 @@
 // up. Commands on a running stack find its state here without reading the stack file, so
 // they work when the file is now invalid, renamed or deleted; devnet ls lists them all.
 // With DEVNET_STATE_DIR the index lives inside it, so separate state roots stay separate.
-import { createHash } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { join } from 'node:path';
-import { userStateDir } from './paths.js';
+import { entryKey, indexDir } from './locations.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 
@@ -26,11 +25,7 @@ export interface RunEntry {
 
 type Env = Record<string, string | undefined>;
 
-export function indexDir(env: Env = process.env): string {
-  return env.DEVNET_STATE_DIR ? join(env.DEVNET_STATE_DIR, '.runs') : join(userStateDir(env), 'runs');
-}
-
-const entryKey = (stackFile: string, portOffset: number) => createHash('sha256').update(`${stackFile}\0${portOffset}`).digest('hex').slice(0, 24);
+export { indexDir };
 const entryFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.json`);
 const claimFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.starting`);
 

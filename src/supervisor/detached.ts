@@ -33,26 +33,30 @@ export interface StartRequest {
 export type SupervisorMessage = { type: 'event'; event: RunEvent } | { type: 'ready' } | { type: 'error'; error: SerializedError };
 
 export class DetachedSupervisor {
-  private readonly child: ChildProcess;
+  // the launcher's early fork, if it made one; else forked when first needed (the lock, the
+  // start): a stack found up already needs none, and a fork would only take CPU from the apply
+  private child: ChildProcess | undefined = takeEarlyFork();
 
-  constructor() {
-    this.child = takeEarlyFork() ?? forkSupervisor(join(packageRoot(), 'dist'));
+  private process(): ChildProcess {
+    return (this.child ??= forkSupervisor(join(packageRoot(), 'dist')));
   }
 
   /** The supervisor process, for the lock the CLI takes in its name. */
   identity(): ProcessIdentity | undefined {
-    return this.child.pid === undefined ? undefined : identityOf(this.child.pid);
+    const pid = this.process().pid;
+    return pid === undefined ? undefined : identityOf(pid);
   }
 
   /** Before start(): the supervisor sees its channel close and exits, having started nothing. */
   cancel(): void {
+    if (!this.child) return;
     if (this.child.connected) this.child.disconnect();
     this.child.unref();
   }
 
   /** Resolves once the stack is ready; `signal` (Ctrl-C while it comes up) makes it roll back. */
   async start(request: Omit<StartRequest, 'type'>, logFile: string, emit: Emit, signal?: AbortSignal): Promise<void> {
-    const child = this.child;
+    const child = this.process();
     if (signal?.aborted) {
       this.cancel();
       throw new InterruptedError('interrupted: the stack was not started');

@@ -6,7 +6,9 @@
 // --help, a stack already up) is not held open by it; the child sees the channel close and
 // exits, having started nothing.
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { entryKey, indexDir } from '../state/locations.js';
 
 export function forkSupervisor(distDir: string): ChildProcess {
   // through the loader that uses the bundle's code cache (bin/load-cached.cjs)
@@ -21,6 +23,46 @@ export function wantsDetachedUp(args: readonly string[]): boolean {
   if (args[0] !== 'up') return false;
   const flags = args.slice(1, args.includes('--') ? args.indexOf('--') : undefined);
   return flags.some((a) => a === '--detach' || /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a)) && !flags.some((a) => a === '-h' || a === '--help');
+}
+
+/**
+ * A quick look, before anything loads: the stack this `up -d` names (by a path, or the
+ * devnet.yaml found from here) is up already, its supervisor alive, so the edit it applies
+ * needs no new one, and an early fork would only take CPU from the work. Unsure is false: the
+ * fork then happens as always, and a stack found up by the CLI simply lets it go.
+ */
+export function looksUp(args: readonly string[], cwd = process.cwd(), env: Record<string, string | undefined> = process.env): boolean {
+  try {
+    const flags = args.slice(1, args.includes('--') ? args.indexOf('--') : undefined);
+    const value = (long: string, short?: string): string | undefined => {
+      for (let i = 0; i < flags.length; i++) {
+        if (flags[i] === long || flags[i] === short) return flags[i + 1];
+        if (flags[i]!.startsWith(`${long}=`)) return flags[i]!.slice(long.length + 1);
+      }
+      return undefined;
+    };
+    const named = value('--stack', '-s') ?? env.DEVNET_STACK;
+    const offset = Number(value('--port-offset') ?? 0);
+    let file: string | undefined;
+    const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+    if (named !== undefined) file = isFile(resolve(cwd, named)) ? resolve(cwd, named) : undefined;
+    else
+      for (let dir = cwd; !file; dir = dirname(dir)) {
+        file = ['devnet.yaml', 'devnet.yml'].map((f) => join(dir, f)).find(isFile);
+        if (dirname(dir) === dir) break;
+      }
+    if (!file || !Number.isInteger(offset)) return false;
+    const entry = JSON.parse(readFileSync(join(indexDir(env), `${entryKey(file, offset)}.json`), 'utf8')) as { stateDir: string };
+    const state = JSON.parse(readFileSync(join(entry.stateDir, 'state.json'), 'utf8')) as { supervisor: { pid: number; startTime: number }; platform?: string };
+    const { pid, startTime } = state.supervisor;
+    process.kill(pid, 0);
+    if (process.platform !== 'linux' || state.platform !== 'linux') return true;
+    // the very process: its start time, as the state recorded it (a reused pid is not it)
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) === startTime;
+  } catch {
+    return false;
+  }
 }
 
 let early: ChildProcess | undefined;
