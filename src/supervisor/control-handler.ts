@@ -42,7 +42,7 @@ export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?:
           break;
         case 'apply':
           if (!req.stack) throw new DevnetError('an apply request carries no stack');
-          acted = (await supervisor.applyStack(nullProtoDeep(req.stack), req.services ?? [], { dryRun: req.dryRun, processEnv: req.env, scale: req.scale, why: req.why ?? 'the stack file changed' })).services;
+          acted = (await supervisor.applyStack(nullProtoDeep(req.stack), req.services ?? [], { dryRun: req.dryRun, processEnv: req.env, scale: req.scale, ...(req.why !== undefined ? { why: req.why } : {}) })).services;
           break;
         case 'scale':
           if (req.group === undefined || req.count === undefined) throw new DevnetError('a scale request names no service and count');

@@ -64,8 +64,8 @@ export interface ApplyOptions {
   processEnv?: Record<string, string | undefined>;
   /** devnet scale counts kept for the run from now on */
   scale?: ScaleRecord;
-  /** what asked for it, for the logs: the stack file changed, scale api to 3 */
-  why: string;
+  /** what asked for it, for the logs: the stack file changed, scale api to 3 (absent: told from the changes) */
+  why?: string;
 }
 
 export interface ApplyResult {
@@ -568,7 +568,9 @@ export class Supervisor {
     const plan = planStack(next, names, { stackId, runId: this.o.runId, processEnv: o.processEnv });
     const changes = diffRun(this.state.services, next, plan, wanted);
     trace('apply planned');
-    this.emit({ kind: 'stack:changes', stack: stackId, changes, dryRun: !!o.dryRun, why: o.why });
+    // only starts of what does not run: up asked for them; anything else is the file's doing
+    const why = o.why ?? (changes.some((c) => c.action !== 'start' && c.action !== 'add') ? 'the stack file changed' : 'asked for by devnet up');
+    this.emit({ kind: 'stack:changes', stack: stackId, changes, dryRun: !!o.dryRun, why });
     if (o.dryRun) return { changes, services: [] };
     if (!changes.length) {
       this.stack = next;
@@ -601,7 +603,7 @@ export class Supervisor {
     // quorum group keeps serving while its peer list changes
     const rolling = recreate.filter((n) => this.state.services[n]?.replicaOf !== undefined);
     const together = recreate.filter((n) => !rolling.includes(n));
-    await this.stopSet(new Set(together), undefined, undefined, `recreated (${o.why})`);
+    await this.stopSet(new Set(together), undefined, undefined, `recreated (${why})`);
     for (const n of [...together, ...of('start', 'update')]) await this.replace(n, plan.services[n]!);
     for (const n of of('add')) {
       this.plan.services[n] = plan.services[n]!;
@@ -617,7 +619,7 @@ export class Supervisor {
       acted.push(...toStart);
     }
     for (const n of rolling) {
-      await this.stopSet(new Set([n]), undefined, undefined, `recreated (${o.why})`);
+      await this.stopSet(new Set([n]), undefined, undefined, `recreated (${why})`);
       await this.replace(n, plan.services[n]!);
       await this.checkPorts([n]);
       this.writeFilesOf([n]);

@@ -13,6 +13,7 @@ import { selectServices, type Selection } from '../../stack/select.js';
 import { planStack } from '../../stack/service-plan.js';
 import type { StatePaths } from '../../state/paths.js';
 import { findRun, noteAppliedText } from '../../state/run-index.js';
+import type { StackState } from '../../state/store.js';
 import type { ControlRequest } from '../../control/protocol.js';
 import { print, printJson } from '../context.js';
 import { liveSupervisor } from './steer.js';
@@ -32,13 +33,13 @@ export function changesOf(loaded: Stack, paths: StatePaths, selection: Selection
 
 export async function applyOnRunning(loaded: Stack, paths: StatePaths, selection: Selection, flags: ApplyFlags): Promise<number> {
   trace('cli apply loaded');
+  if (!flags.dryRun && !flags.json) return applyThroughSupervisor(loaded, paths, selection, flags);
   const { stack, scale, wanted, state, changes } = changesOf(loaded, paths, selection);
   trace('cli apply planned');
   if (!changes.length) {
     noteAppliedText(stack, paths.dir);
-    const running = Object.values(state.services).filter((r) => r.state !== 'stopped' && r.state !== 'failed').length;
     if (flags.json) await printStatus(paths, state.stack, { dryRun: !!flags.dryRun, changes });
-    else print(`stack ${paths.stackId} is up: ${running} service${running === 1 ? '' : 's'} running, nothing to do`);
+    else print(nothingToDo(paths, state));
     return ExitCode.ok;
   }
   if (flags.dryRun) {
@@ -58,6 +59,27 @@ export async function applyOnRunning(loaded: Stack, paths: StatePaths, selection
 }
 
 /** Sends an apply or scale to the supervisor, its events reported as lines; resolves with the changes it made. */
+/**
+ * The usual `up` on a running stack: the supervisor compares the plans (it does anyway, to act
+ * on them) and says what differs; the CLI's own comparison would be the same work, done cold.
+ * Only the dry run and --json compare here first: they answer without acting.
+ */
+async function applyThroughSupervisor(loaded: Stack, paths: StatePaths, selection: Selection, flags: ApplyFlags): Promise<number> {
+  const state = liveSupervisor(paths, 'apply the stack file to');
+  const { stack, scale } = withRecordedScale(loaded, state.scale);
+  const wanted = selectServices(stack, selection);
+  const textChanged = findRun(stack.file, stack.portOffset)?.textHash !== stack.textHash;
+  trace('cli apply request');
+  const changes = await request(paths, { op: 'apply', stack, services: wanted, env: process.env, scale, ...(textChanged ? { why: 'the stack file changed' } : {}) }, flags);
+  if (!changes.length) print(nothingToDo(paths, state));
+  return ExitCode.ok;
+}
+
+const nothingToDo = (paths: StatePaths, state: StackState) => {
+  const running = Object.values(state.services).filter((r) => r.state !== 'stopped' && r.state !== 'failed').length;
+  return `stack ${paths.stackId} is up: ${running} service${running === 1 ? '' : 's'} running, nothing to do`;
+};
+
 export async function request(paths: StatePaths, req: Omit<ControlRequest, 'stateDir'>, flags: ApplyFlags): Promise<PlanChange[]> {
   const state = liveSupervisor(paths, req.op === 'scale' ? 'scale' : 'apply the stack file to');
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: Object.keys(state.services), showLogs: false, color: colorEnabled() });
