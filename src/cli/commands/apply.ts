@@ -33,7 +33,10 @@ export function changesOf(loaded: Stack, paths: StatePaths, selection: Selection
 
 export async function applyOnRunning(loaded: Stack, paths: StatePaths, selection: Selection, flags: ApplyFlags): Promise<number> {
   trace('cli apply loaded');
-  if (!flags.dryRun && !flags.json) return applyThroughSupervisor(loaded, paths, selection, flags);
+  // an edited file has something to apply: the supervisor compares; an unchanged one most
+  // often has nothing, which is answered here without asking it
+  const textChanged = findRun(loaded.file, loaded.portOffset)?.textHash !== loaded.textHash;
+  if (!flags.dryRun && !flags.json && textChanged) return applyThroughSupervisor(loaded, paths, selection, flags);
   const { stack, scale, wanted, state, changes } = changesOf(loaded, paths, selection);
   trace('cli apply planned');
   if (!changes.length) {
@@ -60,17 +63,16 @@ export async function applyOnRunning(loaded: Stack, paths: StatePaths, selection
 
 /** Sends an apply or scale to the supervisor, its events reported as lines; resolves with the changes it made. */
 /**
- * The usual `up` on a running stack: the supervisor compares the plans (it does anyway, to act
- * on them) and says what differs; the CLI's own comparison would be the same work, done cold.
- * Only the dry run and --json compare here first: they answer without acting.
+ * `up` after an edit of the stack file: the supervisor compares the plans (it does anyway, to
+ * act on them) and says what differs; the CLI's own comparison would be the same work, done
+ * cold. The dry run and --json compare here first: they answer without acting.
  */
 async function applyThroughSupervisor(loaded: Stack, paths: StatePaths, selection: Selection, flags: ApplyFlags): Promise<number> {
   const state = liveSupervisor(paths, 'apply the stack file to');
   const { stack, scale } = withRecordedScale(loaded, state.scale);
   const wanted = selectServices(stack, selection);
-  const textChanged = findRun(stack.file, stack.portOffset)?.textHash !== stack.textHash;
   trace('cli apply request');
-  const changes = await request(paths, { op: 'apply', stack, services: wanted, env: process.env, scale, ...(textChanged ? { why: 'the stack file changed' } : {}) }, flags);
+  const changes = await request(paths, { op: 'apply', stack, services: wanted, env: process.env, scale, why: 'the stack file changed' }, flags);
   if (!changes.length) print(nothingToDo(paths, state));
   return ExitCode.ok;
 }
