@@ -5,7 +5,8 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { join } from 'node:path';
-import { entryKey, indexDir } from './locations.js';
+import { createHash } from 'node:crypto';
+import { indexDir } from './locations.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 
@@ -26,6 +27,8 @@ export interface RunEntry {
 type Env = Record<string, string | undefined>;
 
 export { indexDir };
+
+const entryKey = (stackFile: string, portOffset: number) => createHash('sha256').update(`${stackFile}\0${portOffset}`).digest('hex').slice(0, 24);
 const entryFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.json`);
 const claimFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.starting`);
 

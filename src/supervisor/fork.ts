@@ -6,9 +6,9 @@
 // --help, a stack already up) is not held open by it; the child sees the channel close and
 // exits, having started nothing.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { entryKey, indexDir } from '../state/locations.js';
+import { indexDir } from '../state/locations.js';
 
 export function forkSupervisor(distDir: string): ChildProcess {
   // through the loader that uses the bundle's code cache (bin/load-cached.cjs)
@@ -52,7 +52,15 @@ export function looksUp(args: readonly string[], cwd = process.cwd(), env: Recor
         if (dirname(dir) === dir) break;
       }
     if (!file || !Number.isInteger(offset)) return false;
-    const entry = JSON.parse(readFileSync(join(indexDir(env), `${entryKey(file, offset)}.json`), 'utf8')) as { stateDir: string };
+    // the index entry of this file and offset, by its fields: its name is a SHA-256, and
+    // node:crypto alone would cost this look more than all the rest
+    const dir = indexDir(env);
+    type Entry = { stateDir: string; stackFile: string; portOffset: number };
+    const entry = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Entry)
+      .find((e) => e.stackFile === file && e.portOffset === offset);
+    if (!entry) return false;
     const state = JSON.parse(readFileSync(join(entry.stateDir, 'state.json'), 'utf8')) as { supervisor: { pid: number; startTime: number }; platform?: string };
     const { pid, startTime } = state.supervisor;
     process.kill(pid, 0);
