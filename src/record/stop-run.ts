@@ -16,7 +16,7 @@ import { writePrivateFile } from '../fs/private-fs.js';
 import { identityOf, isFrozen, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 import { waitGone } from '../platform/wait-gone.js';
 import { allBindable } from '../ports/bind-check.js';
-import { isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
+import { isActive, isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
 import { stopVia, tryKill } from '../service/stop.js';
 import { mustMove } from '../service/table.js';
@@ -71,6 +71,8 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
   const supervisorAlive = isSameProcess(state.supervisor);
   const aliveAtStart = running.filter(isRecordAlive).map((r) => r.name);
   const anyAlive = wasStarting || supervisorAlive || aliveAtStart.length > 0;
+  // a run that ended (its supervisor, or a down, made every record final) has no container to look for
+  const unfinished = anyAlive || recs.some((r) => isActive(r.state) || r.state === 'stopping' || r.state === 'pending');
 
   if (supervisorAlive) {
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
@@ -105,7 +107,7 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
   });
   // the engine is asked by label for what of this stack is still there, whatever the records say
   let containerProblems: string[] | undefined;
-  if (recs.some((r) => r.container)) {
+  if (unfinished && recs.some((r) => r.container)) {
     const { sweepContainers } = await import('./containers.js');
     const swept = await sweepContainers(recs, paths.dir);
     for (const c of swept.removed) {

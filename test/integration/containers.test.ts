@@ -146,6 +146,10 @@ describe.skipIf(!docker)('container services', () => {
     expect(down.code, down.all).toBe(0);
     expect(labelled(d, dirOf(s))).toEqual([]);
     await expect(get(ports[0]!)).rejects.toThrow();
+    // a run that ended has no container to look for: a second down is simply nothing to stop
+    const again2 = await devnet(['down'], { cwd: s.dir, env: s.env });
+    expect(again2.code, again2.all).toBe(0);
+    expect(again2.stdout).toContain('is not up; nothing to stop');
   }, 120_000);
 
   it('never touches a container without devnet labels', async () => {
