@@ -1,11 +1,10 @@
 'use strict';
-// Loads one of devnet's bundles (dist/devnet.cjs, dist/supervisor.cjs) with the V8 code cache
+// Loads devnet's bundle (dist/devnet.cjs) with the V8 code cache
 // the build wrote beside it (FILE.v8cache): compiling the bundle is most of its load time
-// (measured: 11 ms of compile against 1.3 ms with the cache, for the supervisor), and every
-// devnet command and every detached supervisor pays it. Node 20 has no compile cache of its
+// (measured: 11 ms of compile against 1.3 ms with the cache, for the supervisor's code), and
+// every devnet command and every supervisor pays it. Node 20 has no compile cache of its
 // own for CommonJS (module.enableCompileCache is Node 22). A cache that is missing, or that V8
 // rejects (another Node, other flags), costs only the compile it would have saved.
-// Run as a program (the detached supervisor is forked this way), it loads the bundle it is given.
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname } = require('node:path');
@@ -32,4 +31,3 @@ function loadCached(file) {
 }
 
 module.exports = loadCached;
-if (require.main === module) loadCached(process.argv[2]);

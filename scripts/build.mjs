@@ -1,7 +1,7 @@
 // Builds dist/ as CommonJS (Node starts it faster than ESM; start-up time is a feature):
 // - dist/devnet.cjs: the CLI and all of devnet's own code, one file, so each module exists once;
 //   modules imported lazily in the source are evaluated only when first used.
-// - dist/supervisor.cjs: the detached supervisor that `up -d` forks.
+// - dist/launch.cjs: what bin/devnet.cjs reads to launch an `up -d` before the CLI loads.
 // - dist/vendor/*.cjs: the heavy packages, each loaded only by the command that needs it.
 //
 // A build never leaves a moment without dist/devnet.cjs: `npx devnet` reinstalls the checkout
@@ -44,7 +44,7 @@ const common = {
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-inputs');
 const inputs = inputsHash();
-if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'supervisor.cjs', 'fork-supervisor.cjs', 'json-schema.cjs', 'ui.mjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
+if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'launch.cjs', 'json-schema.cjs', 'ui.mjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
 
 const out = join(root, `.dist-build-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
@@ -62,8 +62,7 @@ await Promise.all([
     ...common,
     entryPoints: {
       devnet: 'src/cli/program.ts',
-      supervisor: 'src/supervisor/detached-main.ts',
-      'fork-supervisor': 'src/supervisor/fork.ts',
+      launch: 'src/supervisor/launch.ts',
       'json-schema': 'src/stack/json-schema.ts',
       'stack-reference': 'src/stack/reference.ts',
       'cli-reference': 'src/cli/reference.ts',
@@ -96,7 +95,7 @@ await Promise.all([
 // The bundles are loaded with a V8 code cache (bin/load-cached.cjs), made here for the Node that
 // builds (the build stamp includes its version). Dynamic imports of the vendor files become
 // requires first: code compiled through vm.Script can import() only behind a flag.
-for (const name of ['devnet.cjs', 'supervisor.cjs']) {
+for (const name of ['devnet.cjs']) {
   const file = join(outdir, name);
   const code = readFileSync(file, 'utf8').replace(/\bimport\("(\.\/vendor\/[\w-]+\.cjs)"\)/g, 'Promise.resolve().then(() => require("$1"))');
   if (/\bimport\(/.test(code)) throw new Error(`${name} still has a dynamic import(): the code-cache loader cannot run it`);

@@ -130,7 +130,7 @@ export class StateDirError extends DevnetError {}
 /** The detached supervisor died while it started the stack: what it had started is left to the CLI to stop. */
 export class SupervisorDiedError extends DevnetError {}
 
-/** Errors cross from the detached supervisor to the CLI over IPC as plain data. */
+/** Errors cross from a supervisor to the CLI (a control request's answer) as plain data. */
 export interface SerializedError {
   name: string;
   message: string;

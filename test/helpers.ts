@@ -50,10 +50,20 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeout?: number;
+  /** how devnet is run: by name, as a shell runs it (bin/devnet.cjs is a shell script first), or as `node bin/devnet.cjs` */
+  via?: Launcher;
 }
 
-export function devnetProcess(args: string[], { cwd = ROOT, env = {}, timeout = 60_000 }: CliOptions = {}): ResultPromise<{ reject: false; all: true }> {
-  return execa(process.execPath, [CLI, ...args], {
+export type Launcher = 'shell' | 'node';
+/**
+ * Each way of launching an up -d is held by a whole suite: the Linux pass runs devnet as a
+ * user's shell does (the shell waits for the supervisor); the POSIX pass, standing in for
+ * macOS, where setsid is missing, as `node bin/devnet.cjs` (a Node waiter).
+ */
+export const LAUNCHER: Launcher = process.env.DEVNET_PLATFORM === 'posix' ? 'node' : 'shell';
+
+export function devnetProcess(args: string[], { cwd = ROOT, env = {}, timeout = 60_000, via = LAUNCHER }: CliOptions = {}): ResultPromise<{ reject: false; all: true }> {
+  return execa(via === 'shell' ? CLI : process.execPath, via === 'shell' ? args : [CLI, ...args], {
     cwd,
     env: { FORCE_COLOR: '0', NO_COLOR: '1', DEVNET_STACK: '', ...env },
     reject: false,

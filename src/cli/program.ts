@@ -3,8 +3,7 @@
 import { trace } from '../trace.js';
 import { ExitCode } from '../errors.js';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { ChildProcess } from 'node:child_process';
-import { adoptEarlyFork } from '../supervisor/fork.js';
+import { setInvocation, type Invocation } from './invocation.js';
 import { execute } from './exit.js';
 import { keepsRunningWithoutStdout, type StackFlags } from './flags.js';
 import { setViewLoader, type ViewModule } from './view-loader.js';
@@ -56,11 +55,11 @@ declare const DEVNET_VERSION: string;
 
 
 /**
- * `early`: the detached supervisor bin/devnet.cjs forked before loading this file (up -d);
+ * `launched`: what bin/devnet.cjs knows of this process (see invocation.ts);
  * `importView`: how devnet ui's view (an ES module) is loaded.
  */
-export function main(argv: string[], early?: ChildProcess, importView?: () => Promise<ViewModule>): void {
-  adoptEarlyFork(early);
+export function main(argv: string[], launched?: Omit<Invocation, 'args'>, importView?: () => Promise<ViewModule>): void {
+  if (launched) setInvocation({ ...launched, args: argv });
   setViewLoader(importView);
   trace(`cli main (node started ${performance.timeOrigin.toFixed(1)})`);
   // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace.

@@ -1,6 +1,6 @@
 // Where devnet keeps what outlives one command, as plain functions of the environment: the
 // user's state directory and the index of runs. A leaf on purpose, and light (no node:crypto,
-// 3 ms to load): the launcher's quick look at whether a stack is up (src/supervisor/fork.ts,
+// 3 ms to load): the launcher's quick look at whether a stack is up (src/supervisor/launch.ts,
 // built alone) reads them before anything loads.
 import { homedir } from 'node:os';
 import { join } from 'node:path';

@@ -19,7 +19,7 @@ describe('the build', () => {
     void done.then(() => (over = true));
     while (!over) {
       looks++;
-      if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'supervisor.cjs'))) missing++;
+      if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'launch.cjs'))) missing++;
       await new Promise((r) => setImmediate(r));
     }
     expect(await done).toBe(0);

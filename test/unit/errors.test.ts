@@ -1,6 +1,6 @@
-// Every error class of the core lives in src/errors.ts and crosses from the detached
-// supervisor to the CLI as what it was: the same class, message, hint and exit code, so
-// `up -d` fails as a foreground `up` does (--json kinds included).
+// Every error class of the core lives in src/errors.ts and crosses from a supervisor to the
+// CLI (a request over the control socket) as what it was: the same class, message, hint and
+// exit code, so a command fails alike wherever its work was done (--json kinds included).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ describe('errors', () => {
     expect(elsewhere).toEqual([]);
   });
 
-  it('each class can come back from the detached supervisor', () => {
+  it('each class can come back from a supervisor', () => {
     expect(classes.map(([n]) => n).sort()).toEqual(revivableErrors().sort());
   });
 

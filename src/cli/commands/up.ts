@@ -1,18 +1,19 @@
 import { trace } from '../../trace.js';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, UsageError, serializeError } from '../../errors.js';
+import { ExitCode, InterruptedError, SupervisorDiedError, UsageError, serializeError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled, liveViewFits } from '../../report/style.js';
 import { checkAlreadyUp } from '../../record/already-up.js';
-import type { DetachedSupervisor } from '../../supervisor/detached.js';
-import { abortOnStopSignals } from '../../supervisor/stop-signals.js';
+import { appendPrivateFile, ensurePrivateDir } from '../../fs/private-fs.js';
+import type { Died } from '../../supervisor/launch.js';
 import { selectServices, type Selection } from '../../stack/select.js';
-import { acquireLock, releaseLock } from '../../state/lock.js';
-import { newRunId } from '../../state/run-id.js';
 import { claimStart } from '../../state/run-index.js';
 import { resolveStack } from '../../stack/resolve.js';
 import { openStack, print, printJson, splitList } from '../context.js';
 import { keepRunningWhenStdoutCloses, type StackFlags } from '../flags.js';
+import { invocation } from '../invocation.js';
+import type { StatePaths } from '../../state/paths.js';
 
 interface Flags extends StackFlags {
   detach?: boolean;
@@ -64,21 +65,12 @@ async function runUp(flags: Flags): Promise<number> {
 }
 
 async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveStack>, releaseClaim: () => void): Promise<number> {
-  // up -d: the supervisor bin/devnet.cjs forked at once is adopted here (or forked now)
-  trace('cli before fork');
-  const detached = flags.detach ? new (await import('../../supervisor/detached.js')).DetachedSupervisor() : undefined;
-  let prepared;
-  try {
-    prepared = await prepare(flags, detached, resolved);
-    // up -d: the lock is taken (in the supervisor's name); down finds the run by it from here on
-    if (prepared.lock) releaseClaim();
-  } catch (e) {
-    // it was handed nothing: it exits on its own
-    detached?.cancel();
-    throw e;
-  }
+  const launched = invocation();
+  const prepared = await prepare(flags, resolved);
   trace('cli prepared');
-  const { stack, paths, services, already, lock } = prepared;
+  const { stack, paths, services, already } = prepared;
+  // up -d after its supervisor died: what it started is stopped, and said
+  if (flags.detach && launched.died) return cleanUpAfter(launched.died, paths);
   const printStatus = async () => {
     if (!flags.json) return;
     const { stackStatus, statusJson } = await import('../../record/status.js');
@@ -86,7 +78,6 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
   };
   if (already) {
     // up on a running stack applies the stack file as it is now: what differs, and only that
-    detached?.cancel();
     const { applyOnRunning } = await import('./apply.js');
     const code = await applyOnRunning(stack, paths, prepared.selection, flags);
     // up --ui on a stack that is up: the screen attaches to it, as devnet ui does
@@ -94,7 +85,6 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     return code;
   }
   if (flags.dryRun) {
-    detached?.cancel();
     if (flags.json) printJson({ ok: true, dryRun: true, up: false, changes: services.map((n) => ({ action: 'add', service: n, reasons: [] })) });
     else {
       print(`stack ${paths.stackId} is not up; devnet up would start ${services.length} service${services.length === 1 ? '' : 's'} (dry run: nothing was started)`);
@@ -102,42 +92,28 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
     }
     return ExitCode.ok;
   }
+  // up -d from a process its caller waits for: the supervisor must outlive it, so it is this
+  // command again, launched in a process of its own, and waited for (supervisor/launch.ts).
+  // bin/devnet.cjs launches it first thing; this is for a stack it saw up that is not.
+  const detachFor = flags.detach ? launched.detachFor : undefined;
+  if (flags.detach && detachFor === undefined) {
+    releaseClaim();
+    const { waitForDetachedUp } = await import('../../supervisor/launch.js');
+    const r = await waitForDetachedUp(launched.bin, launched.args);
+    return 'code' in r ? r.code : cleanUpAfter(r.died, paths);
+  }
   const color = colorEnabled();
   // up --ui: plain lines, held while the screen is shown (they would tear through it): the stop after it is said as usual
   const kind = flags.json ? 'silent' : color && liveViewFits() && !flags.ui ? 'listr' : 'plain';
   const shownReporter = await createReporter(kind, { services, showLogs: !flags.detach && !flags.ui, color });
   let screenShown = false;
-  const reporter = flags.ui ? { ...shownReporter, emit: (e: Parameters<typeof shownReporter.emit>[0]) => void (screenShown || shownReporter.emit(e)) } : shownReporter;
+  // up -d: once the stack is up, events have no one to be shown to
+  let released = false;
+  const reporter = { ...shownReporter, emit: (e: Parameters<typeof shownReporter.emit>[0]) => void (screenShown || released || shownReporter.emit(e)) };
 
-  if (detached) {
-    // Ctrl-C while it comes up: it rolls back what it started
-    const controller = new AbortController();
-    const removeHandlers = abortOnStopSignals(controller, process);
-    try {
-      await detached.start({ stack, services, selection: prepared.selection, remap: !!flags.remap, watch: !!flags.watch, lock: lock!, stateDir: paths.dir, stackId: paths.stackId }, join(paths.dir, 'supervisor.log'), reporter.emit, controller.signal);
-    } catch (e) {
-      releaseLock(paths.lockFile, lock!);
-      const { SupervisorDiedError } = await import('../../errors.js');
-      if (e instanceof SupervisorDiedError) {
-        // it may have started some services: nothing may run on without a supervisor
-        const { downStack } = await import('../../record/stop-run.js');
-        const left = await downStack(paths, { emit: () => {} }).catch(() => undefined);
-        const stopped = left?.stopped.length ? `; stopped what it had started (${left.stopped.join(', ')})` : '';
-        throw new SupervisorDiedError(`${e.message}${stopped}`, { hint: e.hint });
-      }
-      throw e;
-    } finally {
-      removeHandlers();
-      await reporter.startupDone();
-    }
-    trace('cli supervisor ready');
-    await printStatus();
-    return ExitCode.ok;
-  }
-
-  // the foreground: this process is the supervisor, hosted as the detached one is (the
-  // supervisor's code is loaded only where it runs). Its services are supervised until
-  // stopped, whatever happens to stdout.
+  // This process is the supervisor, in the foreground or (up -d) as the one its waiter
+  // launched, which lets go of the caller once the stack is up. Its services are supervised
+  // until stopped, whatever happens to stdout.
   keepRunningWhenStdoutCloses();
   const { hostStack } = await import('../../supervisor/host.js');
   let shown = false;
@@ -168,18 +144,32 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
       watch: flags.watch,
       emit: reporter.emit,
       onLocked: releaseClaim,
-      // a bug in devnet stops the services before the CLI goes, rather than leave them running
-      onCrash: (e) => void process.stderr.write(`devnet: internal error while supervising stack ${paths.stackId}; stopping it\n${e.stack ?? e.message}\n`),
-      onStopAsked: process.stdin.isTTY
-        ? () => {
-            session?.close();
-            screenShown = false;
-            process.stderr.write(`stopping stack ${paths.stackId}${left ? ' (devnet ui was left)' : ''}: press Ctrl-C again to kill what is left now\n`);
-          }
-        : undefined,
+      // a bug in devnet stops the services before the supervisor goes, rather than leave them
+      // running; said on stderr, or in the state folder once there is no one to tell
+      onCrash: (e) => {
+        if (!released) return void process.stderr.write(`devnet: internal error while supervising stack ${paths.stackId}; stopping it\n${e.stack ?? e.message}\n`);
+        ensurePrivateDir(paths.dir);
+        appendPrivateFile(join(paths.dir, 'supervisor.log'), `${new Date().toISOString()} ${e.stack ?? e.message}\n`);
+        // if the stop itself cannot finish, exit anyway (down finishes from the state)
+        process.exitCode = ExitCode.failed;
+        setTimeout(() => process.exit(ExitCode.failed), 60_000).unref();
+      },
+      onStopAsked:
+        !flags.detach && process.stdin.isTTY
+          ? () => {
+              session?.close();
+              screenShown = false;
+              process.stderr.write(`stopping stack ${paths.stackId}${left ? ' (devnet ui was left)' : ''}: press Ctrl-C again to kill what is left now\n`);
+            }
+          : undefined,
       onUp: async () => {
         await startupDone();
         await printStatus();
+        if (detachFor === undefined) return;
+        trace('cli supervisor ready');
+        released = true;
+        const { releaseWaiter } = await import('../../supervisor/launch.js');
+        await releaseWaiter(detachFor);
       },
     });
     return code;
@@ -193,11 +183,31 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
 }
 
 /**
- * Everything before a supervisor takes over: the stack and its selection; whether it is up
- * already with all of it (nothing to do); for up -d, the lock taken in the supervisor's name,
- * so that a down from here on finds a run starting.
+ * The supervisor an up -d launched died before the stack was up: nothing may run on without
+ * a supervisor, so what the record says it started is stopped. Only its own run: a stack up
+ * under another supervisor (this up found it running, and was applying an edit) is left alone.
  */
-async function prepare(flags: Flags, detached: DetachedSupervisor | undefined, resolved: ReturnType<typeof resolveStack>) {
+async function cleanUpAfter(died: Died, paths: StatePaths): Promise<number> {
+  const { readState } = await import('../../state/store.js');
+  let state;
+  try {
+    state = readState(paths.stateFile);
+  } catch {
+    state = undefined;
+  }
+  const { downStack } = await import('../../record/stop-run.js');
+  const ours = state?.supervisor.pid === died.pid;
+  const left = ours ? await downStack(paths, { emit: () => {} }).catch(() => undefined) : undefined;
+  if (!left?.stopped.length && ['SIGINT', 'SIGTERM', 'SIGHUP'].includes(died.signal)) throw new InterruptedError(`interrupted: the stack was not started (${died.signal})`);
+  const stopped = left?.stopped.length ? `; stopped what it had started (${left.stopped.join(', ')})` : '';
+  const log = join(paths.dir, 'supervisor.log');
+  throw new SupervisorDiedError(`the devnet supervisor (pid ${died.pid}) exited before the stack was up (${died.signal})${stopped}`, {
+    hint: existsSync(log) ? `see ${log}` : died.signal === 'SIGKILL' ? 'it was killed (SIGKILL) and left no log' : 'it left no log',
+  });
+}
+
+/** Everything before the supervisor takes over: the stack and its selection; whether it is up already with all of it (nothing to do). */
+async function prepare(flags: Flags, resolved: ReturnType<typeof resolveStack>) {
   const { stack, paths } = await openStack(flags, resolved, true);
   const only = splitList(flags.only);
   if (flags.only !== undefined && !only?.length) throw new UsageError(`--only needs service names, got \`${flags.only}\``, { hint: 'name services separated by commas: --only api,web' });
@@ -205,8 +215,7 @@ async function prepare(flags: Flags, detached: DetachedSupervisor | undefined, r
   const services = selectServices(stack, selection);
   // already up with everything asked for: nothing to do, which is success (docker compose up -d)
   const already = checkAlreadyUp(paths, services);
-  const lock = detached && !already ? acquireLock(paths.lockFile, paths.stackId, newRunId(), detached.identity()) : undefined;
-  return { stack, paths, services, already, lock, selection };
+  return { stack, paths, services, already, selection };
 }
 
 function errorJson(e: unknown) {

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexDir } from '../state/locations.js';
-import { looksUp, wantsDetachedUp } from './fork.js';
+import { looksUp, wantsDetachedUp } from './launch.js';
 
-describe('the early fork of up -d', () => {
+describe('the launcher of up -d', () => {
   it('is for up with -d or --detach, combined short flags too', () => {
     expect(wantsDetachedUp(['up', '-d'])).toBe(true);
     expect(wantsDetachedUp(['up', '--stack', 'x.yaml', '--detach'])).toBe(true);
