@@ -31,7 +31,8 @@ if [ "$1" = up ] && [ -z "$DEVNET_DETACH_FOR$DEVNET_SUPERVISOR_DIED" ] && comman
     # a trapped signal ends a wait early: then it is waited for again
     while :; do
       sig=
-      wait "$pid"
+      # (the shell's own "Killed" is left out: devnet says what happened, below)
+      wait "$pid" 2>/dev/null
       st=$?
       [ -z "$sig" ] && break
     done

@@ -148,6 +148,9 @@ async function act(step: Extract<Step, { kind: 'action' }>, deps: TestDeps): Pro
   return { ok: true };
 }
 
+/** How long one try waits for an answer, at least. */
+const ANSWER_MS = 2000;
+
 /** Tries until every matched service holds, or the step's `within` passes (once without one). */
 async function poll(step: Extract<Step, { kind: 'assert' }>, deps: TestDeps, o: RunOptions): Promise<Outcome> {
   const deadline = Date.now() + (step.withinMs ?? 0);
@@ -158,7 +161,9 @@ async function poll(step: Extract<Step, { kind: 'assert' }>, deps: TestDeps, o: 
     let out: Outcome;
     if (!names.length) out = step.check.kind === 'down' ? { ok: true } : { ok: false, saw: state ? `no service of the running stack matches ${step.services}` : 'the stack is not up' };
     else {
-      const left = Math.max(200, deadline - Date.now());
+      // a check tried once still gives the service time to answer: a loaded machine (CI, a
+      // container's first request) can take more than a moment
+      const left = Math.max(ANSWER_MS, deadline - Date.now());
       const each = await Promise.all(names.map(async (n) => [n, await checkOne(step.check, n, state!.services[n]!, deps, left, logs, o.signal)] as const));
       const bad = each.filter(([, r]) => !r.ok);
       out = bad.length ? { ok: false, saw: bad.map(([n, r]) => (names.length > 1 ? `${n}: ${r.saw}` : r.saw)).join('; ') } : { ok: true };

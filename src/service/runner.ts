@@ -36,8 +36,8 @@ export interface RunnerContext {
   paths: StatePaths;
   runId: string;
   emit: Emit;
-  /** writes the state file; `now`: before anything else happens (a pid just recorded), else coalesced */
-  save(now?: boolean): void;
+  /** writes the state file: `now`, before anything else happens; 'tick', before any I/O, with the other moves of this tick (the pids of a wave's spawns); else coalesced per turn */
+  save(now?: boolean | 'tick'): void;
   spawn?: SpawnFn;
   /** the log of the runner this one replaces (a recreate): one file goes on across both */
   log?: ServiceLog;
@@ -140,8 +140,9 @@ export class ServiceRunner {
     if (extra.reason) extra = { ...extra, reason: redact(extra.reason, this.ctx.stack.secretValues) };
     Object.assign(this.rec, extra, { state: move.to });
     if (move.does) this.act(move.does, cause);
-    // the pid of a new process goes to disk at once: down must find it whatever happens next
-    this.ctx.save(event === 'spawned');
+    // the pid of a new process goes to disk before anything else can happen (I/O, a request,
+    // a timer): down must find it whatever happens next. The spawns of a wave are one write
+    this.ctx.save(event === 'spawned' ? 'tick' : false);
   }
 
   private act(does: MoveAction, cause: unknown): void {

@@ -158,17 +158,29 @@ export class Supervisor {
 
   private unsaved = false;
   private pendingSave: NodeJS.Immediate | undefined;
+  private tickSave = false;
 
   /**
    * A state write that fails (ENOSPC: a chatty service filled the disk) must not take the
    * supervisor, and with it the stack, down: it goes on from memory, says so once, and
    * writes again at the next change. down asks it over the socket, which needs no disk.
    */
-  private save(now = false): void {
+  private save(now: boolean | 'tick' = false): void {
     // the moves of one turn (five services starting at once, a wave stopping) are one write;
-    // a new pid, the first record and the last are written at once
+    // the first record and the last are written at once, the new pids of a wave before any
+    // I/O (each rename is a millisecond here, and five would hold back the wave's last spawn)
     if (!now) {
       this.pendingSave ??= setImmediate(() => this.save(true));
+      return;
+    }
+    if (now === 'tick') {
+      if (!this.tickSave) {
+        this.tickSave = true;
+        process.nextTick(() => {
+          this.tickSave = false;
+          this.save(true);
+        });
+      }
       return;
     }
     if (this.pendingSave) clearImmediate(this.pendingSave);

@@ -172,6 +172,9 @@ async function runClaimedUp(flags: Flags, resolved: ReturnType<typeof resolveSta
         await releaseWaiter(detachFor);
       },
     });
+    // the supervisor of an up -d, its stack stopped: nobody reads what is left to say, and a
+    // down waits for this process to be gone; the logs and the state are closed and written
+    if (released) process.exit(code);
     return code;
   } finally {
     // every service ended by itself, or the start failed: the screen goes before the last lines are printed
