@@ -1,29 +1,71 @@
 // node:http rather than fetch: Node loads fetch's implementation on first use, which costs
 // a service's first probe a tenth of a second.
+//
+// While a service starts, most tries find its port refused. An HTTP request costs ~0.6 ms of
+// CPU to learn that (~0.27 ms with a bare http.get; measured, 600 tries), taken from services
+// that are starting on the same cores; a bare connect costs ~0.07 ms. So each try connects
+// first, and the request goes over that connection once it is accepted.
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { withProbeSignal } from './probe-signal.js';
 import type { ProbeResult, ProbeTarget } from './types.js';
+
+interface Where {
+  host: string;
+  port: number;
+  path: string;
+}
+
+// parsed once per target (a run's probe target lives as long as the run)
+const parsed = new WeakMap<ProbeTarget, Where | null>();
+function where(t: ProbeTarget): Where | null {
+  let w = parsed.get(t);
+  if (w === undefined) {
+    const u = new URL(t.url!);
+    w = u.protocol === 'http:' ? { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80), path: `${u.pathname}${u.search}` } : null;
+    parsed.set(t, w);
+  }
+  return w;
+}
 
 export function httpProbe(t: ProbeTarget, outer: AbortSignal): Promise<ProbeResult> {
   return withProbeSignal(outer, t.timeoutMs, (signal) =>
     new Promise((resolve) => {
-      const req = request(t.url!, { signal, headers: { connection: 'close', 'user-agent': 'devnet-probe' } }, (res) => {
-        const code = res.statusCode ?? 0;
-        if (code >= 200 && code < 400) {
-          res.resume();
-          return resolve({ ok: true });
-        }
-        // why, in the service's words: a health endpoint's status or error field, or a short text
-        let body = '';
-        res.on('data', (c: Buffer) => {
-          if (body.length < MAX_BODY) body += c.toString('utf8');
-        });
-        const done = () => resolve({ ok: false, reason: `HTTP ${code}${saying(body)}`, answered: true });
-        res.once('end', done);
-        res.once('error', done);
+      const failed = (e: NodeJS.ErrnoException) => resolve({ ok: false, reason: signal.aborted && !outer.aborted ? `no answer within ${t.timeoutMs}ms` : (e.code ?? e.message) });
+      const ask = (socket?: Socket) => {
+        const headers = { connection: 'close', 'user-agent': 'devnet-probe' };
+        const answered = (res: import('node:http').IncomingMessage) => {
+          const code = res.statusCode ?? 0;
+          if (code >= 200 && code < 400) {
+            res.resume();
+            return resolve({ ok: true });
+          }
+          // why, in the service's words: a health endpoint's status or error field, or a short text
+          let body = '';
+          res.on('data', (c: Buffer) => {
+            if (body.length < MAX_BODY) body += c.toString('utf8');
+          });
+          const done = () => resolve({ ok: false, reason: `HTTP ${code}${saying(body)}`, answered: true });
+          res.once('end', done);
+          res.once('error', done);
+        };
+        const req = socket ? request({ host: w!.host, port: w!.port, path: w!.path, headers, signal, createConnection: () => socket }, answered) : request(t.url!, { signal, headers }, answered);
+        req.once('error', failed);
+        req.end();
+      };
+      const w = where(t);
+      if (!w) return ask();
+      const socket = connect({ host: w.host, port: w.port });
+      // the try's time is up before the connection is: its error settles the try
+      const abort = () => socket.destroy(Object.assign(new Error('aborted'), { code: 'ECONNABORTED' }));
+      signal.addEventListener('abort', abort, { once: true });
+      socket.once('error', failed);
+      socket.once('connect', () => {
+        // from here the request's own signal and errors take over
+        signal.removeEventListener('abort', abort);
+        socket.off('error', failed);
+        ask(socket);
       });
-      req.once('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, reason: signal.aborted && !outer.aborted ? `no answer within ${t.timeoutMs}ms` : (e.code ?? e.message) }));
-      req.end();
     }),
   );
 }
