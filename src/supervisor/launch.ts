@@ -13,10 +13,12 @@ import { closeSync, openSync, readFileSync, readdirSync, statSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { indexDir } from '../state/locations.js';
 
-/** Set for the supervisor of an up -d: the pid of the process that waits for it (a SIGUSR1 to it says up). */
+/**
+ * Set for the supervisor of an up -d: the pid of the process that waits for it (a SIGUSR1 to
+ * it says up). The shell waiter sets DEVNET_SUPERVISOR_DIED ("PID STATUS", 128 + the signal)
+ * for the command it runs after its supervisor was killed; bin/devnet.cjs reads both.
+ */
 export const DETACH_FOR = 'DEVNET_DETACH_FOR';
-/** Set by the shell waiter for the command it runs after its supervisor died: "PID STATUS" (128+signal). */
-export const SUPERVISOR_DIED = 'DEVNET_SUPERVISOR_DIED';
 
 export interface Died {
   pid: number;
@@ -64,9 +66,13 @@ export async function releaseWaiter(waiter: number): Promise<void> {
     } catch {
       // not open: nothing held
     }
-    // the lowest free numbers: fd 1 and 2 again, now /dev/null, so a file opened later never
-    // takes a number Node still thinks of as stdout
-    while (openSync('/dev/null', 'w') < fd);
+    try {
+      // the lowest free numbers: fd 1 and 2 again, now /dev/null, so a file opened later never
+      // takes a number Node still thinks of as stdout
+      while (openSync('/dev/null', 'w') < fd);
+    } catch {
+      // out of descriptors: the numbers stay free, and nothing writes to them any more
+    }
   }
   // a living process's parent is its waiter still (a waiter gone leaves it another parent)
   if (process.ppid === waiter) process.kill(waiter, 'SIGUSR1');
