@@ -127,7 +127,7 @@ export class ToolOutputError extends PlatformError {}
 /** The state directory cannot be used safely: not ours, open to others, a link, or not writable. */
 export class StateDirError extends DevnetError {}
 
-/** The detached supervisor died while it started the stack: what it had started is left to the CLI to stop. */
+/** The supervisor of an up -d died while it started the stack: its launcher stops what it had started. */
 export class SupervisorDiedError extends DevnetError {}
 
 /** Errors cross from a supervisor to the CLI (a control request's answer) as plain data. */

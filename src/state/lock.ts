@@ -95,8 +95,9 @@ function alreadyUp(stackId: string, holder: LockInfo): LockError {
   });
 }
 
-/** Takes the lock for `holder` (default: this process); throws LockError while a live devnet holds it. */
-export function acquireLock(file: string, stackId: string, runId: string, holder: ProcessIdentity | undefined = identityOf(process.pid)): LockInfo {
+/** Takes the lock for this process; throws LockError while a live devnet holds it. */
+export function acquireLock(file: string, stackId: string, runId: string): LockInfo {
+  const holder = identityOf(process.pid);
   if (!holder) throw new LockError(`cannot take the lock ${file}: the identity of pid ${process.pid} cannot be read (is /proc mounted?)`);
   ensurePrivateDir(dirname(file));
   const info: LockInfo = { pid: holder.pid, startTime: holder.startTime, platform: platform().name, runId, stackId, acquiredAt: new Date().toISOString() };

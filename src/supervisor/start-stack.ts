@@ -10,13 +10,13 @@ import { whoTookPorts } from '../ports/port-taken.js';
 import type { Emit } from '../events.js';
 import type { Stack } from '../stack/model.js';
 import type { Selection } from '../stack/select.js';
-import { acquireLock, releaseLock, type LockInfo } from '../state/lock.js';
+import { acquireLock, releaseLock } from '../state/lock.js';
 import { pathsAt, privateSocketPath, type StatePaths } from '../state/paths.js';
 import { findRun, recordRun } from '../state/run-index.js';
 import { identityOf, isSameProcess } from '../platform/identity.js';
 import { newRunId } from '../state/run-id.js';
 import { readState, type StackState } from '../state/store.js';
-import { adoptPlatform, platform, withPlatform } from '../platform/index.js';
+import { platform, withPlatform } from '../platform/index.js';
 import { describeLeftovers, leftoversOf } from '../record/leftovers.js';
 import { runIsLive } from '../record/status.js';
 import { applyRemap, planRemap } from './remap.js';
@@ -36,8 +36,6 @@ export interface UpOptions {
   signal?: AbortSignal;
   /** stop timeout to use when stopped through the signal */
   stopTimeoutMs?: () => number | undefined;
-  /** the lock, when the CLI took it for this process before handing it the stack (up -d) */
-  lock?: LockInfo;
   /** aborted: a stop under way kills what is left now instead of waiting out grace periods */
   hurry?: AbortSignal;
   /** up --watch */
@@ -55,14 +53,12 @@ export interface UpHandle {
 }
 
 export async function startStack(o: UpOptions): Promise<UpHandle> {
-  // up -d: the CLI took the lock in this supervisor's name, its start time read with the CLI's backend
-  adoptPlatform(o.lock?.platform);
   const me = identityOf(process.pid);
   if (!me) {
     const how = platform().name === 'linux' ? `from /proc/${process.pid}/stat` : 'with ps (POSIX backend; on Linux, ps reads /proc)';
     throw new DevnetError(`cannot read the identity of this process (pid ${process.pid}) ${how}; devnet needs it to prove which processes are its own`);
   }
-  const lock = o.lock?.pid === me.pid && o.lock.startTime === me.startTime ? o.lock : acquireLock(o.paths.lockFile, o.paths.stackId, newRunId());
+  const lock = acquireLock(o.paths.lockFile, o.paths.stackId, newRunId());
   const runId = lock.runId;
   o.onLocked?.();
   let released = false;

@@ -5,7 +5,7 @@
 // CPU to learn that (~0.27 ms with a bare http.get; measured, 600 tries), taken from services
 // that are starting on the same cores; a bare connect costs ~0.07 ms. So each try connects
 // first, and the request goes over that connection once it is accepted.
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { withProbeSignal } from './probe-signal.js';
 import type { ProbeResult, ProbeTarget } from './types.js';
@@ -34,7 +34,7 @@ export function httpProbe(t: ProbeTarget, outer: AbortSignal): Promise<ProbeResu
       const failed = (e: NodeJS.ErrnoException) => resolve({ ok: false, reason: signal.aborted && !outer.aborted ? `no answer within ${t.timeoutMs}ms` : (e.code ?? e.message) });
       const ask = (socket?: Socket) => {
         const headers = { connection: 'close', 'user-agent': 'devnet-probe' };
-        const answered = (res: import('node:http').IncomingMessage) => {
+        const answered = (res: IncomingMessage) => {
           const code = res.statusCode ?? 0;
           if (code >= 200 && code < 400) {
             res.resume();
