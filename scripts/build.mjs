@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import Module, { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import { join, relative } from 'node:path';
+import { warmCodeCache } from './warm-code-cache.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -51,6 +52,9 @@ rmSync(out, { recursive: true, force: true });
 try {
   await buildInto(out);
   swapInto(out, dist);
+  // run from dist/, as installed: the supervisor finds its helper and launcher there
+  const why = await warmCodeCache(join(root, 'bin', 'devnet.cjs'), dist);
+  if (why) console.warn(`devnet: the code cache was not warmed (${why}); commands compile more of their code as they start`);
   writeFileSync(stamp, inputs);
 } finally {
   rmSync(out, { recursive: true, force: true });
@@ -157,7 +161,7 @@ function readOr(file) {
 function inputsHash() {
   const h = createHash('sha256');
   h.update(`${process.version}\0${process.env.CC ?? ''}\0`);
-  const files = ['src', 'native'].flatMap((d) => walk(join(root, d))).concat(['scripts/build.mjs', 'bin/load-cached.cjs', 'package.json', 'package-lock.json'].map((f) => join(root, f)));
+  const files = ['src', 'native'].flatMap((d) => walk(join(root, d))).concat(['scripts/build.mjs', 'scripts/warm-code-cache.mjs', 'bin/load-cached.cjs', 'bin/devnet.cjs', 'package.json', 'package-lock.json'].map((f) => join(root, f)));
   for (const f of files.sort()) {
     if (!existsSync(f) || !statSync(f).isFile()) continue;
     h.update(relative(root, f));

@@ -62,6 +62,7 @@ export function main(argv: string[], launched?: Omit<Invocation, 'args'>, import
   if (launched) setInvocation({ ...launched, args: argv });
   setViewLoader(importView);
   trace(`cli main (node started ${performance.timeOrigin.toFixed(1)})`);
+  process.once('exit', (code) => trace(`exit ${code}`));
   // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace.
   // A command that supervises services (foreground up) must not exit then: it keeps running
   // with its output in the log files only, until it is stopped as usual.

@@ -64,8 +64,11 @@ export interface Usage {
 
 export interface Platform {
   readonly name: 'linux' | 'posix';
-  /** TCP listeners of one family */
-  listeners(family: 4 | 6): Listener[];
+  /**
+   * TCP listeners of one family; a backend that shares one read between calls (POSIX: one lsof
+   * answers both families) reuses it only if it was read at or after `since` (performance.now())
+   */
+  listeners(family: 4 | 6, since?: number): Listener[];
   /** bound UDP sockets of one family (a UDP port is held by any socket bound to it) */
   udpSockets(family: 4 | 6): Listener[];
   /** connections (not listeners) whose local port is `port`: an outgoing connection can take a planned port */

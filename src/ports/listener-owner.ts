@@ -7,11 +7,15 @@ import { tableOf, type SocketTable } from './socket-table.js';
 import { processTree } from '../platform/proc-scan.js';
 
 // Probes of services that become ready together share each read of the listener table
+const SHARE_MS = 25;
 const recent = new Map<4 | 6, { at: number; table: SocketTable }>();
-function listenersOf(family: 4 | 6): SocketTable {
-  const now = performance.now();
+/** The listeners of a family, from a table read at or after `since` (performance.now()). */
+function listenersOf(family: 4 | 6, since: number): SocketTable {
   let r = recent.get(family);
-  if (!r || now - r.at > 25) recent.set(family, (r = { at: now, table: tableOf(platform().listeners(family)) }));
+  if (!r || r.at < since) {
+    const table = tableOf(platform().listeners(family, since));
+    recent.set(family, (r = { at: performance.now(), table }));
+  }
   return r.table;
 }
 
@@ -29,6 +33,11 @@ function heldByTree(listeners: Listener[], pid: number, pgid: number): boolean {
 export function listenerOwnedByTree(port: number, pid: number, pgid: number, host?: string): boolean {
   // IPv4 first; the IPv6 table (::1, dual-stack ::) is read only when IPv4 does not settle it
   // only the listeners on the service's address: five replicas on one port are five listeners
-  const on = (family: 4 | 6) => listenersOf(family).on(port).filter((l) => host === undefined || conflicts(l, host));
-  return heldByTree(on(4), pid, pgid) || heldByTree(on(6), pid, pgid);
+  const owned = (since: number) => {
+    const on = (family: 4 | 6) => listenersOf(family, since).on(port).filter((l) => host === undefined || conflicts(l, host));
+    return heldByTree(on(4), pid, pgid) || heldByTree(on(6), pid, pgid);
+  };
+  // a shared table may be older than this listener (read for a service that answered a few ms
+  // before): it can say "ours", but only a table read now can say "not ours"
+  return owned(performance.now() - SHARE_MS) || owned(performance.now());
 }

@@ -50,9 +50,9 @@ function socketTable(): Listener[] {
 
 let listenerCache: { at: number; all: Listener[] } | undefined;
 
-/** Both families from one lsof run: a second call within a few milliseconds reuses it. */
-function allListeners(): Listener[] {
-  if (listenerCache && performance.now() - listenerCache.at < 20) return listenerCache.all;
+/** Both families from one lsof run: a second call within a few milliseconds reuses it, unless it asks for a table read since `since`. */
+function allListeners(since = -Infinity): Listener[] {
+  if (listenerCache && performance.now() - listenerCache.at < 20 && listenerCache.at >= since) return listenerCache.all;
   // exit 1 with no output: nothing listens
   const { stdout } = run('lsof', ['-nP', '-w', '-iTCP', '-sTCP:LISTEN', '-F', 'pctn']);
   const all: Listener[] = parseLsof(stdout);
@@ -68,7 +68,7 @@ function allListeners(): Listener[] {
 
 export const posix: Platform = {
   name: 'posix',
-  listeners: (family) => allListeners().filter((l) => l.family === family),
+  listeners: (family, since) => allListeners(since).filter((l) => l.family === family),
   // exit 1 with no output: nothing is bound
   udpSockets: (family) => parseLsof(run('lsof', ['-nP', '-w', '-iUDP', '-F', 'pctn']).stdout).filter((l) => l.family === family),
   connectionsOn: (port) => parseLsofConnections(run('lsof', ['-nP', '-w', `-iTCP:${port}`, '-F', 'pctn']).stdout, port),
