@@ -57,13 +57,25 @@ export function processesWithMarker(runId: string, service: string | undefined, 
   return processesMarked((m) => m.run === runId && (service === undefined || m.service === service), procs, notBefore);
 }
 
+// The markers read for a scan. The services of a wave of stops share one scan, and each asks
+// for the processes started since its leader: with start times in clock ticks, those are the
+// same young processes for every service spawned in the same few milliseconds. Read once,
+// their environments (one ps on POSIX) serve the whole wave.
+const markersOfScan = new WeakMap<readonly ProcStat[], Map<number, Marker | undefined>>();
+
 /** Processes started at or after `notBefore` whose marker `match` accepts (an exec probe's leftovers, a run's processes). */
 export function processesMarked(match: (m: Marker) => boolean, procs: ProcStat[] = scanProcesses(), notBefore = 0): ProcStat[] {
   const candidates = procs.filter((p) => p.pid !== process.pid && p.startTime >= notBefore);
-  // one read of the environments of all candidates (one ps on POSIX)
-  const markers = platform().markers(candidates.map((p) => p.pid));
+  let known = markersOfScan.get(procs);
+  if (!known) markersOfScan.set(procs, (known = new Map()));
+  const unread = candidates.filter((p) => !known.has(p.pid)).map((p) => p.pid);
+  if (unread.length) {
+    // one read of the environments of all that are new to this scan
+    const read = platform().markers(unread);
+    for (const pid of unread) known.set(pid, read.get(pid));
+  }
   return candidates.filter((p) => {
-    const m = markers.get(p.pid);
+    const m = known.get(p.pid);
     return m !== undefined && match(m);
   });
 }
