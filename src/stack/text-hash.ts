@@ -1,9 +1,9 @@
 // What a run records of its stack file's text: a later command finds the file unchanged
 // without loading it (cli/context.ts), and without loading the loader either.
-import { createHash } from 'node:crypto';
+import { quickHash } from '../quick-hash.js';
 import { readFileSync } from 'node:fs';
 
-export const stackTextHash = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const stackTextHash = (text: string): string => quickHash(text);
 
 /** The hash of the stack file's text as it is now, or undefined when it cannot be read. */
 export function stackFileHash(file: string): string | undefined {

@@ -3,7 +3,7 @@
 // write (a root-installed package, a read-only checkout), keeps it in the user's state
 // directory ($XDG_STATE_HOME/devnet, else ~/.local/state/devnet). One folder per stack and
 // port offset, so a shifted copy has its own.
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -89,6 +89,8 @@ export function pathsAt(dir: string, stackId: string): StatePaths {
 export function controlSocketPath(dir: string): string {
   const inside = join(dir, 'control.sock');
   if (Buffer.byteLength(inside) <= 100) return inside;
+  // node:crypto only for such a path: loading it costs every command 2 ms (the usual path needs none)
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   return join(tmpdir(), `devnet-${process.getuid?.() ?? 'user'}`, `${createHash('sha256').update(dir).digest('hex').slice(0, 32)}.sock`);
 }
 

@@ -5,7 +5,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { quickHash } from '../quick-hash.js';
 import { indexDir } from './locations.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
@@ -28,7 +28,7 @@ type Env = Record<string, string | undefined>;
 
 export { indexDir };
 
-const entryKey = (stackFile: string, portOffset: number) => createHash('sha256').update(`${stackFile}\0${portOffset}`).digest('hex').slice(0, 24);
+const entryKey = (stackFile: string, portOffset: number) => quickHash(`${stackFile}\0${portOffset}`);
 const entryFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.json`);
 const claimFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.starting`);
 
