@@ -77,7 +77,7 @@ export async function benchUi({ dir, cli, node, env, base }) {
   if (up.status !== 0) throw new Error(`up of the UI stack failed: ${up.stderr}`);
   const socket = `devnet-bench-${process.pid}`;
   const tmux = (...a) => execFileSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' });
-  const envLine = `env -u NO_COLOR DEVNET_STACK= DEVNET_STATE_DIR='${env.DEVNET_STATE_DIR}' ${process.env.UI_NODE_OPTIONS ? `NODE_OPTIONS='${process.env.UI_NODE_OPTIONS}'` : ''}`;
+  const envLine = `env -u NO_COLOR -u NODE_EXTRA_CA_CERTS DEVNET_STACK= DEVNET_STATE_DIR='${env.DEVNET_STATE_DIR}' ${process.env.UI_NODE_OPTIONS ? `NODE_OPTIONS='${process.env.UI_NODE_OPTIONS}'` : ''}`;
   try {
     // the baseline: the same terminal, a program that draws "key N" on each key
     const bare = join(dir, 'bare.cjs');

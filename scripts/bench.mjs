@@ -12,6 +12,12 @@ const cli = join(root, 'bin', 'devnet.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const node = process.execPath;
 const env = { ...process.env, NO_COLOR: '1', DEVNET_STACK: '' };
+// NODE_EXTRA_CA_CERTS (set on some machines, this sandbox's among them) has every Node start-up
+// read and parse a CA bundle: tens of ms added alike to devnet, to each of its services and to
+// each baseline, which dilutes every ratio toward 1. It is left out of every process measured;
+// what it costs is measured once and said.
+const extraCaCerts = env.NODE_EXTRA_CA_CERTS;
+delete env.NODE_EXTRA_CA_CERTS;
 
 // never measure a stale dist/: the build is skipped when nothing changed
 if (spawnSync(node, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
@@ -31,7 +37,7 @@ function time(args, { cwd = root, expect = 0, extraEnv = {}, byName = false } = 
 /** ms from spawning the HTTP fixture until /health answers, polled every 5ms; then it is stopped. */
 async function coldStart(port) {
   const t0 = process.hrtime.bigint();
-  const child = spawn(node, [join(root, 'test/fixtures/services/http.mjs'), String(port)], { stdio: 'ignore' });
+  const child = spawn(node, [join(root, 'test/fixtures/services/http.mjs'), String(port)], { stdio: 'ignore', env });
   const ok = () => new Promise((resolve) => request({ host: '127.0.0.1', port, path: '/health' }, (res) => (res.resume(), resolve(res.statusCode === 200))).on('error', () => resolve(false)).end());
   while (!(await ok())) await new Promise((r) => setTimeout(r, 5));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -161,6 +167,18 @@ try {
   const untouched = Object.keys(before).filter((n) => n !== 's7' && before[n] === after[n]).length;
   time([cli, 'down', '--stack', editFile]);
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  // what NODE_EXTRA_CA_CERTS, left out above, would add to each Node start-up
+  const caCost = extraCaCerts
+    ? (() => {
+        const withIt = [];
+        const without = [];
+        for (let i = 0; i < runs; i++) {
+          withIt.push(time(['-e', '0'], { extraEnv: { NODE_EXTRA_CA_CERTS: extraCaCerts } }));
+          without.push(time(['-e', '0']));
+        }
+        return { withIt: med(withIt), without: med(without) };
+      })()
+    : undefined;
   // a paired ratio: each devnet run against the baseline run right after it, the median of those
   const paired = (xs, bs) => med(xs.map((x, i) => x / bs[i]));
   const baseline = med(samples.baseline);
@@ -180,6 +198,7 @@ try {
   ];
 
   console.log(`node ${process.version}, ${runs} runs each (the 20-replica cycle: ${cycleRuns}), medians`);
+  if (caCost) console.log(`NODE_EXTRA_CA_CERTS is set here and left out of every measured process: it adds ${(caCost.withIt - caCost.without).toFixed(0)} ms to each Node start-up (node -e 0: ${caCost.withIt.toFixed(0)} against ${caCost.without.toFixed(0)} ms)`);
   console.log(`${'benchmark'.padEnd(54)} ${'ms'.padStart(8)} ${'baseline'.padStart(9)} ${'ratio'.padStart(6)}  goal`);
   for (const [name, ms, b, goal, pairedRatio] of rows) {
     const ratio = pairedRatio ?? ms / b;

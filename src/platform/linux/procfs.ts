@@ -1,9 +1,35 @@
 // Linux: processes from /proc: their stat (state, parent, group, start time in clock ticks
 // since boot), command line, environment (for devnet's marker) and socket file descriptors.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, readlinkSync } from 'node:fs';
 import { markerOf } from '../marker.js';
 import type { Marker, ProcStat, Usage } from '../types.js';
+
+// One buffer for every read of a /proc file: a scan of the process table reads one stat per
+// process, and readFileSync (an fstat, a fresh buffer, reads until a short one) costs three
+// times an open and one read (measured here: 2.6-4.0 against 1.0 ms for 67 processes).
+let buf = Buffer.allocUnsafe(8192);
+
+/** The text of a /proc file (its size is unknown before it is read: /proc reports 0); throws when it cannot be read. */
+export function readProcText(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): string {
+  const fd = openSync(path, 'r');
+  try {
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+    }
+    return buf.toString(encoding, 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export function listPids(): number[] {
   return readdirSync('/proc')
@@ -14,7 +40,7 @@ export function listPids(): number[] {
 export function readStat(pid: number): ProcStat | undefined {
   let raw: string;
   try {
-    raw = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    raw = readProcText(`/proc/${pid}/stat`);
   } catch {
     return undefined;
   }
@@ -25,7 +51,7 @@ export function readStat(pid: number): ProcStat | undefined {
 
 export function commandLine(pid: number): string | undefined {
   try {
-    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const raw = readProcText(`/proc/${pid}/cmdline`, 'utf8');
     return raw.split('\0').filter(Boolean).join(' ') || undefined;
   } catch {
     return undefined;
@@ -34,7 +60,7 @@ export function commandLine(pid: number): string | undefined {
 
 export function markerOfPid(pid: number): Marker | undefined {
   try {
-    return markerOf(readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0'));
+    return markerOf(readProcText(`/proc/${pid}/environ`).split('\0'));
   } catch {
     // gone, or another user's: its environment is not ours to read
     return undefined;
@@ -76,10 +102,10 @@ function clockTicks(): number {
 /** CPU time (utime + stime of its stat) and resident memory (VmRSS of its status). */
 export function readUsage(pid: number): Usage | undefined {
   try {
-    const raw = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const raw = readProcText(`/proc/${pid}/stat`);
     const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(f[11]) + Number(f[12]);
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const status = readProcText(`/proc/${pid}/status`);
     const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
     return { cpuMs: (ticks * 1000) / clockTicks(), rssBytes: kb * 1024 };
   } catch {
