@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 
 const file = process.env.DEVNET_TRACE;
 
-export function trace(label: string): void {
-  if (file) appendFileSync(file, `${process.pid} ${(performance.timeOrigin + performance.now()).toFixed(1)} ${label}\n`);
+/** `label`: a function where making the text costs something (it runs only when tracing). */
+export function trace(label: string | (() => string)): void {
+  if (file) appendFileSync(file, `${process.pid} ${(performance.timeOrigin + performance.now()).toFixed(1)} ${typeof label === 'string' ? label : label()}\n`);
 }

@@ -61,7 +61,7 @@ declare const DEVNET_VERSION: string;
 export function main(argv: string[], launched?: Omit<Invocation, 'args'>, importView?: () => Promise<ViewModule>): void {
   if (launched) setInvocation({ ...launched, args: argv });
   setViewLoader(importView);
-  trace(`cli main (node started ${performance.timeOrigin.toFixed(1)})`);
+  trace(() => `cli main (node started ${performance.timeOrigin.toFixed(1)})`);
   process.once('exit', (code) => trace(`exit ${code}`));
   // `devnet ports | head` closes the pipe early: that is not an error worth a stack trace.
   // A command that supervises services (foreground up) must not exit then: it keeps running
@@ -77,7 +77,11 @@ export function main(argv: string[], launched?: Omit<Invocation, 'args'>, import
 }
 
 export async function runCli(argv: string[], version: string): Promise<void> {
-  const program = buildProgram(version);
+  // a command named first is all this process parses: the others are not built (the whole
+  // program costs 3-5 ms of every start-up, the supervisor's and down's included). Anything
+  // else (--help, a typo to suggest a command for, completion, which lists them all) builds all
+  const first = argv[0] === 'ps' ? 'status' : argv[0];
+  const program = buildProgram(version, first !== undefined && first !== 'completion' && COMMAND_NAMES.includes(first) ? first : undefined);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -87,8 +91,17 @@ export async function runCli(argv: string[], version: string): Promise<void> {
   }
 }
 
-/** Every command and flag of devnet: the one definition --help, the CLI and docs/cli.md come from. */
-export function buildProgram(version: string): Command {
+/** What a definition's chain of calls (option, argument, action...) runs on for a command not built: each returns it again. */
+const notBuilt: Command = new Proxy(Object.create(null) as Command, { get: () => () => notBuilt });
+
+/** The commands buildProgram defines, in its order (a test holds them alike). */
+export const COMMAND_NAMES = ['up', 'ui', 'start', 'stop', 'restart', 'pause', 'resume', 'exec', 'config', 'test', 'scale', 'down', 'status', 'ls', 'logs', 'doctor', 'ports', 'import', 'export', 'completion'];
+
+/**
+ * Every command and flag of devnet: the one definition --help, the CLI and docs/cli.md come from.
+ * `only`: define that command alone; each other one is a stand-in its definition's calls pass through.
+ */
+export function buildProgram(version: string, only?: string): Command {
   const program = new Command('devnet')
     .description('Orchestrate local multi-service development networks: stack files, port preflight, ordered launch, clean teardown.')
     .version(version, '-V, --version')
@@ -97,8 +110,9 @@ export function buildProgram(version: string): Command {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
+  const command = (name: string): Command => (only === undefined || only === name ? program.command(name) : notBuilt);
 
-  stackOptions(program.command('up'))
+  stackOptions(command('up'))
     .description('preflight the ports, then start the stack in dependency order and wait until each service is ready')
     .option('-d, --detach', 'return once every service is ready and leave them running')
     .option('--remap', 'replace busy ports by free ones; the new values flow into every command and env that references them')
@@ -110,12 +124,12 @@ export function buildProgram(version: string): Command {
     .option('--json', 'print the final state as JSON (implies plain output)')
     .action((o) => execute(async () => (await import('./commands/up.js')).up(o)));
 
-  stackOptions(program.command('ui'))
+  stackOptions(command('ui'))
     .description('one screen to watch and steer the running stack: every service with its state, pid, ports, CPU and memory, their logs, keys to restart, stop, start, pause, search; q leaves it running')
     .action((o) => execute(async () => (await import('./commands/ui.js')).ui(o)));
 
   const steer = (op: 'start' | 'stop' | 'restart' | 'pause' | 'resume', description: string) =>
-    stackOptions(program.command(op))
+    stackOptions(command(op))
       .description(description)
       .argument('<services...>', 'services of the running stack')
       .option('--json', 'print the resulting state as JSON');
@@ -132,7 +146,7 @@ export function buildProgram(version: string): Command {
   steer('resume', 'let paused services run again (SIGCONT); their health checks judge them afresh')
     .action((services: string[], o) => execute(async () => (await import('./commands/steer.js')).steer('resume', services, o)));
 
-  stackOptions(program.command('exec'))
+  stackOptions(command('exec'))
     .description("run a command in a service's environment and working folder (its env files, env:, PORT and its other ports), the terminal attached; its exit code is devnet's")
     .argument('<service>', 'a service of the stack (one copy of a replicated one)')
     .argument('<command...>', 'the command and its arguments, after --')
@@ -140,14 +154,14 @@ export function buildProgram(version: string): Command {
     .passThroughOptions()
     .action((service: string, command: string[], o) => execute(async () => (await import('./commands/exec.js')).exec(service, command, o)));
 
-  stackOptions(program.command('config'))
+  stackOptions(command('config'))
     .description('print the stack as devnet resolved it (env files, interpolation, profiles, offset, remap; a running stack as it runs), secrets as ***')
     .argument('[services...]', 'only these services')
     .option('--env <service>', "print only that service's environment, as KEY=value lines")
     .option('--json', 'print as JSON')
     .action((services: string[], o) => execute(async () => (await import('./commands/config.js')).config(services, o)));
 
-  stackOptions(program.command('test'))
+  stackOptions(command('test'))
     .description('run the assertions of test files against the running stack (default: STACK.test beside the stack file): checks that poll until they hold, actions through the supervisor')
     .argument('[files...]', 'test files: one assertion or action a line (docs/testing.md)')
     .option('--up', 'bring the stack up first and down afterwards, also when a step fails or the run is interrupted')
@@ -157,7 +171,7 @@ export function buildProgram(version: string): Command {
     .option('--json', 'print the results as JSON')
     .action((files: string[], o) => execute(async () => (await import('./commands/test.js')).test(files, o)));
 
-  stackOptions(program.command('scale'))
+  stackOptions(command('scale'))
     .description('run N copies of a service of the running stack (NAME-1 ... NAME-N): new ones start on the next addresses or ports, the highest go first; what uses its peer list is recreated')
     .argument('<service>', 'a replicated service (replicas:), or any service: N > 1 makes it replicated')
     .argument('<count>', 'how many copies, 1 to 250', integer('count', 1))
@@ -165,14 +179,14 @@ export function buildProgram(version: string): Command {
     .option('--json', 'print the resulting state as JSON')
     .action((service: string, count: number, o) => execute(async () => (await import('./commands/scale.js')).scale(service, count, o)));
 
-  stackOptions(program.command('down'))
+  stackOptions(command('down'))
     .description('stop every service of the stack in reverse order, whole process trees, and prove the ports free')
     .option('-t, --timeout <seconds>', 'grace period before SIGKILL, overriding each stop_timeout', integer('--timeout', 0))
     .option('-v, --volumes', "then delete the services' data directories (data:), listing each")
     .option('--json', 'print what was stopped as JSON')
     .action((o) => execute(async () => (await import('./commands/down.js')).down(o)));
 
-  stackOptions(program.command('status').alias('ps'))
+  stackOptions(command('status').alias('ps'))
     .description('show the services of the stack: state, pid, ports, URL, uptime')
     .option('-a, --all', 'every running stack of this user (devnet ls)')
     .option('--json', 'print as JSON')
@@ -180,13 +194,12 @@ export function buildProgram(version: string): Command {
       execute(async () => (o.all ? (await import('./commands/ls.js')).ls(o) : (await import('./commands/status.js')).status(o))),
     );
 
-  program
-    .command('ls')
+  command('ls')
     .description('list every running stack of this user: file, offset, services up, uptime, state folder')
     .option('--json', 'print as JSON')
     .action((o) => execute(async () => (await import('./commands/ls.js')).ls(o)));
 
-  stackOptions(program.command('logs'))
+  stackOptions(command('logs'))
     .description('print the log lines of the stack services')
     .argument('[services...]', 'only these services')
     .option('-f, --follow', 'keep printing new lines')
@@ -200,21 +213,20 @@ export function buildProgram(version: string): Command {
     .option('-t, --timestamps', 'show each line with its time')
     .action((services: string[], o) => execute(async () => (await import('./commands/logs.js')).logs(services, o)));
 
-  stackOptions(program.command('doctor'))
+  stackOptions(command('doctor'))
     .description('report what will go wrong before it does: stack, ports, programs, env files, stale state')
     .option('--strict', 'fail on warnings too')
     .option('--profile <name...>', 'also check the services of these profiles')
     .option('--json', 'print the report as JSON')
     .action((o) => execute(async () => (await import('./commands/doctor.js')).doctor(o)));
 
-  stackOptions(program.command('ports'))
+  stackOptions(command('ports'))
     .description('print the port plan of the stack')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'markdown', 'json', 'nftables', 'prometheus']).default('table'))
     .option('--check <files...>', 'compare the port tables of these markdown files with the stack, any layout: exit 1 on drift, 2 when a file has no port table')
     .action((o) => execute(async () => (await import('./commands/ports.js')).ports(o)));
 
-  program
-    .command('import')
+  command('import')
     .description('write a stack from a docker-compose.yml, a Procfile, a process-compose.yaml or a markdown port table')
     .argument('<file>', 'the file to import')
     .addOption(new Option('--from <kind>', 'what the file is (default: told by its name and content)').choices(['compose', 'procfile', 'process-compose', 'markdown']))
@@ -222,7 +234,7 @@ export function buildProgram(version: string): Command {
     .option('--force', 'with -o: replace the file if it exists (never the file being imported)')
     .action((file: string, o) => execute(async () => (await import('./commands/import.js')).importCommand(file, o)));
 
-  stackOptions(program.command('export'))
+  stackOptions(command('export'))
     .description('write the stack for docker compose or Kubernetes')
     .addArgument(new Argument('<engine>', 'compose or k8s').choices(['compose', 'k8s']))
     .option('-o, --output <file>', 'write there instead of stdout (never over an existing file without --force)')
@@ -230,7 +242,7 @@ export function buildProgram(version: string): Command {
     .addOption(new Option('--network <mode>', 'compose: bridge (default: a container network, services reached by name) or host (the host network, at the addresses and ports devnet gives them)').choices(['bridge', 'host']))
     .action((engine: 'compose' | 'k8s', o) => execute(async () => (await import('./commands/export.js')).exportCommand(engine, o)));
 
-  stackOptions(program.command('completion'))
+  stackOptions(command('completion'))
     .description('print a completion script for bash, zsh or fish: commands, flags, and the service names of the stack in this folder')
     .addArgument(new Argument('[shell]', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
     .addOption(new Option('--services', 'print the service names of the stack, one a line (what the scripts call)').hideHelp())

@@ -66,7 +66,7 @@ export interface Platform {
   readonly name: 'linux' | 'posix';
   /**
    * TCP listeners of one family; a backend that shares one read between calls (POSIX: one lsof
-   * answers both families) reuses it only if it was read at or after `since` (performance.now())
+   * answers both families) reuses it only if it was read at or after `since` (monotonicMs(), src/async/clock.ts)
    */
   listeners(family: 4 | 6, since?: number): Listener[];
   /** bound UDP sockets of one family (a UDP port is held by any socket bound to it) */

@@ -1,5 +1,6 @@
 // Whether a port's listener belongs to a service's own process tree: a stray process
 // that already answers on the port must not make the service look ready.
+import { monotonicMs } from '../async/clock.js';
 import { platform } from '../platform/index.js';
 import type { Listener } from '../platform/types.js';
 import { conflicts } from '../stack/address-conflict.js';
@@ -9,12 +10,12 @@ import { processTree } from '../platform/proc-scan.js';
 // Probes of services that become ready together share each read of the listener table
 const SHARE_MS = 25;
 const recent = new Map<4 | 6, { at: number; table: SocketTable }>();
-/** The listeners of a family, from a table read at or after `since` (performance.now()). */
+/** The listeners of a family, from a table read at or after `since` (monotonicMs()). */
 function listenersOf(family: 4 | 6, since: number): SocketTable {
   let r = recent.get(family);
   if (!r || r.at < since) {
     const table = tableOf(platform().listeners(family, since));
-    recent.set(family, (r = { at: performance.now(), table }));
+    recent.set(family, (r = { at: monotonicMs(), table }));
   }
   return r.table;
 }
@@ -39,5 +40,5 @@ export function listenerOwnedByTree(port: number, pid: number, pgid: number, hos
   };
   // a shared table may be older than this listener (read for a service that answered a few ms
   // before): it can say "ours", but only a table read now can say "not ours"
-  return owned(performance.now() - SHARE_MS) || owned(performance.now());
+  return owned(monotonicMs() - SHARE_MS) || owned(monotonicMs());
 }

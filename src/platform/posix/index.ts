@@ -1,6 +1,7 @@
 // The POSIX backend for macOS and the BSDs (and Linux without /proc): listeners and their
 // holders from lsof, processes from ps. Each read is a process devnet runs, so it reads in
 // batches (one ps for every pid it needs) and answers "is it still there?" with kill(pid, 0).
+import { monotonicMs } from '../../async/clock.js';
 import { spawnSync } from 'node:child_process';
 import { PlatformError } from '../../errors.js';
 import type { KernelPorts, Listener, Marker, Owner, Platform } from '../types.js';
@@ -52,7 +53,7 @@ let listenerCache: { at: number; all: Listener[] } | undefined;
 
 /** Both families from one lsof run: a second call within a few milliseconds reuses it, unless it asks for a table read since `since`. */
 function allListeners(since = -Infinity): Listener[] {
-  if (listenerCache && performance.now() - listenerCache.at < 20 && listenerCache.at >= since) return listenerCache.all;
+  if (listenerCache && monotonicMs() - listenerCache.at < 20 && listenerCache.at >= since) return listenerCache.all;
   // exit 1 with no output: nothing listens
   const { stdout } = run('lsof', ['-nP', '-w', '-iTCP', '-sTCP:LISTEN', '-F', 'pctn']);
   const all: Listener[] = parseLsof(stdout);
@@ -62,7 +63,7 @@ function allListeners(since = -Infinity): Listener[] {
     for (const l of socketTable()) if (!seen.has(`${l.family}|${l.address}|${l.port}`)) all.push(l);
   }
   // aged from when the answer came, not when it was asked: lsof itself takes 10-30ms
-  listenerCache = { at: performance.now(), all };
+  listenerCache = { at: monotonicMs(), all };
   return all;
 }
 
