@@ -36,7 +36,7 @@ const probeShell = bool({ description: 'run exec through /bin/sh' });
 
 export const readySchema: Schema = obj(
   {
-    http: str({ description: 'HTTP path (or full URL) that must answer 2xx or 3xx, e.g. /health' }),
+    http: str({ description: 'HTTP path (or full URL) that must answer 2xx or 3xx, e.g. /health; an https:// URL is asked over TLS without checking the certificate, as Kubernetes probes do' }),
     tcp: bool({ description: 'ready when the port accepts connections' }),
     log: str({ description: 'regular expression matched against each output line' }),
     exit: bool({ description: 'a one-shot task: ready when it exits with code 0' }),
@@ -53,7 +53,7 @@ export const readySchema: Schema = obj(
 
 export const healthSchema: Schema = obj(
   {
-    http: str({ description: 'HTTP path (or full URL) that must answer 2xx or 3xx' }),
+    http: str({ description: 'HTTP path (or full URL, https:// too) that must answer 2xx or 3xx' }),
     tcp: bool({ description: 'healthy while the port accepts connections' }),
     metric: str({ description: "a condition on a Prometheus metric of the service's metrics: path, e.g. 'raft_quorum == 1'" }),
     exec: execCommand,

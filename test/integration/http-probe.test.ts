@@ -2,10 +2,13 @@
 // request), then asks over that connection.
 import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { httpProbe } from '../../src/service/probes/http.js';
 import type { ProbeTarget } from '../../src/service/probes/types.js';
-import { freePort } from '../helpers.js';
+import { ROOT, freePort } from '../helpers.js';
 
 const target = (url: string, timeoutMs = 1000): ProbeTarget => ({ kind: 'http', host: '127.0.0.1', url, owned: false, pid: 0, pgid: 0, timeoutMs });
 const never = new AbortController().signal;
@@ -27,6 +30,23 @@ describe('the http probe', () => {
     expect(await httpProbe(target(`http://127.0.0.1:${s.port}/health?deep=1`), never)).toEqual({ ok: true });
     expect(await httpProbe(target(`http://127.0.0.1:${s.port}/moved`), never)).toEqual({ ok: true });
     expect(s.seen).toEqual([`/health?deep=1 127.0.0.1:${s.port}`, `/moved 127.0.0.1:${s.port}`]);
+  });
+
+  it('asks an https target, its self-signed certificate accepted as Kubernetes probes do', async () => {
+    // test/fixtures/tls: a self-signed certificate for localhost and 127.0.0.1, made for this test
+    const tls = (f: string) => readFileSync(join(ROOT, 'test/fixtures/tls', f));
+    const server = createHttpsServer({ key: tls('localhost.key'), cert: tls('localhost.crt') }, (req, res) => void res.writeHead(req.url === '/health' ? 200 : 503).end('{"status":"syncing"}'));
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    try {
+      expect(await httpProbe(target(`https://127.0.0.1:${port}/health`), never)).toEqual({ ok: true });
+      expect(await httpProbe(target(`https://localhost:${port}/deep`), never)).toEqual({ ok: false, reason: 'HTTP 503 (syncing)', answered: true });
+      const closed = await freePort();
+      expect(await httpProbe(target(`https://127.0.0.1:${closed}/health`), never)).toEqual({ ok: false, reason: 'ECONNREFUSED' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('says why a service answers badly, in its words', async () => {

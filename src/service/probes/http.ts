@@ -4,8 +4,10 @@
 // While a service starts, most tries find its port refused. An HTTP request costs ~0.6 ms of
 // CPU to learn that (~0.27 ms with a bare http.get; measured, 600 tries), taken from services
 // that are starting on the same cores; a bare connect costs ~0.07 ms. So each try connects
-// first, and the request goes over that connection once it is accepted.
+// first, and the request goes over that connection once it is accepted. An https target is
+// asked afresh each try (http-request.ts).
 import { request, type IncomingMessage } from 'node:http';
+import { probeRequest } from './http-request.js';
 import { connect, type Socket } from 'node:net';
 import { withProbeSignal } from './probe-signal.js';
 import type { ProbeResult, ProbeTarget } from './types.js';
@@ -49,7 +51,7 @@ export function httpProbe(t: ProbeTarget, outer: AbortSignal): Promise<ProbeResu
           res.once('end', done);
           res.once('error', done);
         };
-        const req = socket ? request({ host: w!.host, port: w!.port, path: w!.path, headers, signal, createConnection: () => socket }, answered) : request(t.url!, { signal, headers }, answered);
+        const req = socket ? request({ host: w!.host, port: w!.port, path: w!.path, headers, signal, createConnection: () => socket }, answered) : probeRequest(t.url!, { signal, headers }, answered);
         req.once('error', failed);
         req.end();
       };

@@ -1,6 +1,6 @@
 // Readiness or health on a metric: the service's metrics: path fetched, read as the Prometheus
 // text format, and the condition tested on every sample of the metric (with its labels).
-import { request } from 'node:http';
+import { probeRequest } from './http-request.js';
 import { describeCondition, holds } from '../../stack/metric-condition.js';
 import { withProbeSignal } from './probe-signal.js';
 import { parsePromText, samplesOf } from './prom-text.js';
@@ -12,7 +12,7 @@ export function metricProbe(t: ProbeTarget, outer: AbortSignal): Promise<ProbeRe
   const c = t.metric!;
   return withProbeSignal(outer, t.timeoutMs, (signal) =>
     new Promise((resolve) => {
-      const req = request(t.url!, { signal, headers: { connection: 'close', 'user-agent': 'devnet-probe' } }, (res) => {
+      const req = probeRequest(t.url!, { signal, headers: { connection: 'close', 'user-agent': 'devnet-probe' } }, (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => {
           if (body.length < MAX_BODY) body += chunk.toString('utf8');
