@@ -36,7 +36,13 @@ export interface ControlRequest {
 export type ControlReply =
   | { type: 'event'; event: RunEvent }
   /** the services the request acted on, as they are now */
-  | { type: 'done'; services: ReadyService[]; config?: ResolvedService[] }
+  | {
+      type: 'done';
+      services: ReadyService[];
+      config?: ResolvedService[];
+      /** down: the supervisor saw every service gone and bound every port free (Supervisor.provenStopped) */
+      proven?: boolean;
+    }
   /** while a request runs: the supervisor is alive and working on it */
   | { type: 'beat' }
   | { type: 'error'; error: SerializedError };

@@ -53,7 +53,7 @@ export function controlHandler(supervisor: Supervisor, requestStop: (timeoutMs?:
           requestStop(req.timeoutMs);
           // answered once the services are stopped; the supervisor exits after
           await supervisor.stopAll();
-          break;
+          return { type: 'done', services: acted.map((n) => describe(supervisor, n)), proven: await supervisor.provenStopped() };
       }
       return { type: 'done', services: acted.map((n) => describe(supervisor, n)) };
     } finally {

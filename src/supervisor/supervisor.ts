@@ -688,6 +688,17 @@ export class Supervisor {
   }
 
   /** Stops every started service, dependents first; idempotent (later calls share the first). */
+  /**
+   * After stopAll, for down: every service's processes were seen gone after its stop (none
+   * outlived SIGKILL) and every port of the stack binds now, so the CLI need not look again.
+   * Engine services are not vouched for: down asks the engine by label whatever this says.
+   */
+  async provenStopped(): Promise<boolean> {
+    const recs = Object.values(this.state.services);
+    if (recs.some((r) => r.container || isActive(r.state) || r.state === 'stopping' || /^could not be stopped/.test(r.reason ?? '') || r.host === undefined)) return false;
+    return allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports, udpPorts: r.udpPorts })));
+  }
+
   stopAll(timeoutMs?: number): Promise<void> {
     return (this.stopping ??= this.doStopAll(timeoutMs));
   }

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { controlRequest } from '../../src/control/client.js';
-import { devnet, pidAlive, pidsOfStack, tmpStack, waitFor } from '../helpers.js';
+import { controlExchange, controlRequest } from '../../src/control/client.js';
+import { ROOT, devnet, freePort, pidAlive, pidsOfStack, tmpStack, waitFor } from '../helpers.js';
 
 const node = process.execPath;
 const sleeper = `["${node}", "-e", "console.log('up'); setInterval(() => {}, 1000)"]`;
@@ -82,6 +82,23 @@ describe('the control socket', () => {
     } finally {
       for (const c of idle) c.destroy();
     }
+  });
+
+  it('answers a down once every service is gone, with its proof that each port binds', async () => {
+    const port = await freePort();
+    const server = join(ROOT, 'test/fixtures/services/http.mjs');
+    await using s = tmpStack(`name: provendown\nservices:\n  web: { command: "${node} ${server} \${port}", port: ${port}, ready: { http: /health } }\n`);
+    const o = { cwd: s.dir, env: s.env };
+    expect((await devnet(['up', '-d', '--stack', s.file], o)).code).toBe(0);
+    const st = stateOf(s.stateDir, 'provendown');
+    const answer = await controlExchange(st.control, { op: 'down', stateDir: join(s.stateDir, 'provendown') });
+    expect(answer.proven).toBe(true);
+    expect(pidAlive(st.services.web!.pid)).toBe(false);
+    await waitFor(() => !pidAlive(st.supervisor.pid), 5000, 'the supervisor to be gone');
+    // what down does after such an answer: the run is over, nothing is left to stop
+    const down = await devnet(['down', '--stack', s.file], o);
+    expect(down.code, down.all).toBe(0);
+    expect(pidsOfStack('provendown')).toEqual([]);
   });
 
   it('refuses a request meant for another stack', async () => {
