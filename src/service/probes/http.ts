@@ -8,7 +8,8 @@
 // asked afresh each try (http-request.ts).
 import { request, type IncomingMessage } from 'node:http';
 import { probeRequest } from './http-request.js';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectOnce } from './connect-once.js';
 import { withProbeSignal } from './probe-signal.js';
 import type { ProbeResult, ProbeTarget } from './types.js';
 
@@ -30,44 +31,39 @@ function where(t: ProbeTarget): Where | null {
   return w;
 }
 
-export function httpProbe(t: ProbeTarget, outer: AbortSignal): Promise<ProbeResult> {
-  return withProbeSignal(outer, t.timeoutMs, (signal) =>
+export async function httpProbe(t: ProbeTarget, outer: AbortSignal): Promise<ProbeResult> {
+  const w = where(t);
+  let socket: Socket | undefined;
+  const t0 = Date.now();
+  if (w) {
+    const c = await connectOnce(w.host, w.port, t.timeoutMs, outer);
+    if ('reason' in c) return { ok: false, reason: c.reason.startsWith('no connection within') ? `no answer within ${t.timeoutMs}ms` : c.reason };
+    socket = c.socket;
+  }
+  // from here the try has a signal of its own: the request's, for the rest of its time
+  const ms = Math.max(1, t.timeoutMs - (Date.now() - t0));
+  return withProbeSignal(outer, ms, (signal) =>
     new Promise((resolve) => {
       const failed = (e: NodeJS.ErrnoException) => resolve({ ok: false, reason: signal.aborted && !outer.aborted ? `no answer within ${t.timeoutMs}ms` : (e.code ?? e.message) });
-      const ask = (socket?: Socket) => {
-        const headers = { connection: 'close', 'user-agent': 'devnet-probe' };
-        const answered = (res: IncomingMessage) => {
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 400) {
-            res.resume();
-            return resolve({ ok: true });
-          }
-          // why, in the service's words: a health endpoint's status or error field, or a short text
-          let body = '';
-          res.on('data', (c: Buffer) => {
-            if (body.length < MAX_BODY) body += c.toString('utf8');
-          });
-          const done = () => resolve({ ok: false, reason: `HTTP ${code}${saying(body)}`, answered: true });
-          res.once('end', done);
-          res.once('error', done);
-        };
-        const req = socket ? request({ host: w!.host, port: w!.port, path: w!.path, headers, signal, createConnection: () => socket }, answered) : probeRequest(t.url!, { signal, headers }, answered);
-        req.once('error', failed);
-        req.end();
+      const headers = { connection: 'close', 'user-agent': 'devnet-probe' };
+      const answered = (res: IncomingMessage) => {
+        const code = res.statusCode ?? 0;
+        if (code >= 200 && code < 400) {
+          res.resume();
+          return resolve({ ok: true });
+        }
+        // why, in the service's words: a health endpoint's status or error field, or a short text
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          if (body.length < MAX_BODY) body += c.toString('utf8');
+        });
+        const done = () => resolve({ ok: false, reason: `HTTP ${code}${saying(body)}`, answered: true });
+        res.once('end', done);
+        res.once('error', done);
       };
-      const w = where(t);
-      if (!w) return ask();
-      const socket = connect({ host: w.host, port: w.port });
-      // the try's time is up before the connection is: its error settles the try
-      const abort = () => socket.destroy(Object.assign(new Error('aborted'), { code: 'ECONNABORTED' }));
-      signal.addEventListener('abort', abort, { once: true });
-      socket.once('error', failed);
-      socket.once('connect', () => {
-        // from here the request's own signal and errors take over
-        signal.removeEventListener('abort', abort);
-        socket.off('error', failed);
-        ask(socket);
-      });
+      const req = socket ? request({ host: w!.host, port: w!.port, path: w!.path, headers, signal, createConnection: () => socket }, answered) : probeRequest(t.url!, { signal, headers }, answered);
+      req.once('error', failed);
+      req.end();
     }),
   );
 }
