@@ -213,6 +213,24 @@ services:
     expect(logs).not.toContain('ignoring SIGTERM');
   });
 
+  it('sends each service of a wave its stop signal once, whether it takes its time or exits at once', async () => {
+    // a second SIGTERM is "now, no cleanup" to many programs: neither the supervisor's proof
+    // nor down's own look may send another to a service that is taking its time
+    const counting = (sig: string, ms: number) => `["${node}", "-e", "let n = 0; process.on('${sig}', () => { console.log('got ${sig} ' + ++n); setTimeout(() => process.exit(0), ${ms}); }); console.log('up'); setInterval(() => {}, 1000)"]`;
+    await using s = tmpStack(
+      `name: oncesig\nservices:\n` +
+        `  slow: { command: ${counting('SIGTERM', 300)}, ready: { log: up } }\n` +
+        `  quick: { command: ${counting('SIGTERM', 0)}, ready: { log: up } }\n` +
+        `  int: { command: ${counting('SIGINT', 300)}, ready: { log: up }, stop_signal: SIGINT }\n`,
+    );
+    expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
+    const down = await devnet(['down', '--stack', s.file], { cwd: s.dir, env: s.env });
+    expect(down.code, down.all).toBe(0);
+    for (const svc of ['slow', 'quick', 'int']) expect(down.stdout).toMatch(new RegExp(`stop +${svc}\\b`));
+    const logs = (await devnet(['logs', '--stack', s.file, '--no-prefix'], { cwd: s.dir, env: s.env })).stdout;
+    expect(logs.match(/got SIG\w+ \d/g)?.sort()).toEqual(['got SIGINT 1', 'got SIGTERM 1', 'got SIGTERM 1']);
+  });
+
   /** Up a service whose child escapes into its own session; returns the escaped child's pid. */
   async function upWithEscapedChild(s: TmpStack, port: number): Promise<number> {
     expect((await devnet(['up', '-d', '--stack', s.file], { cwd: s.dir, env: s.env })).code).toBe(0);
