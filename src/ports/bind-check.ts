@@ -42,3 +42,8 @@ export async function allBindable(services: { host: string; ports: Record<string
   const wants = services.flatMap((s) => [...Object.values(s.ports).map((p) => bindable(p, s.host)), ...Object.values(s.udpPorts ?? {}).map((p) => udpBindable(p, s.host))]);
   return (await Promise.all(wants)).every(Boolean);
 }
+
+/** Recorded services (state.json): every port binds on its recorded address; false where a record names no address. */
+export async function recordsBindable(recs: readonly { host?: string; ports: Record<string, number>; udpPorts?: Record<string, number> }[]): Promise<boolean> {
+  return recs.every((r) => r.host !== undefined) && allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports, udpPorts: r.udpPorts })));
+}

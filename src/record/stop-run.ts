@@ -15,7 +15,7 @@ import type { StatePaths } from '../state/paths.js';
 import { writePrivateFile } from '../fs/private-fs.js';
 import { identityOf, isFrozen, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 import { waitGone } from '../platform/wait-gone.js';
-import { allBindable } from '../ports/bind-check.js';
+import { recordsBindable } from '../ports/bind-check.js';
 import { isActive, isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
 import { stopVia, tryKill } from '../service/stop.js';
@@ -154,7 +154,7 @@ function finishRun(paths: StatePaths, state: { stackFile: string; portOffset?: n
 
 /** A bind on each port (where the record says which address) proves it free at once; the tables are read only otherwise. */
 async function portsStillHeld(recs: ServiceRecord[], runId: string): Promise<HeldPort[]> {
-  if (recs.every((r) => r.host !== undefined) && (await allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports, udpPorts: r.udpPorts }))))) return [];
+  if (await recordsBindable(recs)) return [];
   return heldPorts(recs, runId);
 }
 
@@ -175,7 +175,8 @@ async function stopStartingRun(paths: StatePaths, timeoutMs: number | undefined)
 
 /**
  * Asks the supervisor on its control socket: it answers once every service is stopped, so
- * down need not poll for it. false: nobody answered (an older run, a wedged supervisor).
+ * down need not poll for it. false: nobody answered (an older run, a wedged supervisor);
+ * 'proven': it also vouched for the stop (Supervisor.provenStopped).
  */
 async function askOverSocket(socket: string | undefined, holder: ProcessIdentity, stateDir: string, timeoutMs: number | undefined, budgetMs: number): Promise<boolean | 'proven'> {
   if (!socket) return false;

@@ -5,7 +5,7 @@
 import { trace } from '../trace.js';
 import { dict } from '../stack/own.js';
 import { DevnetError, InterruptedError, PreflightError, ProgramMissingError, ServiceFailedError, StartAborted, StopError, UsageError, quote } from '../errors.js';
-import { allBindable, portsBindable } from '../ports/bind-check.js';
+import { allBindable, portsBindable, recordsBindable } from '../ports/bind-check.js';
 import { preflight } from '../ports/preflight.js';
 import type { Emit, PlanChange, RunEvent } from '../events.js';
 import { withDependencies } from '../stack/graph.js';
@@ -78,6 +78,9 @@ export interface ApplyResult {
 export interface ServicesResult {
   services: string[];
 }
+
+/** Its stop left processes behind (ServiceRunner's stuck move says so in its reason). */
+const couldNotStop = (r: ServiceRecord | undefined): boolean => /^could not be stopped/.test(r?.reason ?? '');
 
 export class Supervisor {
   readonly state: StackState;
@@ -433,7 +436,7 @@ export class Supervisor {
       await this.stopSet(set, o.timeoutMs, undefined, 'asked by devnet stop');
       for (const n of set) this.userStopped.add(n);
       this.afterChange();
-      const stuck = [...set].filter((n) => /^could not be stopped/.test(this.state.services[n]?.reason ?? ''));
+      const stuck = [...set].filter((n) => couldNotStop(this.state.services[n]));
       if (stuck.length) throw new StopError(stuck.map((n) => `service ${n} ${this.state.services[n]!.reason}`).join('\n'));
       const touched = new Set([...set].map((n) => this.state.services[n]?.replicaOf).filter(Boolean));
       for (const g of degradedGroups(this.state.services)) if (touched.has(g.group)) this.emit({ kind: 'group:degraded', ...g });
@@ -695,8 +698,8 @@ export class Supervisor {
    */
   async provenStopped(): Promise<boolean> {
     const recs = Object.values(this.state.services);
-    if (recs.some((r) => r.container || isActive(r.state) || r.state === 'stopping' || /^could not be stopped/.test(r.reason ?? '') || r.host === undefined)) return false;
-    return allBindable(recs.map((r) => ({ host: r.host!, ports: r.ports, udpPorts: r.udpPorts })));
+    if (recs.some((r) => r.container || isActive(r.state) || r.state === 'stopping' || couldNotStop(r))) return false;
+    return recordsBindable(recs);
   }
 
   stopAll(timeoutMs?: number): Promise<void> {
