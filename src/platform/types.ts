@@ -82,6 +82,12 @@ export interface Platform {
   exists(pid: number): boolean;
   /** every process but zombies */
   processes(): ProcStat[];
+  /**
+   * The process (first) and its descendants, read from the processes themselves rather than
+   * from a scan of the whole table; [] when it is gone (or a zombie), undefined where the
+   * backend cannot (POSIX) or the kernel does not list children
+   */
+  descendants?(pid: number): ProcStat[] | undefined;
   commandLine(pid: number): string | undefined;
   /** devnet's marker in each process's environment, for those that carry one */
   markers(pids: readonly number[]): Map<number, Marker>;

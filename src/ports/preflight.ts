@@ -12,7 +12,7 @@ import { ownerField } from './owners.js';
 import { inEphemeral, offsetOutsideEphemeral, readKernelPorts, type KernelPorts } from './kernel.js';
 import { describeOwner, ownerLookup, type Owner } from './owners.js';
 import { conflicts } from '../stack/address-conflict.js';
-import { readSocketTable, readUdpTable, type Listener, type SocketTable } from './socket-table.js';
+import { readSocketTable, readUdpTable, tableOf, type Listener, type SocketTable } from './socket-table.js';
 import { suggestPorts } from './suggest.js';
 
 export interface PreflightOptions {
@@ -22,6 +22,11 @@ export interface PreflightOptions {
   kernel?: KernelPorts;
   /** the marker of this stack's own running services, which may hold its ports */
   selfStackId?: string;
+  /**
+   * every port of the services was bound a moment ago (up's bind check): nothing listens on
+   * them, so the listener tables are read only where the stack's ranges need them
+   */
+  portsBound?: boolean;
   /** look for the same ports in the other stack files of the stack's folder */
   siblings?: boolean;
   suggestions?: boolean;
@@ -40,7 +45,7 @@ interface Want {
 }
 
 export async function preflight(stack: Stack, options: PreflightOptions = {}): Promise<PreflightResult> {
-  const table = options.table ?? readSocketTable();
+  const table = options.table ?? (options.portsBound && !stack.ranges.length ? tableOf([]) : readSocketTable());
   const kernel = options.kernel ?? readKernelPorts();
   const names = options.services ?? Object.values(stack.services).filter(isLaunchable).map((s) => s.name);
   const services = names.map((n) => stack.services[n]!);
@@ -86,7 +91,7 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
     }
     checks.push(...policyChecks(w, kernel));
   }
-  checks.push(...udpChecks(services, isSelf));
+  checks.push(...udpChecks(services, isSelf, options.portsBound ? tableOf([]) : undefined));
   checks.push(...ephemeralChecks(stack, wants, kernel));
   stack.ranges.forEach((r, i) => checks.push(...rangeChecks(r, rangeBusy[i]!, ownerOf, kernel)));
   for (const s of services) checks.push(...lintCommand(s));
@@ -95,10 +100,10 @@ export async function preflight(stack: Stack, options: PreflightOptions = {}): P
 }
 
 /** UDP ports: bound by anything else on the service's address is busy (read only when a service plans one). */
-function udpChecks(services: readonly Service[], isSelf: (o: Owner | undefined) => boolean): Check[] {
+function udpChecks(services: readonly Service[], isSelf: (o: Owner | undefined) => boolean, bound?: SocketTable): Check[] {
   const wants = services.flatMap((s) => Object.entries(s.udpPorts).map(([name, port]) => ({ s, port, label: `${s.name}.${name}` })));
   if (!wants.length) return [];
-  const table = readUdpTable();
+  const table = bound ?? readUdpTable();
   const busy = wants.map((w) => table.on(w.port).filter((l) => conflicts(l, w.s.host)));
   const ownerOf = ownerLookup(busy.flat());
   return wants.map((w, i): Check => {

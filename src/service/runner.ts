@@ -12,14 +12,12 @@ import type { ServicePlan } from '../stack/service-plan.js';
 import type { Service, Stack } from '../stack/model.js';
 import { own } from '../stack/own.js';
 import type { StatePaths } from '../state/paths.js';
-import type { ProcStat } from '../platform/identity.js';
-import { scanProcesses } from '../platform/proc-scan.js';
 import { isActive, type ServiceRecord, type ServiceState } from '../state/store.js';
 import { ServiceLog } from './log/log-file.js';
 import type { ProbeTarget } from './probes/types.js';
 import { describeReady, waitReady, type ReadyWait } from './probes/wait-ready.js';
 import { spawnService, type LineSink, type SpawnFailure, type Spawned } from './spawn.js';
-import { signalService, stopService, stopVia, type StopResult } from './stop.js';
+import { signalService, stopService, stopVia, type SharedScan, type StopResult } from './stop.js';
 import { Gate } from './gate.js';
 import { probeNoise } from './probe-noise.js';
 import { mustMove, type MoveAction, type ServiceEvent } from './table.js';
@@ -72,8 +70,8 @@ interface Run {
 export interface StopOptions {
   timeoutMs?: number;
   hurry?: AbortSignal;
-  /** a scan of processes shared by the services stopped together */
-  procs?: ProcStat[];
+  /** the process table, read once for the services stopped together (sharedScan) */
+  procs?: SharedScan;
 }
 
 const READY_TRY_MS = { http: 2000, tcp: 1000, exec: 10_000, metric: 2000 } as const;
@@ -393,7 +391,7 @@ export class ServiceRunner {
     const t0 = Date.now();
     const target = this.stopTarget(run);
     const onTerm = () => active && this.ctx.emit({ kind: 'service:stopping', service: this.name, graceMs: grace, ...stopVia(this.rec, !!this.ctx.plan.launch.stopExec) });
-    const res = await stopService(target, grace, o.procs ?? scanProcesses(), o.hurry, onTerm);
+    const res = await stopService(target, grace, o.procs, o.hurry, onTerm);
     // its output drained and its exit recorded (bounded: spawn waits briefly for held pipes).
     // A leader that outlives SIGKILL (uninterruptible sleep, a zombie nobody reaps) never
     // reports its exit: the stop ends anyway, and says it could not stop it

@@ -3,9 +3,8 @@
 // supervisor's stopAll and by down, which finishes the job from the state file alone.
 import { dict } from '../stack/own.js';
 import { startWaves } from '../stack/graph.js';
-import { scanProcesses } from '../platform/proc-scan.js';
 import type { ServiceRecord } from '../state/store.js';
-import { stopService, type StopResult } from './stop.js';
+import { sharedScan, stopService, type StopResult } from './stop.js';
 
 export function stopWaves(dependsOn: Record<string, readonly string[]>): string[][] {
   return startWaves(dependsOn).reverse();
@@ -24,7 +23,7 @@ export async function stopInWaves(records: ServiceRecord[], runId: string, timeo
   const byName = new Map(records.map((r) => [r.name, r]));
   for (const wave of stopWaves(dict(records.map((r) => [r.name, r.dependsOn])))) {
     // one scan of the process table serves every service of the wave
-    const procs = scanProcesses();
+    const procs = sharedScan();
     await Promise.all(
       wave.map(async (name) => {
         const r = byName.get(name)!;

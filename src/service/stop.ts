@@ -6,6 +6,7 @@ import type { ProcStat } from '../platform/identity.js';
 import { isSameProcess } from '../platform/identity.js';
 import { waitGone } from '../platform/wait-gone.js';
 import { processTree, processesWithMarker, scanProcesses } from '../platform/proc-scan.js';
+import { platform } from '../platform/index.js';
 import { stopContainer, type ContainerRef } from '../container/engine.js';
 import { spawn } from 'node:child_process';
 
@@ -62,25 +63,46 @@ export function signalService(t: StopTarget, sig: NodeJS.Signals, procs: ProcSta
   return owned.owned.length;
 }
 
+/**
+ * The process table read once for the stops asked together (a wave): each is asked in the
+ * same turn and sends its first signals before the table is read (stopService), so the read
+ * is taken once, after the last of them has signalled.
+ */
+export type SharedScan = () => Promise<ProcStat[]>;
+
+export function sharedScan(): SharedScan {
+  let scan: Promise<ProcStat[]> | undefined;
+  return () => (scan ??= new Promise((resolve) => setImmediate(() => resolve(scanProcesses()))));
+}
+
 /** How long a stop that has waited holds its look at the table for others to share it. */
 const SCAN_BATCH_MS = 2;
-let batch: Promise<ProcStat[]> | undefined;
+let batch: { scan: Promise<ProcStat[]>; joined: number; now(): void } | undefined;
 let stopsUnderWay = 0;
 
 /**
  * A scan of the process table taken after the caller's wait ended, shared by the stops that
  * end within the same couple of milliseconds (a wave of services answering SIGTERM at once):
- * one read of the table instead of one per service, each still taken after its wait.
+ * one read of the table instead of one per service, each still taken after its wait. Once
+ * every stop under way has joined, nobody is left to wait for: it is read at once.
  */
 function scanAfterWait(): Promise<ProcStat[]> {
   // alone (a restart of one service): nobody to share with, no reason to wait
   if (stopsUnderWay <= 1 && !batch) return Promise.resolve(scanProcesses());
-  return (batch ??= new Promise<ProcStat[]>((resolve) =>
-    setTimeout(() => {
-      batch = undefined;
+  if (!batch) {
+    let resolve!: (p: ProcStat[]) => void;
+    const scan = new Promise<ProcStat[]>((r) => (resolve = r));
+    const now = () => {
+      clearTimeout(timer);
+      if (batch?.scan === scan) batch = undefined;
       resolve(scanProcesses());
-    }, SCAN_BATCH_MS),
-  ));
+    };
+    const timer = setTimeout(now, SCAN_BATCH_MS);
+    batch = { scan, joined: 0, now };
+  }
+  const b = batch;
+  if (++b.joined >= stopsUnderWay) b.now();
+  return b.scan;
 }
 
 
@@ -109,28 +131,68 @@ export function tryKill(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/** `procs`: a scan of the process table shared by the services stopped together, so each need not scan again. */
-export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, procs: ProcStat[] = scanProcesses(), hurry?: AbortSignal, onTerm?: () => void): Promise<StopResult> {
-  if (t.container) return stopContainerService(t, t.container, timeoutMs, procs, hurry, onTerm);
-  const first = ownedProcesses(t, procs);
-  const before = first.owned;
+/**
+ * The leader and its descendants as the leader's own process lists them (Linux), before the
+ * process table is read: what its first signal can go to at once. undefined where the
+ * platform cannot tell without the table.
+ */
+function ownedByLeader(t: StopTarget): ReturnType<typeof ownedProcesses> | undefined {
+  const tree = platform().descendants?.(t.pid);
+  if (tree === undefined) return undefined;
+  if (tree[0]?.startTime !== t.startTime) return { leaderAlive: false, owned: [] };
+  return { leaderAlive: true, owned: tree.filter((p) => p.pid !== process.pid) };
+}
+
+/**
+ * `scan`: the process table, shared by the services stopped together (sharedScan), or one
+ * read already. Where the leader lists its own tree (Linux), the stop signal goes to it at
+ * once, and the table (one read for the wave, after every first signal) adds what carries the
+ * run's marker: the services of a wave all hear their signal within a fraction of a
+ * millisecond, instead of each after the table's read and the ones before it. The tree is
+ * read before the leader is signalled: once it is gone, what it had adopted (the subreaper)
+ * is no longer in its tree.
+ */
+export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, scan: SharedScan | ProcStat[] = async () => scanProcesses(), hurry?: AbortSignal, onTerm?: () => void): Promise<StopResult> {
+  const table = typeof scan === 'function' ? scan : () => Promise.resolve(scan);
+  if (t.container) return stopContainerService(t, t.container, timeoutMs, await table(), hurry, onTerm);
+  const early = t.stopExec ? undefined : ownedByLeader(t);
+  const t0 = Date.now();
+  if (early?.owned.length) {
+    onTerm?.();
+    signal(t, t.signal ?? 'SIGTERM', early);
+    signal(t, 'SIGCONT', early);
+  }
+  const procs = await table();const seen = ownedProcesses(t, procs);
+  // what the table adds to the leader's tree: it has not heard the signal yet (the group has)
+  const heard = new Set(early?.owned.map((p) => p.pid));
+  const added = seen.owned.filter((p) => !heard.has(p.pid) && !(early?.leaderAlive && p.pgid === t.pgid));
+  const before = [...(early?.owned ?? []), ...seen.owned.filter((p) => !heard.has(p.pid))];
   if (!before.length) return { signalled: 0, forced: false, survivors: [] };
   stopsUnderWay++;
   try {
-    return await signalAndWait(t, first, timeoutMs, hurry, onTerm);
+    if (early?.owned.length) {
+      // signalled one by one: the group, and the tree, had theirs
+      for (const sig of [t.signal ?? 'SIGTERM', 'SIGCONT'] as const) for (const p of added) tryKill(p.pid, sig);
+      return await waitAndKill(t, before, timeoutMs, t0, hurry);
+    }
+    return await signalAndWait(t, { leaderAlive: seen.leaderAlive, owned: before }, timeoutMs, hurry, onTerm);
   } finally {
     stopsUnderWay--;
   }
 }
 
 async function signalAndWait(t: StopTarget, first: ReturnType<typeof ownedProcesses>, timeoutMs: number, hurry: AbortSignal | undefined, onTerm: (() => void) | undefined): Promise<StopResult> {
-  const before = first.owned;
   onTerm?.();
   const t0 = Date.now();
   // a stop command that fails is followed by the stop signal at once: the grace is for exiting
   if (!t.stopExec || !(await runStopCommand(t.stopExec, timeoutMs, hurry))) signal(t, t.signal ?? 'SIGTERM', first);
   // a frozen process (SIGSTOP, Ctrl-Z) holds SIGTERM until it runs again: wake it, as systemd does
   signal(t, 'SIGCONT', first);
+  return waitAndKill(t, first.owned, timeoutMs, t0, hurry);
+}
+
+/** After the stop signal: the grace period, then SIGKILL to what is left (and to what was forked meanwhile). */
+async function waitAndKill(t: StopTarget, before: ProcStat[], timeoutMs: number, t0: number, hurry: AbortSignal | undefined): Promise<StopResult> {
   let left = await waitGone(before, Math.max(0, timeoutMs - (Date.now() - t0)), hurry);
   // a child may have been forked during the grace period: look again before giving up
   const now = await scanAfterWait();

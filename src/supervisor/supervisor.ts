@@ -20,7 +20,7 @@ import { isLaunchable, type Condition, type Stack } from '../stack/model.js';
 import type { StatePaths } from '../state/paths.js';
 import { noteAppliedText } from '../state/run-index.js';
 import type { ProcessIdentity } from '../platform/identity.js';
-import { scanProcesses } from '../platform/proc-scan.js';
+import { sharedScan } from '../service/stop.js';
 import { isActive, writeState, type ServiceRecord, type StackState } from '../state/store.js';
 import { platform } from '../platform/index.js';
 import { realClock, type Clock } from '../async/clock.js';
@@ -479,7 +479,7 @@ export class Supervisor {
     if (reason) for (const n of set) if (isActive(this.state.services[n]!.state)) this.runners.get(n)!.marker(`stop: ${reason}`);
     for (const wave of stopWaves(graph)) {
       // one scan of the process table serves every service of the wave
-      const procs = scanProcesses();
+      const procs = sharedScan();
       await Promise.all(wave.map((n) => this.runners.get(n)!.stop({ timeoutMs, hurry, procs })));
     }
   }

@@ -1,7 +1,7 @@
 // The Linux backend: everything from /proc, no process spawned.
 import type { Listener, Marker, Owner, Platform, ProcStat, Usage } from '../types.js';
 import { linuxKernelPorts } from './kernel.js';
-import { commandLine, listPids, markerOfPid, readStat, readUsage, socketInodesOf } from './procfs.js';
+import { childrenOf, commandLine, listPids, markerOfPid, readStat, readUsage, socketInodesOf } from './procfs.js';
 import { readConnectionsOn, readFamily, readUdpFamily } from './socket-table.js';
 
 export const linux: Platform = {
@@ -46,6 +46,22 @@ export const linux: Platform = {
     for (const pid of listPids()) {
       const s = readStat(pid);
       if (s && s.state !== 'Z') out.push(s);
+    }
+    return out;
+  },
+  descendants(pid) {
+    const root = readStat(pid);
+    if (!root || root.state === 'Z') return [];
+    const out = [root];
+    const seen = new Set([pid]);
+    for (let i = 0; i < out.length; i++) {
+      const kids = childrenOf(out[i]!.pid);
+      if (kids === undefined) return i === 0 ? undefined : out;
+      for (const c of kids) {
+        const s = seen.has(c) ? undefined : readStat(c);
+        seen.add(c);
+        if (s && s.state !== 'Z') out.push(s);
+      }
     }
     return out;
   },

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { linux } from './index.js';
 import { readProcText, readStat } from './procfs.js';
 
 describe('readProcText', () => {
@@ -29,5 +31,35 @@ describe('readProcText', () => {
 
   it('throws for a file that cannot be read', () => {
     expect(() => readProcText('/nonexistent/devnet/stat')).toThrow(/ENOENT/);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('descendants', () => {
+  it('lists a process and its whole tree from the processes themselves, as a scan of every process finds it', async () => {
+    // a shell with a child and a grandchild, in a group of its own
+    const child = spawn('/bin/sh', ['-c', 'sleep 30 & /bin/sh -c "sleep 30 & wait" & wait'], { detached: true, stdio: 'ignore' });
+    try {
+      const pid = child.pid!;
+      const fromScan = () => {
+        const all = linux.processes();
+        const tree = new Set([pid]);
+        for (let grew = true; grew; ) {
+          grew = false;
+          for (const p of all) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid).size > 0;
+        }
+        return [...tree].sort();
+      };
+      // until the shells have forked: root, sleep, inner shell, its sleep
+      for (let i = 0; i < 400 && fromScan().length < 4; i++) await new Promise((r) => setTimeout(r, 5));
+      const tree = linux.descendants!(pid)!;
+      expect(tree[0]).toMatchObject({ pid, startTime: readStat(pid)!.startTime });
+      expect(tree.map((p) => p.pid).sort()).toEqual(fromScan());
+      expect(tree).toHaveLength(4);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+    }
+    await new Promise((r) => child.once('exit', r));
+    // gone: nothing to signal
+    expect(linux.descendants!(child.pid!)).toEqual([]);
   });
 });
