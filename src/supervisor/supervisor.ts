@@ -690,7 +690,6 @@ export class Supervisor {
     if (before && !isActive(before.state) && before.state !== 'restarting') Object.assign(runner.rec, { state: before.state, reason: before.reason, lastExit: before.lastExit, exitCode: before.exitCode, signal: before.signal });
   }
 
-  /** Stops every started service, dependents first; idempotent (later calls share the first). */
   /**
    * After stopAll, for down: every service's processes were seen gone after its stop (none
    * outlived SIGKILL) and every port of the stack binds now, so the CLI need not look again.
@@ -702,6 +701,7 @@ export class Supervisor {
     return recordsBindable(recs);
   }
 
+  /** Stops every started service, dependents first; idempotent (later calls share the first). */
   stopAll(timeoutMs?: number): Promise<void> {
     return (this.stopping ??= this.doStopAll(timeoutMs));
   }
