@@ -12,12 +12,20 @@ export function readFamily(family: 4 | 6, procNet = '/proc/net'): Listener[] {
   return parseProcNetTcp(readListening(`${procNet}/${family === 4 ? 'tcp' : 'tcp6'}`), family);
 }
 
-const CHUNK = 4096;
+/** Bytes a read asks for: less than one line of the file at first, a page once the listeners are many. */
+const SMALL_READ = 128;
+const SMALL_READS = 32;
+const PAGE = 4096;
 
 /**
- * The kernel prints listening sockets first (its listening hash), then the connection hash.
- * Reading in small chunks and stopping at the first line that is not LISTEN spares it the
- * walk of the rest of the connection table, which on a large machine is most of the cost.
+ * The kernel prints listening sockets first (its listening hash), then the connection hash,
+ * and makes only as many lines as a read asks for. So the file is read a little at a time,
+ * and the first line that is not LISTEN ends it, decided as soon as its state is in: that
+ * line is found by walking the connection hash's buckets (262,144 here) up to the first
+ * connection, and each further line asked for walks on. A page asked at once walked on for
+ * twenty-five more lines (the IPv4 table here: 1.77 -> 1.23 ms). A read the kernel does
+ * not fill is the end of the table: it is not asked again.
+ * Past a few dozen listeners, pages: fewer reads.
  */
 function readListening(path: string): string {
   let fd: number;
@@ -28,18 +36,27 @@ function readListening(path: string): string {
     return '';
   }
   try {
-    const buf = Buffer.alloc(CHUNK);
+    const buf = Buffer.alloc(PAGE);
     let text = '';
     // start of the first line not yet looked at (the header is skipped)
     let next = -1;
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
+    for (let reads = 0; ; reads++) {
+      const asked = reads < SMALL_READS ? SMALL_READ : PAGE;
+      const n = readSync(fd, buf, 0, asked, null);
       if (n <= 0) return text;
       text += buf.toString('latin1', 0, n);
+      // the kernel fills a read unless the table has ended: asking again would walk it again
+      if (n < asked) return text;
       if (next < 0) next = text.indexOf('\n') + 1 || -1;
-      // each complete line: the first one not in LISTEN ends the listeners
-      for (let nl; next > 0 && (nl = text.indexOf('\n', next)) >= 0; next = nl + 1) {
-        if (text.slice(next, nl).trim().split(/\s+/)[3] !== LISTEN) return text.slice(0, next);
+      // each line whose state is in (the 4th field; the line need not be complete): the first
+      // one not in LISTEN ends the listeners
+      while (next > 0) {
+        const nl = text.indexOf('\n', next);
+        const fields = text.slice(next, nl < 0 ? undefined : nl).trim().split(/\s+/);
+        if (nl < 0 && fields.length < 5) break;
+        if (fields[3] !== LISTEN) return text.slice(0, next);
+        if (nl < 0) break;
+        next = nl + 1;
       }
     }
   } catch {
