@@ -203,7 +203,7 @@ export function buildProgram(version: string, only?: string): Command {
     .description('print the log lines of the stack services')
     .argument('[services...]', 'only these services')
     .option('-f, --follow', 'keep printing new lines')
-    .option('-n, --tail <lines>', 'lines per service from the end', integer('--tail', 0))
+    .option('-n, --tail <lines>', 'lines per service from the end (of this run, across its rotated files)', integer('--tail', 0))
     .option('--since <time>', 'only lines since a time (2026-11-22T10:00:00Z) or for a duration back (30s, 10m, 2h)')
     .option('--until <time>', 'only lines up to a time, or up to a duration back')
     .option('-g, --grep <regex>', "only lines whose text matches this regular expression (JavaScript syntax; the service's text, not the time or prefix)")

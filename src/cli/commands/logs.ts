@@ -1,9 +1,10 @@
 import { ExitCode, quote, UsageError } from '../../errors.js';
 import { prefixer } from '../../report/prefix.js';
 import { colorEnabled, painter } from '../../report/style.js';
-import { LogCursor, mergeByTime } from '../../service/log/log-reader.js';
+import { LogCursor, mergeByTime, tailAcrossRotations } from '../../service/log/log-reader.js';
 import { checkPattern, LogFilter } from '../../service/log/log-filter.js';
 import { stackStatus } from '../../record/status.js';
+import { readState } from '../../state/store.js';
 import { didYouMean } from '../../stack/schema-dsl.js';
 import { announce, openForRun, print, upElsewhere } from '../context.js';
 import type { StackFlags } from '../flags.js';
@@ -63,7 +64,14 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
     for (const l of lines) out += `${prefix(l.service, flags.timestamps ? `${l.at} ${l.line}` : l.line)}\n`;
     if (out) print(out.slice(0, -1));
   };
-  show(mergeByTime(cursors.map((c) => c.read(filter)), flags.tail));
+  const first = cursors.map((c) => c.read(filter));
+  if (flags.tail !== undefined) {
+    // a log that just rotated at its size cap: its last lines of this run are in the file before it
+    const tail = flags.tail;
+    const runStart = first.some((l) => l.length < tail) ? readStartedAt(paths.stateFile) : undefined;
+    if (runStart) first.forEach((l, i) => (first[i] = tailAcrossRotations(cursors[i]!.service, cursors[i]!.file, l, tail, runStart, filter)));
+  }
+  show(mergeByTime(first, flags.tail));
   if (!flags.follow) return ExitCode.ok;
   if (!up) {
     process.stderr.write(`stack ${paths.stackId} is not up: nothing to follow (the lines above are from its last run)\n`);
@@ -84,4 +92,13 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
     }
   }
   return ExitCode.ok;
+}
+
+function readStartedAt(stateFile: string): string | undefined {
+  try {
+    return readState(stateFile)?.startedAt;
+  } catch {
+    // a damaged state: the current files are all there is to go on
+    return undefined;
+  }
 }
