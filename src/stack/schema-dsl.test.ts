@@ -11,7 +11,7 @@ describe('schema validation', () => {
   });
 
   it('names unknown keys with the near miss, at the key', () => {
-    expect(validate(s, { name: 'x', prot: 1 })).toEqual([{ path: ['prot'], atKey: true, message: 'unknown key "prot" (did you mean "port"?)' }]);
+    expect(validate(s, { name: 'x', prot: 1 })).toEqual([{ path: ['prot'], atKey: true, message: 'unknown key "prot" (did you mean "port"?)', meant: 'port' }]);
   });
 
   it('reports inside the union option whose kind fits', () => {

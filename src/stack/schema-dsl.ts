@@ -29,6 +29,8 @@ export interface SchemaIssue {
   message: string;
   /** points at the key rather than its value (unknown keys) */
   atKey?: boolean;
+  /** an unknown key's nearest known one, where one is near: the key it likely misspells */
+  meant?: string;
 }
 
 export function toJsonSchema(s: Schema): Record<string, unknown> {
@@ -137,7 +139,10 @@ export function validate(s: Schema, v: unknown, path: PathSegment[] = []): Schem
       for (const [k, val] of Object.entries(o)) {
         const p = own(s.props, k);
         if (!p && s.extensions && EXTENSION_KEY.test(k)) continue;
-        if (!p) issues.push({ path: [...path, k], atKey: true, message: `unknown key "${k}"${didYouMean(k, known)}` });
+        if (!p) {
+          const meant = nearest(k, known);
+          issues.push({ path: [...path, k], atKey: true, message: `unknown key "${k}"${meant ? ` (did you mean "${meant}"?)` : ''}`, ...(meant ? { meant } : {}) });
+        }
         else issues.push(...validate(p, val, [...path, k]));
       }
       for (const r of s.required ?? []) if (!Object.hasOwn(o, r)) issues.push({ path, message: `missing required key "${r}"` });
@@ -183,11 +188,17 @@ export function editDistance(a: string, b: string): number {
 
 /** ` (did you mean "command"?)` for the nearest candidate within a small distance, else "". */
 export function didYouMean(word: string, candidates: readonly string[]): string {
+  const best = nearest(word, candidates);
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
+}
+
+/** The candidate nearest to `word`, if it is within a small distance (a misspelling of it). */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) [best, bestD] = [c, d];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
