@@ -11,6 +11,12 @@ export function urlOf(stack: Stack, name: string): string | undefined {
   const port = Object.values(s.ports)[0];
   if (port === undefined) return undefined;
   const looksHttp = s.url !== undefined || s.ready.kind === 'http' || /http/i.test(s.protocol ?? '');
-  const probed = s.ready.kind === 'http' && s.ready.target?.startsWith('/') && !s.ready.port ? s.ready.target : undefined;
-  return looksHttp ? `http://${urlHost(s.host)}:${port}${s.url ?? probed ?? '/'}` : undefined;
+  if (!looksHttp) return undefined;
+  const target = s.ready.kind === 'http' && !s.ready.port ? s.ready.target : undefined;
+  // a probe URL on the service's own first port (https://127.0.0.1:${port}/health) answered in
+  // its scheme; a probe path answered over plain HTTP; else the port plan's protocol says
+  const own = target?.match(/^(https?):\/\/[^/]*:\$\{port\}(\/.*)?$/i);
+  const probed = target?.startsWith('/') ? target : own ? (own[2] ?? '/') : undefined;
+  const tls = own ? own[1]!.toLowerCase() === 'https' : !target?.startsWith('/') && /https/i.test(s.protocol ?? '');
+  return `${tls ? 'https' : 'http'}://${urlHost(s.host)}:${port}${s.url ?? probed ?? '/'}`;
 }
