@@ -100,18 +100,22 @@ async function loadValue(value: unknown, file: string, options: LoadOptions, tex
     else broken.add(i.path[1]);
   }
   if (broken.has('*')) throw new StackError(sortProblems(await resolvePositions()));
+  const rawServices = (value as Raw).services as Record<string, unknown> | undefined;
   // a misspelt key (`prot: 8080`) is checked as the key it likely means, where the service has
   // no such key: what needs a port then does not also say there is none, and the typo is the
   // one problem said. Its problems, as the key's own, show once the typo is fixed
-  const meant = new Map<string, Map<string, string>>();
-  for (const i of issues)
-    if (i.meant && i.path.length === 3 && i.path[0] === 'services' && typeof i.path[1] === 'string' && typeof i.path[2] === 'string')
-      meant.set(i.path[1], (meant.get(i.path[1]) ?? new Map<string, string>()).set(i.path[2], i.meant));
-  const rawServices = (value as Raw).services as Raw | undefined;
+  const renamed = new Map<string, [from: string, to: string][]>();
+  for (const i of issues) {
+    const [top, name, key] = i.path;
+    const s = typeof name === 'string' ? rawServices?.[name] : undefined;
+    if (!i.meant || i.path.length !== 3 || top !== 'services' || typeof name !== 'string' || typeof key !== 'string' || !s || typeof s !== 'object' || Object.hasOwn(s, i.meant)) continue;
+    renamed.set(name, [...(renamed.get(name) ?? []), [key, i.meant]]);
+    badKeys.get(name)!.add(i.meant);
+  }
   const repaired = (name: string, s: Raw): Raw => {
     if (!badKeys.has(name) || !s || typeof s !== 'object') return s;
     const kept = withoutKeys(s, badKeys.get(name)!) as Record<string, unknown>;
-    for (const [k, m] of meant.get(name) ?? []) if (!Object.hasOwn(s, m)) (kept[m] = (s as Record<string, unknown>)[k]), badKeys.get(name)!.add(m);
+    for (const [from, to] of renamed.get(name) ?? []) kept[to] = (s as Record<string, unknown>)[from];
     return kept;
   };
   const raw =
@@ -119,10 +123,10 @@ async function loadValue(value: unknown, file: string, options: LoadOptions, tex
       ? { ...(value as Raw), services: dict(Object.entries(withoutKeys(rawServices ?? {}, broken) as Record<string, Raw>).map(([n, s]) => [n, repaired(n, s)])) }
       : (value as Raw);
   // a value not valid where it was meant is set aside with its key, as before
-  if (meant.size)
+  if (renamed.size)
     for (const i of validate(stackSchema, raw)) {
-      const [, name, key] = i.path;
-      if (typeof name === 'string' && typeof key === 'string') delete ((raw as { services: Record<string, Record<string, unknown>> }).services[name] ?? {})[key];
+      const [top, name, key] = i.path;
+      if (top === 'services' && typeof name === 'string' && typeof key === 'string') delete ((raw as { services: Record<string, Record<string, unknown>> }).services[name] ?? {})[key];
     }
   const stack = buildStack(raw, file, dirname(file), portOffset, env, at);
   const checked = checkStack(stack, env);

@@ -141,7 +141,7 @@ export function validate(s: Schema, v: unknown, path: PathSegment[] = []): Schem
         if (!p && s.extensions && EXTENSION_KEY.test(k)) continue;
         if (!p) {
           const meant = nearest(k, known);
-          issues.push({ path: [...path, k], atKey: true, message: `unknown key "${k}"${meant ? ` (did you mean "${meant}"?)` : ''}`, ...(meant ? { meant } : {}) });
+          issues.push({ path: [...path, k], atKey: true, message: `unknown key "${k}"${suggestion(meant)}`, ...(meant ? { meant } : {}) });
         }
         else issues.push(...validate(p, val, [...path, k]));
       }
@@ -188,9 +188,10 @@ export function editDistance(a: string, b: string): number {
 
 /** ` (did you mean "command"?)` for the nearest candidate within a small distance, else "". */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  const best = nearest(word, candidates);
-  return best === undefined ? '' : ` (did you mean "${best}"?)`;
+  return suggestion(nearest(word, candidates));
 }
+
+const suggestion = (best: string | undefined): string => (best === undefined ? '' : ` (did you mean "${best}"?)`);
 
 /** The candidate nearest to `word`, if it is within a small distance (a misspelling of it). */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {

@@ -15,8 +15,9 @@ export function urlOf(stack: Stack, name: string): string | undefined {
   const target = s.ready.kind === 'http' && !s.ready.port ? s.ready.target : undefined;
   // a probe URL on the service's own first port (https://127.0.0.1:${port}/health) answered in
   // its scheme; a probe path answered over plain HTTP; else the port plan's protocol says
-  const own = target?.match(/^(https?):\/\/[^/]*:\$\{port\}(\/.*)?$/i);
-  const probed = target?.startsWith('/') ? target : own ? (own[2] ?? '/') : undefined;
-  const tls = own ? own[1]!.toLowerCase() === 'https' : !target?.startsWith('/') && /https/i.test(s.protocol ?? '');
+  const path = target?.startsWith('/') ? target : undefined;
+  const own = path ? undefined : target?.match(/^(https?):\/\/[^/]*:\$\{port\}(\/.*)?$/i);
+  const probed = path ?? (own ? (own[2] ?? '/') : undefined);
+  const tls = own ? own[1]!.toLowerCase() === 'https' : !path && /https/i.test(s.protocol ?? '');
   return `${tls ? 'https' : 'http'}://${urlHost(s.host)}:${port}${s.url ?? probed ?? '/'}`;
 }

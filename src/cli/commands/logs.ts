@@ -64,14 +64,11 @@ export async function logs(services: string[], flags: Flags): Promise<number> {
     for (const l of lines) out += `${prefix(l.service, flags.timestamps ? `${l.at} ${l.line}` : l.line)}\n`;
     if (out) print(out.slice(0, -1));
   };
-  const first = cursors.map((c) => c.read(filter));
-  if (flags.tail !== undefined) {
-    // a log that just rotated at its size cap: its last lines of this run are in the file before it
-    const tail = flags.tail;
-    const runStart = first.some((l) => l.length < tail) ? readStartedAt(paths.stateFile) : undefined;
-    if (runStart) first.forEach((l, i) => (first[i] = tailAcrossRotations(cursors[i]!.service, cursors[i]!.file, l, tail, runStart, filter)));
-  }
-  show(mergeByTime(first, flags.tail));
+  const read = cursors.map((c) => c.read(filter));
+  // a log that just rotated at its size cap: its last lines of this run are in the file before it
+  const { tail } = flags;
+  const runStart = tail !== undefined && read.some((l) => l.length < tail) ? readStartedAt(paths.stateFile) : undefined;
+  show(mergeByTime(tail !== undefined && runStart ? read.map((l, i) => tailAcrossRotations(cursors[i]!, l, tail, runStart, filter)) : read, tail));
   if (!flags.follow) return ExitCode.ok;
   if (!up) {
     process.stderr.write(`stack ${paths.stackId} is not up: nothing to follow (the lines above are from its last run)\n`);

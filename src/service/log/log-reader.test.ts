@@ -20,8 +20,10 @@ function logs(files: Record<string, string>): string {
   return join(dir, 'a.log');
 }
 
-const tailOf = (file: string, tail: number, runStart: Date) =>
-  tailAcrossRotations('a', file, new LogCursor('a', file).read(undefined, tail), tail, runStart.toISOString()).map((l) => l.line);
+const tailOf = (file: string, tail: number, runStart: Date) => {
+  const cursor = new LogCursor('a', file);
+  return tailAcrossRotations(cursor, cursor.read(undefined, tail), tail, runStart.toISOString()).map((l) => l.line);
+};
 
 describe('the last lines of a log that rotated', () => {
   it('come from the generation before it when the current file has fewer', () => {

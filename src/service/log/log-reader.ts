@@ -132,15 +132,15 @@ function tailStart(buf: Buffer, from: number, cut: number, n: number): number {
 }
 
 /**
- * `have` (the last lines of a service's current log) made up to `tail` from its earlier
+ * `have` (the last lines read by `current`, a service's log) made up to `tail` from its earlier
  * generations (api.1.log ...), with lines of this run only (at or after `runStart`): a log that
  * rotated at its size cap a moment ago holds a line or two, and its last lines are in the file
  * before it. An earlier run's lines are left there: they are not what this run printed last.
  */
-export function tailAcrossRotations(service: string, file: string, have: LogLine[], tail: number, runStart: string | undefined, filter?: LogFilter): LogLine[] {
+export function tailAcrossRotations(current: LogCursor, have: LogLine[], tail: number, runStart: string, filter?: LogFilter): LogLine[] {
   let lines = have;
-  for (let n = 1; runStart !== undefined && lines.length < tail && n <= LOG_GENERATIONS; n++) {
-    const read = new LogCursor(service, generationFile(file, n)).read(filter, tail - lines.length);
+  for (let n = 1; lines.length < tail && n <= LOG_GENERATIONS; n++) {
+    const read = new LogCursor(current.service, generationFile(current.file, n)).read(filter, tail - lines.length);
     const ours = read.filter((l) => l.at >= runStart);
     lines = [...ours, ...lines];
     // lines before the run began: every older generation is older still
