@@ -2,6 +2,7 @@
 // - dist/devnet.cjs: the CLI and all of devnet's own code, one file, so each module exists once;
 //   modules imported lazily in the source are evaluated only when first used.
 // - dist/launch.cjs: what bin/devnet.cjs reads to launch an `up -d` before the CLI loads.
+// - dist/early-down.cjs: what it reads to send a `down`'s stop request before the CLI loads.
 // - dist/vendor/*.cjs: the heavy packages, each loaded only by the command that needs it.
 //
 // A build never leaves a moment without dist/devnet.cjs: `npx devnet` reinstalls the checkout
@@ -35,7 +36,7 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20.19',
-  minify: true,
+  minifySyntax: true, minifyWhitespace: true,
   keepNames: true,
   define: { DEVNET_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -45,7 +46,7 @@ const common = {
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-inputs');
 const inputs = inputsHash();
-if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'launch.cjs', 'json-schema.cjs', 'ui.mjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
+if (!process.argv.includes('--force') && readOr(stamp) === inputs && ['devnet.cjs', 'launch.cjs', 'early-down.cjs', 'json-schema.cjs', 'ui.mjs'].every((f) => existsSync(join(dist, f)))) process.exit(0);
 
 const out = join(root, `.dist-build-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
@@ -67,6 +68,7 @@ await Promise.all([
     entryPoints: {
       devnet: 'src/cli/program.ts',
       launch: 'src/supervisor/launch.ts',
+      'early-down': 'src/control/early-down.ts',
       'json-schema': 'src/stack/json-schema.ts',
       'stack-reference': 'src/stack/reference.ts',
       'cli-reference': 'src/cli/reference.ts',

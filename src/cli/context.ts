@@ -85,14 +85,18 @@ export async function openForRun(flags: StackFlags, o: { needStack?: boolean } =
 }
 
 function fromRecord(entry: RunEntry, note?: string): RunContext {
-  const paths = pathsAt(entry.stateDir, entry.stackId);
   let services: string[] = [];
   try {
-    services = Object.keys(readState(paths.stateFile)?.services ?? {});
+    services = Object.keys(readState(pathsAt(entry.stateDir, entry.stackId).stateFile)?.services ?? {});
   } catch {
     // a damaged state names no services; down still sweeps what it can
   }
-  return { paths, stackName: entry.stackName, stackFile: entry.stackFile, services, ...(note ? { note } : {}) };
+  return contextOfRun(entry, services, note);
+}
+
+/** The context of a run from its index entry, its services as its state names them. */
+export function contextOfRun(entry: Pick<RunEntry, 'stateDir' | 'stackId' | 'stackName' | 'stackFile'>, services: string[], note?: string): RunContext {
+  return { paths: pathsAt(entry.stateDir, entry.stackId), stackName: entry.stackName, stackFile: entry.stackFile, services, ...(note ? { note } : {}) };
 }
 
 /** The first line of a command on a stack: which stack, from which file, and why the record when it is used. */

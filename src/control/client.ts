@@ -1,6 +1,7 @@
 // A command's end of the control channel: sends one request, passes the supervisor's events
 // on as they come, and resolves with its answer.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import type { Pending } from './early-down.js';
 import { DevnetError, NoSupervisorError, UnresponsiveSupervisorError, deserializeError } from '../errors.js';
 import type { ReadyService, RunEvent } from '../events.js';
 import { SILENCE_MS, type ControlReply, type ControlRequest } from './protocol.js';
@@ -12,8 +13,17 @@ export async function controlRequest(path: string, req: ControlRequest, onEvent:
 
 /** The same, resolving with the whole answer (config's resolved services). */
 export async function controlExchange(path: string, req: ControlRequest, onEvent: (e: RunEvent) => void = () => {}, timeoutMs?: number, silenceMs = SILENCE_MS): Promise<Extract<ControlReply, { type: 'done' }>> {
+  const sock = connect(path);
+  sock.once('connect', () => sock.write(`${JSON.stringify(req)}\n`));
+  return readAnswer(sock, path, onEvent, timeoutMs, silenceMs);
+}
+
+/**
+ * The answer to a request sent on `sock`; `pending`: what came on it before (an early down's
+ * connection, bin/devnet.cjs's until the CLI took it over).
+ */
+export function readAnswer(sock: Socket, path: string, onEvent: (e: RunEvent) => void = () => {}, timeoutMs?: number, silenceMs = SILENCE_MS, pending?: Pending): Promise<Extract<ControlReply, { type: 'done' }>> {
   return new Promise((resolve, reject) => {
-    const sock = connect(path);
     let settled = false;
     let buf = '';
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(() => reject(new DevnetError(`the devnet supervisor did not answer within ${timeoutMs / 1000}s`))), timeoutMs);
@@ -42,8 +52,7 @@ export async function controlExchange(path: string, req: ControlRequest, onEvent
       sock.destroy();
     };
     heard();
-    sock.once('connect', () => sock.write(`${JSON.stringify(req)}\n`));
-    sock.on('data', (chunk: Buffer) => {
+    const received = (chunk: Buffer) => {
       heard();
       buf += chunk.toString('utf8');
       let nl;
@@ -61,8 +70,8 @@ export async function controlExchange(path: string, req: ControlRequest, onEvent
         else if (r.type === 'done') settle(() => resolve(r));
         else settle(() => reject(deserializeError(r.error)));
       }
-    });
-    sock.once('error', (e: NodeJS.ErrnoException) =>
+    };
+    const failed = (e: NodeJS.ErrnoException) =>
       settle(() =>
         reject(
           e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
@@ -73,8 +82,13 @@ export async function controlExchange(path: string, req: ControlRequest, onEvent
                 ? new DevnetError(`the devnet supervisor on ${path} closed the connection before it answered (${e.code})`, { hint: 'it may be busy with many clients; try again, or devnet status' })
                 : new DevnetError(`cannot talk to the devnet supervisor on ${path}: ${e.code ?? e.message}`),
         ),
-      ),
-    );
-    sock.once('close', () => settle(() => reject(new DevnetError('the devnet supervisor closed the control channel before it answered', { hint: 'devnet status shows what runs' }))));
+      );
+    const closed = () => settle(() => reject(new DevnetError('the devnet supervisor closed the control channel before it answered', { hint: 'devnet status shows what runs' })));
+    for (const c of pending?.chunks ?? []) received(c);
+    if (pending?.error) failed(pending.error);
+    if (pending?.closed) closed();
+    sock.on('data', received);
+    sock.once('error', failed);
+    sock.once('close', closed);
   });
 }

@@ -16,7 +16,8 @@ import { writePrivateFile } from '../fs/private-fs.js';
 import { identityOf, isFrozen, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 import { waitGone } from '../platform/wait-gone.js';
 import { recordsBindable } from '../ports/bind-check.js';
-import { isActive, isRecordAlive, readState, writeState, type ServiceRecord } from '../state/store.js';
+import { isActive, isRecordAlive, parseState, readState, writeState, type ServiceRecord } from '../state/store.js';
+import type { EarlyDown } from '../control/early-down.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
 import { stopVia, tryKill } from '../service/stop.js';
 import { mustMove } from '../service/table.js';
@@ -48,6 +49,8 @@ export interface DownOptions {
   emit: Emit;
   /** delete the data directories: those of the run, and `declared` (the stack as it is now) inside `root` */
   volumes?: { declared: string[]; root?: string };
+  /** the stop request bin/devnet.cjs sent for this run before the CLI loaded: its answer is read, nothing asked again */
+  early?: EarlyDown;
 }
 
 export async function downStack(paths: StatePaths, o: DownOptions): Promise<DownResult> {
@@ -60,16 +63,18 @@ export async function downStack(paths: StatePaths, o: DownOptions): Promise<Down
   return { ...result, volumes: deleteDataDirs(dirs, roots) };
 }
 
-async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): Promise<DownResult> {
-  const wasStarting = await stopStartingRun(paths, timeoutMs);
-  const state = readState(paths.stateFile);
+async function stopStack(paths: StatePaths, { timeoutMs, emit, early: sent }: DownOptions): Promise<DownResult> {
+  // asked already: the run as it was then (a started one, its supervisor alive), and its answer to come
+  const early = sent?.entry.stateDir === paths.dir ? sent : undefined;
+  const wasStarting = early ? false : await stopStartingRun(paths, timeoutMs);
+  const state = early ? parseState(early.stateText, paths.stateFile) : readState(paths.stateFile);
   if (!state) return { wasUp: wasStarting, stopped: [], held: [], survivors: [] };
   // from here on down acts on this run: every start time is read in the unit it was recorded in
   adoptPlatform(state.platform);
   const recs = Object.values(state.services);
   const running = recs.filter((r) => r.pid !== undefined && r.startTime !== undefined);
-  const supervisorAlive = isSameProcess(state.supervisor);
-  const aliveAtStart = running.filter(isRecordAlive).map((r) => r.name);
+  const supervisorAlive = !!early || isSameProcess(state.supervisor);
+  const aliveAtStart = early ? early.alive : running.filter(isRecordAlive).map((r) => r.name);
   const anyAlive = wasStarting || supervisorAlive || aliveAtStart.length > 0;
   // a run that ended (its supervisor, or a down, made every record final) has no container to look for
   const unfinished = anyAlive || recs.some((r) => isActive(r.state) || r.state === 'stopping' || r.state === 'pending');
@@ -80,10 +85,11 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit }: DownOptions): P
     const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
     emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
     // a frozen supervisor (SIGSTOP, Ctrl-Z) would take the request and never answer
-    const frozen = isFrozen(state.supervisor.pid);
+    const frozen = !early && isFrozen(state.supervisor.pid);
     trace('down asking');
-    const answer = frozen ? false : await askOverSocket(state.control, state.supervisor, paths.dir, timeoutMs, budget);
-    if (!answer) await askToStop(paths, state.supervisor, timeoutMs, budget);
+    const answer = early ? await answerOf(early, state.supervisor, budget) : frozen ? false : await askOverSocket(state.control, state.supervisor, paths.dir, timeoutMs, budget);
+    // (asked early: it was alive then, and a signal goes only to the very process still)
+    if (!answer && (!early || isSameProcess(state.supervisor))) await askToStop(paths, state.supervisor, timeoutMs, budget);
     proven = answer === 'proven';
     // one that still will not go (wedged: its handlers never run) is ended; its services are stopped below
     if (isSameProcess(state.supervisor)) {
@@ -188,6 +194,19 @@ async function askOverSocket(socket: string | undefined, holder: ProcessIdentity
     return false;
   }
   // it exits right after it answers; a new up must not find it still there
+  await waitGone([holder], 5000);
+  return proven ? 'proven' : true;
+}
+
+/** The answer to the request bin/devnet.cjs sent (early-down.ts), read as askOverSocket reads its own. */
+async function answerOf(early: EarlyDown, holder: ProcessIdentity, budgetMs: number): Promise<boolean | 'proven'> {
+  const { readAnswer } = await import('../control/client.js');
+  let proven: boolean | undefined;
+  try {
+    ({ proven } = await readAnswer(early.socket, early.control, undefined, budgetMs, undefined, early.take()));
+  } catch {
+    return false;
+  }
   await waitGone([holder], 5000);
   return proven ? 'proven' : true;
 }

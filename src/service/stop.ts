@@ -68,11 +68,32 @@ export function signalService(t: StopTarget, sig: NodeJS.Signals, procs: ProcSta
  * same turn and sends its first signals before the table is read (stopService), so the read
  * is taken once, after the last of them has signalled.
  */
-export type SharedScan = () => Promise<ProcStat[]>;
+export type SharedScan = (() => Promise<ProcStat[]>) & {
+  /**
+   * Holds a first signal until every stop of the wave has read its tree (the end of the turn
+   * they were asked in), then sends them all at once: a service that hears its signal starts
+   * exiting on a core the later trees' reads would wait for (measured: the fifth of five
+   * services heard its SIGTERM 5-6 ms after the first).
+   */
+  together?(send: () => void): void;
+};
 
 export function sharedScan(): SharedScan {
   let scan: Promise<ProcStat[]> | undefined;
-  return () => (scan ??= new Promise((resolve) => setImmediate(() => resolve(scanProcesses()))));
+  let held: (() => void)[] | undefined;
+  const table = () => (scan ??= new Promise<ProcStat[]>((resolve) => setImmediate(() => resolve(scanProcesses()))));
+  return Object.assign(table, {
+    together(send: () => void) {
+      if (!held) {
+        const sends: (() => void)[] = (held = []);
+        queueMicrotask(() => {
+          held = undefined;
+          for (const f of sends) f();
+        });
+      }
+      held.push(send);
+    },
+  });
 }
 
 /** How long a stop that has waited holds its look at the table for others to share it. */
@@ -159,10 +180,16 @@ export async function stopService(t: StopTarget, timeoutMs = t.stopTimeoutMs, sc
   const t0 = Date.now();
   if (early?.owned.length) {
     onTerm?.();
-    signal(t, t.signal ?? 'SIGTERM', early);
-    signal(t, 'SIGCONT', early);
+    const send = () => {
+      signal(t, t.signal ?? 'SIGTERM', early);
+      signal(t, 'SIGCONT', early);
+    };
+    if (typeof scan === 'function' && scan.together) scan.together(send);
+    else send();
   }
-  const procs = await table();const seen = ownedProcesses(t, procs);
+  // (the table is read in a later phase of the loop than the held signals go out in)
+  const procs = await table();
+  const seen = ownedProcesses(t, procs);
   // what the table adds to the leader's tree: it has not heard the signal yet (the group has)
   const heard = new Set(early?.owned.map((p) => p.pid));
   const added = seen.owned.filter((p) => !heard.has(p.pid) && !(early?.leaderAlive && p.pgid === t.pgid));

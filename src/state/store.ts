@@ -104,7 +104,11 @@ export interface StackState {
 
 export function readState(file: string): StackState | undefined {
   const text = readPrivateFile(file);
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : parseState(text, file);
+}
+
+/** The state in `text`, as read from `file`. */
+export function parseState(text: string, file: string): StackState {
   let state: StackState;
   try {
     // keyed by service names the user wrote: no inherited `constructor` may answer for one

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { trace } from '../../trace.js';
 import { ExitCode, StopError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
@@ -10,7 +11,9 @@ import { holderAlive, readLock } from '../../state/lock.js';
 
 /** How long a down that found nothing up waits for an up started beside it to show itself. */
 const LATE_UP_MS = 300;
-import { announce, openForRun, print, printJson, shownPath, upElsewhere } from '../context.js';
+import { announce, contextOfRun, openForRun, print, printJson, shownPath, upElsewhere } from '../context.js';
+import { invocation } from '../invocation.js';
+import { parseState } from '../../state/store.js';
 import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
@@ -20,15 +23,17 @@ interface Flags extends StackFlags {
 }
 
 export async function down(flags: Flags): Promise<number> {
-  const ctx = await openForRun(flags, { needStack: !!flags.volumes });
+  // asked before this CLI loaded (bin/devnet.cjs, for these very flags): the run it found is the one acted on
+  const early = invocation().earlyDown;
+  const ctx = early ? contextOfRun(early.entry, Object.keys(parseState(early.stateText, join(early.entry.stateDir, 'state.json')).services)) : await openForRun(flags, { needStack: !!flags.volumes });
   // an up of this file that has not taken its lock yet (it is loading the stack): wait for it, then stop it
-  await waitForStartClaim(ctx.stackFile, flags.portOffset);
+  if (!early) await waitForStartClaim(ctx.stackFile, flags.portOffset);
   trace('down opened');
   const { paths } = ctx;
   announce(ctx, flags.json);
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: ctx.services, showLogs: false, color: colorEnabled() });
   const volumes = flags.volumes ? { declared: ctx.stack ? declaredDataDirs(ctx.stack) : [], root: ctx.stack?.root } : undefined;
-  const o = { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit, volumes };
+  const o = { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit, volumes, early };
   let result = await downStack(paths, o);
   trace('down done');
   // nothing was up: an up started at the same moment as this down may not have written its

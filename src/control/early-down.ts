@@ -1,0 +1,166 @@
+// devnet down, asked before the CLI loads. Most of a down's own time before its request is
+// the CLI's load and the look for its run (a third of down, measured); the stop itself waits
+// on the services. So bin/devnet.cjs, for the plain forms of down, finds the run as the CLI
+// would and sends the stop request at once; the CLI loads while the supervisor stops the
+// stack, and reads the answer on this same connection (record/stop-run.ts). Built alone
+// (dist/early-down.cjs): nothing heavy loads before the request.
+//
+// Only where the CLI is sure to act on the very same run: the flags below and no others, a
+// stack file that resolves as resolve.ts resolves it, a run index entry for it whose file
+// text is unchanged and has no secrets (the CLI then acts on the record, context.ts), a live
+// supervisor with its recorded start time (Linux: /proc), not frozen, with a control socket.
+// Anything else is left to the CLI, which asks as before. The supervisor itself refuses a
+// request for a state folder that is not its own.
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { readPrivateFile } from '../fs/private-fs.js';
+import { quickHash } from '../quick-hash.js';
+import { resolveStack } from '../stack/resolve.js';
+import { indexDir } from '../state/locations.js';
+import { STATE_VERSION } from '../state/store.js';
+import { trace } from '../trace.js';
+
+/** The down flags an early request is made for (`devnet down [-s FILE] [--port-offset N] [-t S] [--json]`). */
+export interface EarlyDownFlags {
+  stack?: string;
+  portOffset: number;
+  timeout?: number;
+  json: boolean;
+}
+
+/** What was received on the connection before the CLI took it over. */
+export interface Pending {
+  chunks: Buffer[];
+  error?: NodeJS.ErrnoException;
+  closed: boolean;
+}
+
+export interface EarlyDown {
+  /** the run index entry of the run asked (as run-index.ts wrote it) */
+  entry: { stateDir: string; stackId: string; stackName: string; stackFile: string; portOffset: number };
+  /** the state file's text as read just before the request */
+  stateText: string;
+  /** the services whose processes ran when the request was sent (their recorded start times) */
+  alive: string[];
+  supervisor: { pid: number; startTime: number };
+  control: string;
+  timeoutMs?: number;
+  /** the connection, its request written; take() ends the early collection and hands over what came */
+  socket: Socket;
+  take(): Pending;
+}
+
+/** The flags, when `args` are a down in the plain forms an early request is made for; undefined for any other. */
+export function earlyDownFlags(args: readonly string[]): EarlyDownFlags | undefined {
+  if (args[0] !== 'down') return undefined;
+  const f: EarlyDownFlags = { portOffset: 0, json: false };
+  const seen = new Set<string>();
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const key = name === '-s' ? '--stack' : name === '-t' ? '--timeout' : name;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    if (key === '--json') {
+      if (eq > 0) return undefined;
+      f.json = true;
+      continue;
+    }
+    if (key !== '--stack' && key !== '--port-offset' && key !== '--timeout') return undefined;
+    const v = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (!v || (v.startsWith('-') && key !== '--port-offset')) return undefined;
+    if (key === '--stack') f.stack = v;
+    else if (key === '--port-offset') {
+      if (!/^-?\d{1,5}$/.test(v) || Number(v) < -65535) return undefined;
+      f.portOffset = Number(v);
+    } else {
+      if (!/^\d{1,9}$/.test(v)) return undefined;
+      f.timeout = Number(v);
+    }
+  }
+  return f;
+}
+
+/** /proc/PID/stat's state and start time (Linux), or undefined. */
+function procStat(pid: number): { state: string; startTime: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0]!, startTime: Number(rest[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+const live = (id: { pid?: number; startTime?: number }): boolean => {
+  if (typeof id.pid !== 'number' || typeof id.startTime !== 'number') return false;
+  const s = procStat(id.pid);
+  return !!s && s.startTime === id.startTime && s.state !== 'Z';
+};
+
+/**
+ * Sends the stop request for the run `args` name, when it is sure to be the run the CLI acts
+ * on; `sent` settles once it is written (false: it was not, and the CLI asks as usual).
+ */
+export function askDownEarly(args: readonly string[], cwd = process.cwd(), env: Record<string, string | undefined> = process.env): { down: EarlyDown; sent: Promise<boolean> } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const flags = earlyDownFlags(args);
+  if (!flags) return undefined;
+  let found: Omit<EarlyDown, 'socket' | 'take'>;
+  try {
+    const { file } = resolveStack({ stack: flags.stack, cwd, env });
+    const entryText = readPrivateFile(join(indexDir(env), `${quickHash(`${file}\0${flags.portOffset}`)}.json`));
+    if (!entryText) return undefined;
+    const entry = JSON.parse(entryText) as EarlyDown['entry'] & { textHash?: string; secrets?: true };
+    if (entry.stackFile !== file || entry.portOffset !== flags.portOffset || typeof entry.stateDir !== 'string' || typeof entry.stackId !== 'string') return undefined;
+    // the file as it was at up, no secrets to redact: the CLI acts on the record alone
+    if (!entry.textHash || entry.secrets || quickHash(readFileSync(file, 'utf8')) !== entry.textHash) return undefined;
+    const stateText = readPrivateFile(join(entry.stateDir, 'state.json'));
+    if (!stateText) return undefined;
+    const state = JSON.parse(stateText) as { version?: number; platform?: string; control?: string; supervisor?: { pid: number; startTime: number }; services?: Record<string, { pid?: number; startTime?: number }> };
+    const sup = state.supervisor;
+    if (state.version !== STATE_VERSION || state.platform !== 'linux' || typeof state.control !== 'string' || !sup || !live(sup)) return undefined;
+    // a frozen supervisor would take the request and never answer: the CLI handles it
+    const st = procStat(sup.pid)?.state;
+    if (st === 'T' || st === 't') return undefined;
+    const alive = Object.entries(state.services ?? {})
+      .filter(([, r]) => live(r))
+      .map(([n]) => n);
+    found = { entry, stateText, alive, supervisor: sup, control: state.control, ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}) };
+  } catch {
+    return undefined;
+  }
+  const pending: Pending = { chunks: [], closed: false };
+  const socket = connect(found.control);
+  const onData = (c: Buffer) => void pending.chunks.push(c);
+  const onError = (e: NodeJS.ErrnoException) => void (pending.error ??= e);
+  const onClose = () => void (pending.closed = true);
+  socket.on('data', onData);
+  socket.on('error', onError);
+  socket.on('close', onClose);
+  const down: EarlyDown = {
+    ...found,
+    socket,
+    take() {
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.ref();
+      return pending;
+    },
+  };
+  const sent = new Promise<boolean>((resolve) => {
+    socket.once('connect', () => {
+      trace('down asking (early)');
+      socket.write(`${JSON.stringify({ op: 'down', stateDir: found.entry.stateDir, timeoutMs: found.timeoutMs })}\n`, (e) => {
+        // not kept open for the CLI's sake alone: it holds it again when it reads the answer
+        socket.unref();
+        resolve(!e);
+      });
+    });
+    socket.once('error', () => resolve(false));
+  });
+  return { down, sent };
+}
