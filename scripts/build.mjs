@@ -36,7 +36,7 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20.19',
-  minifySyntax: true, minifyWhitespace: true,
+  minify: true,
   keepNames: true,
   define: { DEVNET_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
