@@ -11,13 +11,13 @@
 // supervisor with its recorded start time (Linux: /proc), not frozen, with a control socket.
 // Anything else is left to the CLI, which asks as before. The supervisor itself refuses a
 // request for a state folder that is not its own.
-import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { readPrivateFile } from '../fs/private-fs.js';
-import { quickHash } from '../quick-hash.js';
+import { readStat } from '../platform/linux/proc-stat.js';
 import { resolveStack } from '../stack/resolve.js';
-import { indexDir } from '../state/locations.js';
+import { stackFileHash } from '../stack/text-hash.js';
+import { runEntryFile } from '../state/locations.js';
 import { STATE_VERSION } from '../state/store.js';
 import { trace } from '../trace.js';
 
@@ -41,7 +41,8 @@ export interface EarlyDown {
   entry: { stateDir: string; stackId: string; stackName: string; stackFile: string; portOffset: number };
   /** the state file's text as read just before the request */
   stateText: string;
-  /** the services whose processes ran when the request was sent (their recorded start times) */
+  /** the services the state names, and those whose processes ran when the request was sent (their recorded start times) */
+  services: string[];
   alive: string[];
   supervisor: { pid: number; startTime: number };
   control: string;
@@ -83,21 +84,10 @@ export function earlyDownFlags(args: readonly string[]): EarlyDownFlags | undefi
   return f;
 }
 
-/** /proc/PID/stat's state and start time (Linux), or undefined. */
-function procStat(pid: number): { state: string; startTime: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0]!, startTime: Number(rest[19]) };
-  } catch {
-    return undefined;
-  }
-}
-
-const live = (id: { pid?: number; startTime?: number }): boolean => {
-  if (typeof id.pid !== 'number' || typeof id.startTime !== 'number') return false;
-  const s = procStat(id.pid);
-  return !!s && s.startTime === id.startTime && s.state !== 'Z';
+/** The stat of the very process recorded (its start time, not a zombie), or undefined. */
+const liveStat = (id: { pid?: number; startTime?: number }) => {
+  const s = typeof id.pid === 'number' ? readStat(id.pid) : undefined;
+  return s && s.startTime === id.startTime && s.state !== 'Z' ? s : undefined;
 };
 
 /**
@@ -111,24 +101,23 @@ export function askDownEarly(args: readonly string[], cwd = process.cwd(), env: 
   let found: Omit<EarlyDown, 'socket' | 'take'>;
   try {
     const { file } = resolveStack({ stack: flags.stack, cwd, env });
-    const entryText = readPrivateFile(join(indexDir(env), `${quickHash(`${file}\0${flags.portOffset}`)}.json`));
+    const entryText = readPrivateFile(runEntryFile(file, flags.portOffset, env));
     if (!entryText) return undefined;
     const entry = JSON.parse(entryText) as EarlyDown['entry'] & { textHash?: string; secrets?: true };
     if (entry.stackFile !== file || entry.portOffset !== flags.portOffset || typeof entry.stateDir !== 'string' || typeof entry.stackId !== 'string') return undefined;
     // the file as it was at up, no secrets to redact: the CLI acts on the record alone
-    if (!entry.textHash || entry.secrets || quickHash(readFileSync(file, 'utf8')) !== entry.textHash) return undefined;
+    if (!entry.textHash || entry.secrets || stackFileHash(file) !== entry.textHash) return undefined;
     const stateText = readPrivateFile(join(entry.stateDir, 'state.json'));
     if (!stateText) return undefined;
     const state = JSON.parse(stateText) as { version?: number; platform?: string; control?: string; supervisor?: { pid: number; startTime: number }; services?: Record<string, { pid?: number; startTime?: number }> };
     const sup = state.supervisor;
-    if (state.version !== STATE_VERSION || state.platform !== 'linux' || typeof state.control !== 'string' || !sup || !live(sup)) return undefined;
-    // a frozen supervisor would take the request and never answer: the CLI handles it
-    const st = procStat(sup.pid)?.state;
-    if (st === 'T' || st === 't') return undefined;
+    const st = sup && liveStat(sup)?.state;
+    // (a frozen supervisor would take the request and never answer: the CLI handles it)
+    if (state.version !== STATE_VERSION || state.platform !== 'linux' || typeof state.control !== 'string' || !sup || !st || st === 'T' || st === 't') return undefined;
     const alive = Object.entries(state.services ?? {})
-      .filter(([, r]) => live(r))
+      .filter(([, r]) => liveStat(r))
       .map(([n]) => n);
-    found = { entry, stateText, alive, supervisor: sup, control: state.control, ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}) };
+    found = { entry, stateText, services: Object.keys(state.services ?? {}), alive, supervisor: sup, control: state.control, ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}) };
   } catch {
     return undefined;
   }

@@ -1,9 +1,10 @@
 // Where devnet keeps what outlives one command, as plain functions of the environment: the
-// user's state directory and the index of runs. A leaf on purpose, and light (no node:crypto,
-// 3 ms to load): the launcher's quick look at whether a stack is up (src/supervisor/launch.ts,
-// built alone) reads them before anything loads.
+// user's state directory and the index of runs. Light on purpose (no node:crypto, 3 ms to
+// load; the index's names are quick hashes): the launcher's quick looks (supervisor/launch.ts,
+// control/early-down.ts, each built alone) read them before anything loads.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { quickHash } from '../quick-hash.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,3 +17,9 @@ export function userStateDir(env: Env = process.env): string {
 export function indexDir(env: Env = process.env): string {
   return env.DEVNET_STATE_DIR ? join(env.DEVNET_STATE_DIR, '.runs') : join(userStateDir(env), 'runs');
 }
+
+/** The name, in the index, of a stack file at a port offset (run-index.ts: its entry, its start claim). */
+export const runEntryKey = (stackFile: string, portOffset: number): string => quickHash(`${stackFile}\0${portOffset}`);
+
+/** The index entry of a stack file at a port offset. */
+export const runEntryFile = (stackFile: string, portOffset: number, env: Env = process.env): string => join(indexDir(env), `${runEntryKey(stackFile, portOffset)}.json`);

@@ -5,8 +5,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { platform } from '../platform/index.js';
 import { join } from 'node:path';
-import { quickHash } from '../quick-hash.js';
-import { indexDir } from './locations.js';
+import { indexDir, runEntryFile, runEntryKey } from './locations.js';
 import { ensurePrivateDir, readPrivateFile, writePrivateFile } from '../fs/private-fs.js';
 import { identityOf, isSameProcess, type ProcessIdentity } from '../platform/identity.js';
 
@@ -28,9 +27,8 @@ type Env = Record<string, string | undefined>;
 
 export { indexDir };
 
-const entryKey = (stackFile: string, portOffset: number) => quickHash(`${stackFile}\0${portOffset}`);
-const entryFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.json`);
-const claimFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${entryKey(stackFile, portOffset)}.starting`);
+const entryFile = runEntryFile;
+const claimFile = (stackFile: string, portOffset: number, env: Env) => join(indexDir(env), `${runEntryKey(stackFile, portOffset)}.starting`);
 
 /**
  * An `up` of this stack file and offset is starting: written the moment the file is known,

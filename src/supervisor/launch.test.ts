@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { indexDir } from '../state/locations.js';
+import { indexDir, runEntryFile } from '../state/locations.js';
 import { looksUp, wantsDetachedUp } from './launch.js';
 
 describe('the launcher of up -d', () => {
@@ -30,7 +30,7 @@ describe('the launcher\'s quick look: is the stack up already', () => {
     writeFileSync(join(stateDir, 'state.json'), JSON.stringify({ version: 1, supervisor, platform: process.platform === 'linux' ? 'linux' : 'posix' }));
     const env = { DEVNET_STATE_DIR: join(root, 'state') };
     mkdirSync(indexDir(env), { recursive: true });
-    writeFileSync(join(indexDir(env), 'entry.json'), JSON.stringify({ stateDir, stackFile: file, portOffset: 0 }));
+    writeFileSync(runEntryFile(file, 0, env), JSON.stringify({ stateDir, stackFile: file, portOffset: 0 }));
     return { root, file, env, [Symbol.dispose]: () => rmSync(root, { recursive: true, force: true }) };
   }
   const me = () => ({ pid: process.pid, startTime: process.platform === 'linux' ? Number(readFileSync('/proc/self/stat', 'latin1').split(') ')[1]!.split(' ')[19]) : 0 });

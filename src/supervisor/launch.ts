@@ -9,9 +9,10 @@
 // file is built alone (dist/launch.cjs) for bin/devnet.cjs: nothing heavy loads before the
 // decision.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { indexDir } from '../state/locations.js';
+import { runEntryFile } from '../state/locations.js';
+import { readStat } from '../platform/linux/proc-stat.js';
 
 /**
  * Set for the supervisor of an up -d: the pid of the process that waits for it (a SIGUSR1 to
@@ -113,22 +114,15 @@ export function looksUp(args: readonly string[], cwd = process.cwd(), env: Recor
         if (dirname(dir) === dir) break;
       }
     if (!file || !Number.isInteger(offset)) return false;
-    // the index entry of this file and offset, by its fields: its name is a SHA-256, and
-    // node:crypto alone would cost this look more than all the rest
-    const dir = indexDir(env);
-    type Entry = { stateDir: string; stackFile: string; portOffset: number };
-    const entry = readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Entry)
-      .find((e) => e.stackFile === file && e.portOffset === offset);
-    if (!entry) return false;
+    // the index entry of this file and offset (run-index.ts), its fields checked
+    const entry = JSON.parse(readFileSync(runEntryFile(file, offset, env), 'utf8')) as { stateDir: string; stackFile: string; portOffset: number };
+    if (entry.stackFile !== file || entry.portOffset !== offset) return false;
     const state = JSON.parse(readFileSync(join(entry.stateDir, 'state.json'), 'utf8')) as { supervisor: { pid: number; startTime: number }; platform?: string };
     const { pid, startTime } = state.supervisor;
     process.kill(pid, 0);
     if (process.platform !== 'linux' || state.platform !== 'linux') return true;
     // the very process: its start time, as the state recorded it (a reused pid is not it)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) === startTime;
+    return readStat(pid)?.startTime === startTime;
   } catch {
     return false;
   }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { trace } from '../../trace.js';
 import { ExitCode, StopError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
@@ -13,7 +12,6 @@ import { holderAlive, readLock } from '../../state/lock.js';
 const LATE_UP_MS = 300;
 import { announce, contextOfRun, openForRun, print, printJson, shownPath, upElsewhere } from '../context.js';
 import { invocation } from '../invocation.js';
-import { parseState } from '../../state/store.js';
 import type { StackFlags } from '../flags.js';
 
 interface Flags extends StackFlags {
@@ -25,7 +23,7 @@ interface Flags extends StackFlags {
 export async function down(flags: Flags): Promise<number> {
   // asked before this CLI loaded (bin/devnet.cjs, for these very flags): the run it found is the one acted on
   const early = invocation().earlyDown;
-  const ctx = early ? contextOfRun(early.entry, Object.keys(parseState(early.stateText, join(early.entry.stateDir, 'state.json')).services)) : await openForRun(flags, { needStack: !!flags.volumes });
+  const ctx = early ? contextOfRun(early.entry, early.services) : await openForRun(flags, { needStack: !!flags.volumes });
   // an up of this file that has not taken its lock yet (it is loading the stack): wait for it, then stop it
   if (!early) await waitForStartClaim(ctx.stackFile, flags.portOffset);
   trace('down opened');
