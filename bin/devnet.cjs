@@ -99,16 +99,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     return { pid, signal: Object.keys(signals).find((k) => signals[k] === status - 128) ?? `signal ${status - 128}` };
   };
   const launch = args[0] === 'up' && !detachFor && !diedAs ? require('../dist/launch.cjs') : undefined;
-  // down: its stop request goes out before the CLI loads, which then reads the answer (see
-  // src/control/early-down.ts); undefined where the CLI must look for itself
-  const early = args[0] === 'down' ? require('../dist/early-down.cjs').askDownEarly(args) : undefined;
+  // down: its stop request goes out before the CLI loads, and the usual down ends without it
+  // (see src/cli/early-down.ts); undefined where the CLI must look for itself
+  const early = args[0] === 'down' ? require('../dist/early-down.cjs').downEarly(args) : undefined;
   // up -d, not on a stack that is up already (that applies the stack file through the supervisor it has)
   if (launch && launch.wantsDetachedUp(args) && !launch.looksUp(args))
     void launch.waitForDetachedUp(__filename, args).then((r) => ('code' in r ? process.exit(r.code) : cli({ died: r.died })));
-  else if (early)
-    void early.sent.then((sent) => {
-      if (!sent) early.down.socket.destroy();
-      cli(sent ? { earlyDown: early.down } : {});
-    });
+  else if (early) void early.then((r) => ('code' in r ? (process.exitCode = r.code) : cli(r.down ? { earlyDown: r.down } : {})));
   else cli({ detachFor, died: diedAs ? died(diedAs) : undefined });
 }

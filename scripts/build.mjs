@@ -2,7 +2,8 @@
 // - dist/devnet.cjs: the CLI and all of devnet's own code, one file, so each module exists once;
 //   modules imported lazily in the source are evaluated only when first used.
 // - dist/launch.cjs: what bin/devnet.cjs reads to launch an `up -d` before the CLI loads.
-// - dist/early-down.cjs: what it reads to send a `down`'s stop request before the CLI loads.
+// - dist/early-down.cjs: what it reads to send a `down`'s stop request before the CLI loads,
+//   and to end the usual down without it.
 // - dist/vendor/*.cjs: the heavy packages, each loaded only by the command that needs it.
 //
 // A build never leaves a moment without dist/devnet.cjs: `npx devnet` reinstalls the checkout
@@ -68,7 +69,7 @@ await Promise.all([
     entryPoints: {
       devnet: 'src/cli/program.ts',
       launch: 'src/supervisor/launch.ts',
-      'early-down': 'src/control/early-down.ts',
+      'early-down': 'src/cli/early-down.ts',
       'json-schema': 'src/stack/json-schema.ts',
       'stack-reference': 'src/stack/reference.ts',
       'cli-reference': 'src/cli/reference.ts',

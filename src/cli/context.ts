@@ -1,8 +1,7 @@
 // Flags -> loaded stack (or the recorded run), shared by the commands that act on one.
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DevnetError, type Problem } from '../errors.js';
-import { colorEnabled } from '../report/style.js';
-import { cleanForTerminal, redactForOutput, redactInOutput } from '../report/terminal-output.js';
+import { cleanForTerminal, redactInOutput } from '../report/terminal-output.js';
 import { runIsLive } from '../record/status.js';
 import { stackFileHash } from '../stack/text-hash.js';
 import type { Stack } from '../stack/model.js';
@@ -11,6 +10,10 @@ import { pathsAt, statePaths, type StatePaths } from '../state/paths.js';
 import { findRun, listRuns, type RunEntry } from '../state/run-index.js';
 import { readState } from '../state/store.js';
 import type { StackFlags } from './flags.js';
+import { print, shownPath } from './output.js';
+import { stackLine } from '../report/down-lines.js';
+
+export { print, printJson, shownPath } from './output.js';
 
 export interface StackContext {
   stack: Stack;
@@ -102,7 +105,7 @@ export function contextOfRun(entry: Pick<RunEntry, 'stateDir' | 'stackId' | 'sta
 /** The first line of a command on a stack: which stack, from which file, and why the record when it is used. */
 export function announce(ctx: Pick<RunContext, 'paths' | 'stackFile' | 'note'>, json = false): void {
   if (ctx.note) process.stderr.write(cleanForTerminal(`note: ${ctx.note}\n`, false));
-  if (!json) print(`stack ${ctx.paths.stackId} (${shownPath(ctx.stackFile)})`);
+  if (!json) print(stackLine(ctx.paths.stackId, shownPath(ctx.stackFile)));
 }
 
 /**
@@ -120,10 +123,6 @@ export function upElsewhere(paths: StatePaths, stackFile?: string): string | und
   return `stack ${o!.stackId} is up (${shownPath(o!.stackFile)}): address it with --stack ${shownPath(o!.stackFile)}${o!.portOffset ? ` --port-offset ${o!.portOffset}` : ''}`;
 }
 
-export function shownPath(p: string): string {
-  const r = relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-}
 
 export function splitList(v: string | undefined): string[] | undefined {
   return v
@@ -132,6 +131,3 @@ export function splitList(v: string | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-export const print = (line = ''): void => void process.stdout.write(cleanForTerminal(`${line}\n`, colorEnabled()));
-// JSON.stringify escapes control characters itself (an escape of ours would not be JSON); only secrets are left to remove
-export const printJson = (value: unknown): void => void process.stdout.write(`${redactForOutput(JSON.stringify(value, null, 2))}\n`);

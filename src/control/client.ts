@@ -1,7 +1,6 @@
 // A command's end of the control channel: sends one request, passes the supervisor's events
 // on as they come, and resolves with its answer.
 import { connect, type Socket } from 'node:net';
-import type { Pending } from './early-down.js';
 import { DevnetError, NoSupervisorError, UnresponsiveSupervisorError, deserializeError } from '../errors.js';
 import type { ReadyService, RunEvent } from '../events.js';
 import { SILENCE_MS, type ControlReply, type ControlRequest } from './protocol.js';
@@ -18,11 +17,8 @@ export async function controlExchange(path: string, req: ControlRequest, onEvent
   return readAnswer(sock, path, onEvent, timeoutMs, silenceMs);
 }
 
-/**
- * The answer to a request sent on `sock`; `pending`: what came on it before (an early down's
- * connection, bin/devnet.cjs's until the CLI took it over).
- */
-export function readAnswer(sock: Socket, path: string, onEvent: (e: RunEvent) => void = () => {}, timeoutMs?: number, silenceMs = SILENCE_MS, pending?: Pending): Promise<Extract<ControlReply, { type: 'done' }>> {
+/** The answer to a request sent on `sock` (listened for from before it connects: nothing is missed). */
+export function readAnswer(sock: Socket, path: string, onEvent: (e: RunEvent) => void = () => {}, timeoutMs?: number, silenceMs = SILENCE_MS): Promise<Extract<ControlReply, { type: 'done' }>> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let buf = '';
@@ -84,9 +80,6 @@ export function readAnswer(sock: Socket, path: string, onEvent: (e: RunEvent) =>
         ),
       );
     const closed = () => settle(() => reject(new DevnetError('the devnet supervisor closed the control channel before it answered', { hint: 'devnet status shows what runs' })));
-    for (const c of pending?.chunks ?? []) received(c);
-    if (pending?.error) failed(pending.error);
-    if (pending?.closed) closed();
     sock.on('data', received);
     sock.once('error', failed);
     sock.once('close', closed);

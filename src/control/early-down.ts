@@ -11,8 +11,18 @@
 // supervisor with its recorded start time (Linux: /proc), not frozen, with a control socket.
 // Anything else is left to the CLI, which asks as before. The supervisor itself refuses a
 // request for a state folder that is not its own.
+//
+// Where the answer is the usual one (the supervisor vouched for the stop and is gone, no
+// engine service, no lock left behind), finishEarly ends the run here as the CLI's proven
+// path would (record/stop-run.ts): the CLI need not load at all. Anything else, it loads and
+// finishes from the answer as received.
+import { existsSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { readAnswer } from './client.js';
+import { stopBudgetMs } from '../record/stop-budget.js';
+import { pathsAt } from '../state/paths.js';
+import { forgetRun } from '../state/run-index.js';
 import { readPrivateFile } from '../fs/private-fs.js';
 import { readStat } from '../platform/linux/proc-stat.js';
 import { resolveStack } from '../stack/resolve.js';
@@ -29,13 +39,6 @@ export interface EarlyDownFlags {
   json: boolean;
 }
 
-/** What was received on the connection before the CLI took it over. */
-export interface Pending {
-  chunks: Buffer[];
-  error?: NodeJS.ErrnoException;
-  closed: boolean;
-}
-
 export interface EarlyDown {
   /** the run index entry of the run asked (as run-index.ts wrote it) */
   entry: { stateDir: string; stackId: string; stackName: string; stackFile: string; portOffset: number };
@@ -47,9 +50,16 @@ export interface EarlyDown {
   supervisor: { pid: number; startTime: number };
   control: string;
   timeoutMs?: number;
-  /** the connection, its request written; take() ends the early collection and hands over what came */
+  /** how long the answer is waited for (record/stop-budget.ts) */
+  budgetMs: number;
+  /** the record has an engine service: down asks the engine by label, in the CLI */
+  containers: boolean;
+  /** the connection, its request written */
   socket: Socket;
-  take(): Pending;
+  /** the answer, read from the moment of connecting: 'proven' (the supervisor vouched for the stop, Supervisor.provenStopped), true, or false (none came) */
+  answer: Promise<boolean | 'proven'>;
+  /** the first lines of the down are printed already (the stack, the stop asked): the CLI, finishing, does not say them again */
+  said?: boolean;
 }
 
 /** The flags, when `args` are a down in the plain forms an early request is made for; undefined for any other. */
@@ -94,11 +104,11 @@ const liveStat = (id: { pid?: number; startTime?: number }) => {
  * Sends the stop request for the run `args` name, when it is sure to be the run the CLI acts
  * on; `sent` settles once it is written (false: it was not, and the CLI asks as usual).
  */
-export function askDownEarly(args: readonly string[], cwd = process.cwd(), env: Record<string, string | undefined> = process.env): { down: EarlyDown; sent: Promise<boolean> } | undefined {
+export function askDownEarly(args: readonly string[], cwd = process.cwd(), env: Record<string, string | undefined> = process.env): { down: EarlyDown; flags: EarlyDownFlags; sent: Promise<boolean> } | undefined {
   if (process.platform !== 'linux') return undefined;
   const flags = earlyDownFlags(args);
   if (!flags) return undefined;
-  let found: Omit<EarlyDown, 'socket' | 'take'>;
+  let found: Omit<EarlyDown, 'socket' | 'answer' | 'said'>;
   try {
     const { file } = resolveStack({ stack: flags.stack, cwd, env });
     const entryText = readPrivateFile(runEntryFile(file, flags.portOffset, env));
@@ -109,7 +119,13 @@ export function askDownEarly(args: readonly string[], cwd = process.cwd(), env: 
     if (!entry.textHash || entry.secrets || stackFileHash(file) !== entry.textHash) return undefined;
     const stateText = readPrivateFile(join(entry.stateDir, 'state.json'));
     if (!stateText) return undefined;
-    const state = JSON.parse(stateText) as { version?: number; platform?: string; control?: string; supervisor?: { pid: number; startTime: number }; services?: Record<string, { pid?: number; startTime?: number }> };
+    const state = JSON.parse(stateText) as {
+      version?: number;
+      platform?: string;
+      control?: string;
+      supervisor?: { pid: number; startTime: number };
+      services?: Record<string, { pid?: number; startTime?: number; stopTimeoutMs: number; container?: unknown }>;
+    };
     const sup = state.supervisor;
     const st = sup && liveStat(sup)?.state;
     // (a frozen supervisor would take the request and never answer: the CLI handles it)
@@ -117,39 +133,64 @@ export function askDownEarly(args: readonly string[], cwd = process.cwd(), env: 
     const alive = Object.entries(state.services ?? {})
       .filter(([, r]) => liveStat(r))
       .map(([n]) => n);
-    found = { entry, stateText, services: Object.keys(state.services ?? {}), alive, supervisor: sup, control: state.control, ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}) };
+    const recs = Object.values(state.services ?? {});
+    const timeoutMs = flags.timeout === undefined ? undefined : flags.timeout * 1000;
+    found = {
+      entry,
+      stateText,
+      services: Object.keys(state.services ?? {}),
+      alive,
+      supervisor: sup,
+      control: state.control,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      budgetMs: stopBudgetMs(recs, timeoutMs),
+      containers: recs.some((r) => r.container),
+    };
   } catch {
     return undefined;
   }
-  const pending: Pending = { chunks: [], closed: false };
   const socket = connect(found.control);
-  const onData = (c: Buffer) => void pending.chunks.push(c);
-  const onError = (e: NodeJS.ErrnoException) => void (pending.error ??= e);
-  const onClose = () => void (pending.closed = true);
-  socket.on('data', onData);
-  socket.on('error', onError);
-  socket.on('close', onClose);
-  const down: EarlyDown = {
-    ...found,
-    socket,
-    take() {
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      socket.ref();
-      return pending;
-    },
-  };
+  // read as record/stop-run.ts reads its own ask's answer; a failure is the CLI's to handle
+  const answer = readAnswer(socket, found.control, undefined, found.budgetMs).then(
+    (r) => (r.proven ? ('proven' as const) : true),
+    () => false,
+  );
   const sent = new Promise<boolean>((resolve) => {
     socket.once('connect', () => {
       trace('down asking (early)');
-      socket.write(`${JSON.stringify({ op: 'down', stateDir: found.entry.stateDir, timeoutMs: found.timeoutMs })}\n`, (e) => {
-        // not kept open for the CLI's sake alone: it holds it again when it reads the answer
-        socket.unref();
-        resolve(!e);
-      });
+      socket.write(`${JSON.stringify({ op: 'down', stateDir: found.entry.stateDir, timeoutMs: found.timeoutMs })}\n`, (e) => resolve(!e));
     });
     socket.once('error', () => resolve(false));
   });
-  return { down, sent };
+  return { down: { ...found, socket, answer }, flags, sent };
+}
+
+/** How long a supervisor that answered may take to be gone (as record/stop-run.ts waits). */
+const GONE_MS = 5000;
+
+/** Resolves true once the very process recorded is gone (or a zombie), false after `ms`. */
+function gone(id: { pid: number; startTime: number }, ms: number): Promise<boolean> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const look = () => (!liveStat(id) ? resolve(true) : Date.now() - t0 >= ms ? resolve(false) : setTimeout(look, 1));
+    look();
+  });
+}
+
+/**
+ * A down asked early, ended here where it is the usual one: the supervisor vouched that every
+ * service is gone and every port binds, it is gone too, the record has no engine service and
+ * no lock is left (the supervisor let go of it). Its control socket and the run's index entry
+ * are removed, as the CLI's proven path does. The services stopped, or undefined: the CLI
+ * finishes the down from the answer (record/stop-run.ts).
+ */
+export async function finishEarly(down: EarlyDown): Promise<string[] | undefined> {
+  if ((await down.answer) !== 'proven' || down.containers) return undefined;
+  if (!(await gone(down.supervisor, GONE_MS))) return undefined;
+  const { entry } = down;
+  if (existsSync(pathsAt(entry.stateDir, entry.stackId).lockFile)) return undefined;
+  rmSync(down.control, { force: true });
+  forgetRun(entry.stackFile, entry.portOffset, entry.stateDir);
+  trace('down finished (early)');
+  return down.alive;
 }

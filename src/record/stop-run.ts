@@ -19,6 +19,7 @@ import { recordsBindable } from '../ports/bind-check.js';
 import { isActive, isRecordAlive, parseState, readState, writeState, type ServiceRecord } from '../state/store.js';
 import type { EarlyDown } from '../control/early-down.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
+import { stopBudgetMs } from './stop-budget.js';
 import { stopVia, tryKill } from '../service/stop.js';
 import { mustMove } from '../service/table.js';
 import { stopInWaves } from '../service/stop-waves.js';
@@ -82,12 +83,13 @@ async function stopStack(paths: StatePaths, { timeoutMs, emit, early: sent }: Do
   // the supervisor answered that it saw every service gone and bound every port free
   let proven = false;
   if (supervisorAlive) {
-    const budget = running.reduce((sum, r) => sum + (timeoutMs ?? r.stopTimeoutMs), 0) + 5000;
-    emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
+    const budget = stopBudgetMs(running, timeoutMs);
+    // (asked early and said so already: bin/devnet.cjs printed this line)
+    if (!early?.said) emit({ kind: 'stack:stopping', stack: paths.stackId, supervisorPid: state.supervisor.pid, ms: budget });
     // a frozen supervisor (SIGSTOP, Ctrl-Z) would take the request and never answer
     const frozen = !early && isFrozen(state.supervisor.pid);
     trace('down asking');
-    const answer = early ? await answerOf(early, state.supervisor, budget) : frozen ? false : await askOverSocket(state.control, state.supervisor, paths.dir, timeoutMs, budget);
+    const answer = early ? await answerOf(early, state.supervisor) : frozen ? false : await askOverSocket(state.control, state.supervisor, paths.dir, timeoutMs, budget);
     // (asked early: it was alive then, and a signal goes only to the very process still)
     if (!answer && (!early || isSameProcess(state.supervisor))) await askToStop(paths, state.supervisor, timeoutMs, budget);
     proven = answer === 'proven';
@@ -198,17 +200,11 @@ async function askOverSocket(socket: string | undefined, holder: ProcessIdentity
   return proven ? 'proven' : true;
 }
 
-/** The answer to the request bin/devnet.cjs sent (early-down.ts), read as askOverSocket reads its own. */
-async function answerOf(early: EarlyDown, holder: ProcessIdentity, budgetMs: number): Promise<boolean | 'proven'> {
-  const { readAnswer } = await import('../control/client.js');
-  let proven: boolean | undefined;
-  try {
-    ({ proven } = await readAnswer(early.socket, early.control, undefined, budgetMs, undefined, early.take()));
-  } catch {
-    return false;
-  }
-  await waitGone([holder], 5000);
-  return proven ? 'proven' : true;
+/** The answer to the request bin/devnet.cjs sent (early-down.ts), read there as askOverSocket reads its own. */
+async function answerOf(early: EarlyDown, holder: ProcessIdentity): Promise<boolean | 'proven'> {
+  const answer = await early.answer;
+  if (answer) await waitGone([holder], 5000);
+  return answer;
 }
 
 /**

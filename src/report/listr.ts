@@ -2,6 +2,7 @@
 // and, while it is not ready, its latest output line under it. Log lines are held back while
 // the list redraws and stream once it is done.
 import { formatDuration } from './uptime.js';
+import { serviceStoppedText, taggedLine } from './down-lines.js';
 import { Listr } from 'listr2';
 import { deferred, type Deferred } from '../async/deferred.js';
 import type { RunEvent } from '../events.js';
@@ -96,7 +97,7 @@ export function listrReporter(o: ReporterOptions): Reporter {
       case 'stack:stopping':
         return;
       case 'service:stopped':
-        if (after) write(`stop   ${e.service}${e.forced ? ' (killed after its grace period)' : ''}\n`);
+        if (after) write(`${taggedLine('stop', serviceStoppedText(e.service, e.forced))}\n`);
         return;
       case 'stack:ready':
         after = `${paint('green', 'up')} stack ${e.stack}: ${e.services.length} service${e.services.length === 1 ? '' : 's'} ready in ${(e.ms / 1000).toFixed(1)}s\n${urlTable(e.services)}`;

@@ -1,5 +1,6 @@
 // Plain lines for CI, pipes and NO_COLOR: one line per event, nothing redrawn.
 import { formatDuration } from './uptime.js';
+import { serviceStoppedText, stackStoppingText, taggedLine } from './down-lines.js';
 import type { RunEvent } from '../events.js';
 import { prefixer } from './prefix.js';
 import { serviceOutput, terminalWriter } from './terminal-output.js';
@@ -19,7 +20,7 @@ export function plainReporter(o: ReporterOptions): Reporter {
   const write = o.write ?? terminalWriter(process.stdout, o.color);
   const serviceLine = serviceOutput(write);
   const prefix = prefixer(o.services, paint);
-  const line = (tag: string, text: string) => write(`${tag.padEnd(6)} ${text}\n`);
+  const line = (tag: string, text: string) => write(`${taggedLine(tag, text)}\n`);
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
   const emit = (e: RunEvent) => {
     switch (e.kind) {
@@ -46,9 +47,9 @@ export function plainReporter(o: ReporterOptions): Reporter {
       case 'service:stopping':
         return e.graceMs === undefined ? undefined : line('stop', `${e.service}: ${e.via ?? 'SIGTERM'} sent; SIGKILL in ${formatDuration(e.graceMs)} if it has not exited`);
       case 'stack:stopping':
-        return line('stop', `stack ${e.stack}: its supervisor (pid ${e.supervisorPid}) stops the services, dependents first; waiting up to ${formatDuration(e.ms)}`);
+        return line('stop', stackStoppingText(e.stack, e.supervisorPid, e.ms));
       case 'service:stopped':
-        return line('stop', `${e.service}${e.forced ? ' (killed after its grace period)' : ''}`);
+        return line('stop', serviceStoppedText(e.service, e.forced));
       case 'stack:ready':
         line(paint('green', 'up'), `stack ${e.stack}: ${e.services.length} service${e.services.length === 1 ? '' : 's'} ready in ${secs(e.ms)}`);
         return write(urlTable(e.services));

@@ -1,8 +1,9 @@
 // devnet down in its plain forms sends its stop request before the CLI loads
-// (src/control/early-down.ts); the CLI reads the answer on the same connection. Any other
-// form, or a stack file changed since up, is left to the CLI, which asks as before.
+// (src/control/early-down.ts), and where the answer is the usual one ends without loading it
+// (src/cli/early-down.ts). Any other form, or a stack file changed since up, is left to the
+// CLI, which asks as before.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { devnet, fixture, freePorts, pidAlive, tmpStack } from '../helpers.js';
 
@@ -18,7 +19,7 @@ const traced = (file: string) =>
     .map(([pid, at, ...label]) => ({ pid: Number(pid), at: Number(at), label: label.join(' ') }));
 
 describe.runIf(linux)('an early down', () => {
-  it('asks the supervisor before the CLI has loaded, and says and proves what a down does', async () => {
+  it('asks the supervisor at once and ends the down without loading the CLI, saying and proving what a down does', async () => {
     const [a, b] = await freePorts(2);
     await using s = tmpStack(`name: early
 services:
@@ -38,12 +39,13 @@ services:
     const lines = traced(trace);
     const asked = lines.find((l) => l.label === 'down asking (early)');
     const heard = lines.find((l) => l.pid === state.supervisor.pid && l.label === 'request down');
-    const loaded = lines.find((l) => l.pid !== state.supervisor.pid && l.label.startsWith('cli main'));
-    expect(asked && heard && loaded, lines.map((l) => l.label).join('; ')).toBeTruthy();
-    // the supervisor had the request before the CLI got to its first line
-    expect(heard!.at).toBeLessThan(loaded!.at);
-    // one request: the CLI read the answer, it did not ask again
+    const finished = lines.find((l) => l.label === 'down finished (early)');
+    expect(asked && heard && finished, lines.map((l) => l.label).join('; ')).toBeTruthy();
+    // the down's process never loaded the CLI
+    expect(lines.filter((l) => l.pid === asked!.pid && l.label.startsWith('cli main'))).toEqual([]);
+    // one request, and the run ended as the CLI ends it: its index entry and socket gone
     expect(lines.filter((l) => l.label === 'request down')).toHaveLength(1);
+    expect(readdirSync(join(s.stateDir, '.runs')).filter((f) => f.endsWith('.json'))).toEqual([]);
     for (const pid of [state.supervisor.pid, state.services.a!.pid, state.services.b!.pid]) expect(pidAlive(pid)).toBe(false);
     const again = await devnet(['down', '--stack', s.file, '--json'], { cwd: s.dir, env: s.env });
     expect(JSON.parse(again.stdout)).toMatchObject({ stack: 'early', wasUp: false });

@@ -3,6 +3,7 @@ import { ExitCode, StopError } from '../../errors.js';
 import { createReporter } from '../../report/reporter.js';
 import { colorEnabled } from '../../report/style.js';
 import { downStack } from '../../record/stop-run.js';
+import { downJson, downText } from '../../report/down-lines.js';
 import { isLaunchable, type Stack } from '../../stack/model.js';
 import { interpolationContext } from '../../stack/interpolation-context.js';
 import { waitForStartClaim } from '../../state/run-index.js';
@@ -28,7 +29,8 @@ export async function down(flags: Flags): Promise<number> {
   if (!early) await waitForStartClaim(ctx.stackFile, flags.portOffset);
   trace('down opened');
   const { paths } = ctx;
-  announce(ctx, flags.json);
+  // (asked early and said so already: bin/devnet.cjs printed the stack's line)
+  if (!early?.said) announce(ctx, flags.json);
   const reporter = await createReporter(flags.json ? 'silent' : 'plain', { services: ctx.services, showLogs: false, color: colorEnabled() });
   const volumes = flags.volumes ? { declared: ctx.stack ? declaredDataDirs(ctx.stack) : [], root: ctx.stack?.root } : undefined;
   const o = { timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000, emit: reporter.emit, volumes, early };
@@ -40,7 +42,7 @@ export async function down(flags: Flags): Promise<number> {
     await new Promise((r) => setTimeout(r, LATE_UP_MS));
     if ((await waitForStartClaim(ctx.stackFile, flags.portOffset)) || holderAlive(readLock(paths.lockFile))) result = await downStack(paths, o);
   }
-  if (flags.json) printJson({ stack: paths.stackId, ...result, held: result.held.map((h) => ({ service: h.service, port: h.port, owner: h.owner && { pid: h.owner.pid, command: h.owner.command } })) });
+  if (flags.json) printJson(downJson(paths.stackId, result));
   else if (!result.wasUp) {
     print(`stack ${paths.stackId} is not up; nothing to stop`);
     const elsewhere = upElsewhere(paths, ctx.stackFile);
@@ -53,7 +55,7 @@ export async function down(flags: Flags): Promise<number> {
     if (flags.json) return ExitCode.failed;
     throw new StopError(problems.join('\n'));
   }
-  if (!flags.json && result.wasUp) print(`stack ${paths.stackId} is down; ${result.held.length ? 'its processes are gone, but a port is held by another process (above)' : 'all ports free'}`);
+  if (!flags.json && result.wasUp) print(downText(paths.stackId, result.held.length > 0));
   const v = result.volumes;
   if (v && !flags.json) {
     for (const d of v.deleted) print(`deleted ${shownPath(d)}`);
