@@ -3,7 +3,9 @@
 // compiled the functions it ran as it first called them. Here a real one-service stack goes
 // up -d and down twice, by name, as a user's shell runs devnet: the first supervisor writes
 // the cache it ends with (its functions and those it was given), installed for the second
-// round, whose down adds its own. A warm-up that fails leaves the cache the build made.
+// round, whose down adds its own (down --volumes: a plain down ends before the CLI loads,
+// src/cli/early-down.ts; the CLI's down runs for the other forms). A warm-up that fails
+// leaves the cache the build made.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -30,7 +32,7 @@ export async function warmCodeCache(bin, dist) {
     for (const [i, side] of [[1, 'up'], [2, 'down']]) {
       const out = join(dir, `cache-${i}`);
       run(['up', '-d'], side === 'up' ? out : undefined);
-      run(['down'], side === 'down' ? out : undefined);
+      run(side === 'down' ? ['down', '--volumes'] : ['down'], side === 'down' ? out : undefined);
       // down returns once its supervisor is gone: the file is complete, or was never written
       if (!existsSync(out) || statSync(out).size === 0) throw new Error(`round ${i} wrote no cache`);
       renameSync(out, target);

@@ -20,7 +20,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { readAnswer } from './client.js';
-import { stopBudgetMs } from '../record/stop-budget.js';
+import { stopBudgetMs } from '../state/stop-budget.js';
 import { pathsAt } from '../state/paths.js';
 import { forgetRun } from '../state/run-index.js';
 import { readPrivateFile } from '../fs/private-fs.js';

@@ -19,7 +19,7 @@ import { recordsBindable } from '../ports/bind-check.js';
 import { isActive, isRecordAlive, parseState, readState, writeState, type ServiceRecord } from '../state/store.js';
 import type { EarlyDown } from '../control/early-down.js';
 import { deleteDataDirs, type VolumesResult } from './volumes.js';
-import { stopBudgetMs } from './stop-budget.js';
+import { stopBudgetMs } from '../state/stop-budget.js';
 import { stopVia, tryKill } from '../service/stop.js';
 import { mustMove } from '../service/table.js';
 import { stopInWaves } from '../service/stop-waves.js';
