@@ -25,7 +25,8 @@ export function downEarly(args: readonly string[]): Promise<EarlyOutcome> | unde
       print(taggedLine('stop', stackStoppingText(down.entry.stackId, down.supervisor.pid, down.budgetMs)));
       down.said = true;
     }
-    const stopped = await finishEarly(down);
+    // (whatever fails here, the CLI finishes the down from the answer)
+    const stopped = await finishEarly(down).catch(() => undefined);
     if (!stopped) return { down };
     const result = { wasUp: true, stopped, held: [], survivors: [] };
     if (json) printJson(downJson(down.entry.stackId, result));
