@@ -50,7 +50,7 @@ export interface EarlyDown {
   supervisor: { pid: number; startTime: number };
   control: string;
   timeoutMs?: number;
-  /** how long the answer is waited for (record/stop-budget.ts) */
+  /** how long the answer is waited for (state/stop-budget.ts) */
   budgetMs: number;
   /** the record has an engine service: down asks the engine by label, in the CLI */
   containers: boolean;
